@@ -1,0 +1,1 @@
+"""ZhenGai (诊改): a vocational college's diagnosis-and-improvement platform."""

@@ -1,0 +1,57 @@
+"""Shared fixtures: the tiny college and a named cast, one account per role.
+
+The cast (as healthchecks' Alice/Bob/Charlie): alice — quality office; grace — school leader;
+bob — head of 机械工程学院; heidi — specialty leader of 数控技术; ivan — course leader of 数控编程;
+dave — teacher 王老师; carol — counsellor of 数控2401; erin — student 张三 (数控2401);
+frank — student 刘五 (软件2401).
+"""
+
+import os
+
+import pytest
+
+from zhengai.org.choices import Role
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgres_when_asked(django_db_setup, django_db_blocker):
+    """CI's second pass sets ZHENGAI_REQUIRE_POSTGRES=1: the suite must then really run on
+    PostgreSQL, never fall back silently."""
+    if os.environ.get("ZHENGAI_REQUIRE_POSTGRES") == "1":
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", f"expected PostgreSQL, got {connection.vendor}"
+
+
+@pytest.fixture
+def college(db):
+    from zhengai.datacenter.testing import build_college
+
+    return build_college()
+
+
+@pytest.fixture
+def cast(college):
+    from zhengai.org.models import RoleAssignment, User
+
+    def user(username, role, person=None, **scope):
+        account = User.objects.create_user(username=username, password="pw-" + username, display_name=username)
+        if person is not None:
+            person.user = account
+            person.save(update_fields=["user"])
+        RoleAssignment.objects.create(user=account, role=role, **scope)
+        return account
+
+    c = college
+    return type("Cast", (), {
+        "alice": user("alice", Role.QUALITY_OFFICE),
+        "grace": user("grace", Role.LEADER),
+        "bob": user("bob", Role.DEPARTMENT_HEAD, department=c.mech),
+        "heidi": user("heidi", Role.SPECIALTY_LEADER, specialty=c.cnc),
+        "ivan": user("ivan", Role.COURSE_LEADER, course=c.course_cnc),
+        "dave": user("dave", Role.TEACHER, person=c.t_wang),
+        "carol": user("carol", Role.COUNSELLOR, person=c.t_zhao, admin_class=c.class_cnc),
+        "erin": user("erin", Role.STUDENT, person=c.s_zhang),
+        "frank": user("frank", Role.STUDENT, person=c.s_liu),
+    })

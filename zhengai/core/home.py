@@ -1,0 +1,36 @@
+"""Panels of the home page. Apps add theirs by listing functions in ``HOME_PANELS`` of their
+``nav.py``: each takes the request and returns a dict with a ``template`` and its context, or None."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.utils.dateparse import parse_date
+
+
+def demo_today():
+    return parse_date(settings.ZHENGAI_DEMO_DATE)
+
+
+def current_term_code() -> str | None:
+    from zhengai.datacenter.models import Term
+
+    today = demo_today()
+    term = Term.objects.filter(start_date__lte=today).order_by("-start_date").values_list("code", flat=True).first()
+    return term
+
+
+def panels_for(request) -> list[dict]:
+    panels = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("zhengai."):
+            continue
+        try:
+            module = import_module(f"{config.name}.nav")
+        except ModuleNotFoundError:
+            continue
+        for panel in getattr(module, "HOME_PANELS", []):
+            result = panel(request)
+            if result:
+                panels.append(result)
+    return panels

@@ -1,0 +1,57 @@
+"""``zhengai serve``: the embedded deployment in one command — a WSGI server (gunicorn) for the
+site and, beside it, the in-process scheduler (``zhengai scheduler``) for the monitoring schedules,
+so a demo or a small college needs no other service."""
+
+import os
+import subprocess
+import sys
+
+from django.core.management import get_commands
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the site with gunicorn and run the schedules in-process"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-scheduler", action="store_true", help="do not start the in-process scheduler")
+
+    def handle(self, *args, port, host, workers, no_scheduler, **options):
+        from gunicorn.app.base import BaseApplication
+
+        from zhengai.wsgi import application
+
+        self._print_sign_ins()
+        scheduler = None
+        if not no_scheduler and "scheduler" in get_commands():
+            scheduler = subprocess.Popen([sys.executable, "-m", "zhengai", "scheduler"])
+
+        class Server(BaseApplication):
+            def load_config(self):
+                self.cfg.set("bind", f"{host}:{port}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("accesslog", "-")
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"ZhenGai is serving at http://{host}:{port}/  (Ctrl-C stops it)")
+        try:
+            Server().run()
+        finally:
+            if scheduler is not None:
+                scheduler.terminate()
+
+    def _print_sign_ins(self):
+        try:
+            from zhengai.datacenter.demo import demo_sign_ins
+        except ImportError:
+            return
+        rows = demo_sign_ins()
+        if rows:
+            self.stdout.write("Demo sign-ins (username / password):")
+            for role, username, password in rows:
+                self.stdout.write(f"  {role:<12} {username:<14} {password}")

@@ -1,0 +1,162 @@
+"""The data dictionary (数据字典), generated from the models so it can never drift from them.
+
+Each table has an English code (the name imports and APIs use: ``students``, ``attendance`` …),
+a Chinese label, and its fields with label, type, code table (choices) and description.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+
+# English table codes, the contract imports (``zhengai import --table``) and the API use.
+TABLE_CODES = {
+    "terms": "datacenter.Term",
+    "departments": "datacenter.Department",
+    "specialties": "datacenter.Specialty",
+    "staff": "datacenter.Staff",
+    "teachers": "datacenter.Staff",
+    "classes": "datacenter.AdminClass",
+    "students": "datacenter.Student",
+    "courses": "datacenter.Course",
+    "offerings": "datacenter.Offering",
+    "enrolments": "datacenter.Enrolment",
+    "sessions": "datacenter.ClassSession",
+    "attendance": "datacenter.Attendance",
+    "grades": "datacenter.Grade",
+    "assignments": "datacenter.Assignment",
+    "submissions": "datacenter.Submission",
+    "learning_activity": "datacenter.LearningActivity",
+    "evaluations": "datacenter.TeachingEvaluation",
+    "research": "datacenter.ResearchOutput",
+    "training": "datacenter.TrainingRecord",
+    "enterprise_practice": "datacenter.EnterprisePractice",
+    "awards": "datacenter.Award",
+    "enrolment_plans": "datacenter.EnrolmentPlan",
+    "admissions": "datacenter.Admission",
+    "employment": "datacenter.Employment",
+    "fitness_tests": "datacenter.FitnessTest",
+    "activities": "datacenter.ActivityRecord",
+}
+# ``teachers`` is an alias of ``staff``: the dictionary lists each model once, under its first code.
+CANONICAL_CODES = {}
+for _code, _label in TABLE_CODES.items():
+    CANONICAL_CODES.setdefault(_label, _code)
+
+_TYPE_NAMES = {
+    "CharField": "文本", "SlugField": "文本", "EmailField": "电子邮箱", "TextField": "长文本",
+    "DateField": "日期", "DateTimeField": "日期时间", "BooleanField": "是/否",
+    "DecimalField": "小数", "PositiveIntegerField": "非负整数", "PositiveSmallIntegerField": "非负整数",
+    "IntegerField": "整数", "BigAutoField": "自增主键", "ForeignKey": "引用", "OneToOneField": "一对一引用",
+    "UUIDField": "UUID", "JSONField": "JSON",
+}
+
+
+@dataclass
+class FieldEntry:
+    name: str
+    label: str
+    type: str
+    required: bool
+    unique: bool
+    code_table: str
+    references: str
+    description: str
+
+
+@dataclass
+class TableEntry:
+    code: str
+    model: type
+    label: str
+    db_table: str
+    description: str
+    natural_key: list[str]
+    fields: list[FieldEntry]
+
+
+def model_for_table(code: str):
+    try:
+        return apps.get_model(TABLE_CODES[code])
+    except KeyError:
+        raise LookupError(code) from None
+
+
+def _natural_key(model) -> list[str]:
+    for field in model._meta.fields:
+        if field.unique and not field.primary_key and not field.is_relation and field.name != "statement_id":
+            return [field.name]
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            return list(constraint.fields)
+    return []
+
+
+def _field_entry(field) -> FieldEntry:
+    kind = field.get_internal_type()
+    code_table = "；".join(f"{value}={label}" for value, label in field.choices) if field.choices else ""
+    references = ""
+    if field.is_relation and field.related_model is not None:
+        target = field.related_model
+        references = CANONICAL_CODES.get(target._meta.label, target._meta.label)
+    description = str(field.help_text or "")
+    if field.name in ("source", "batch"):
+        description = description or "数据血缘：该行来自哪个来源系统、哪个导入批次"
+    return FieldEntry(
+        name=field.attname if field.is_relation else field.name,
+        label=str(field.verbose_name),
+        type=_TYPE_NAMES.get(kind, kind),
+        required=not (field.null or field.blank or field.has_default()) and not field.primary_key,
+        unique=bool(field.unique and not field.primary_key),
+        code_table=code_table,
+        references=references,
+        description=description,
+    )
+
+
+def tables() -> list[TableEntry]:
+    entries = []
+    for code, label in TABLE_CODES.items():
+        if CANONICAL_CODES[label] != code:
+            continue
+        model = apps.get_model(label)
+        doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        entries.append(
+            TableEntry(
+                code=code,
+                model=model,
+                label=str(model._meta.verbose_name),
+                db_table=model._meta.db_table,
+                description=" ".join(doc.split()),
+                natural_key=_natural_key(model),
+                fields=[_field_entry(f) for f in model._meta.concrete_fields],
+            )
+        )
+    return entries
+
+
+DICTIONARY_HEADER = ["表代码", "表名", "字段", "中文名", "类型", "必填", "唯一", "代码表", "引用", "说明"]
+
+
+def dictionary_rows():
+    for table in tables():
+        for field in table.fields:
+            yield [
+                table.code, table.label, field.name, field.label, field.type,
+                "是" if field.required else "", "是" if field.unique else "",
+                field.code_table, field.references, field.description,
+            ]
+
+
+def dictionary_sheets() -> dict:
+    overview = (
+        ["表代码", "表名", "数据库表", "自然键", "说明"],
+        [[t.code, t.label, t.db_table, ",".join(t.natural_key), t.description] for t in tables()],
+    )
+    return {"数据表": overview, "字段": (DICTIONARY_HEADER, dictionary_rows())}
+
+
+def write_dictionary_xlsx(target) -> None:
+    from zhengai.core.output import write_xlsx
+
+    write_xlsx(target, dictionary_sheets())

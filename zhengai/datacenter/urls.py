@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "datacenter"
+urlpatterns = [
+    path("dictionary/", views.dictionary, name="dictionary"),
+    path("dictionary.xlsx", views.dictionary_xlsx, name="dictionary_xlsx"),
+]

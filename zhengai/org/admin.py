@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import RoleAssignment, User
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["department", "specialty", "course", "admin_class"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleInline]
+    list_display = ["username", "display_name", "is_active", "last_login"]
+    fieldsets = BaseUserAdmin.fieldsets + (("诊改", {"fields": ["display_name"]}),)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "department", "specialty", "course", "admin_class"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__display_name"]
+    list_select_related = ["user", "department", "specialty", "course", "admin_class"]

@@ -1,0 +1,75 @@
+"""Scope rules: what each role sees, decided in one place (zhengai.org.access)."""
+
+import pytest
+from django.http import Http404
+
+from zhengai.datacenter.models import Attendance, Offering, Staff, Student, Subject
+from zhengai.org.access import CHANGE, access_object, restrict
+
+
+def nos(queryset):
+    return sorted(queryset.values_list("student_no", flat=True))
+
+
+def test_it_shows_a_student_only_their_own_record(cast, college):
+    assert nos(restrict(Student.objects.all(), cast.erin)) == ["2024001"]
+
+
+def test_it_refuses_a_student_another_students_record_as_not_found(cast, college):
+    with pytest.raises(Http404):
+        access_object(Student, cast.erin, student_no="2024002")
+    assert access_object(Student, cast.erin, student_no="2024001") == college.s_zhang
+
+
+def test_it_shows_a_department_head_only_their_department(cast, college):
+    assert nos(restrict(Student.objects.all(), cast.bob)) == ["2024001", "2024002"]
+    staff = restrict(Staff.objects.all(), cast.bob).values_list("staff_no", flat=True)
+    assert sorted(staff) == ["T001", "T003"]
+
+
+def test_it_shows_a_counsellor_only_their_classes(cast, college):
+    assert nos(restrict(Student.objects.all(), cast.carol)) == ["2024001", "2024002"]
+    college.s_chen.admin_class = college.class_soft
+    college.s_chen.save()
+    assert nos(restrict(Student.objects.all(), cast.carol)) == ["2024001"]
+
+
+def test_it_shows_a_teacher_their_offerings_and_their_own_facts(cast, college):
+    assert list(restrict(Offering.objects.all(), cast.dave)) == [college.off_cnc]
+    session = college.sessions_cnc[0]
+    Attendance.objects.create(session=session, student=college.s_zhang, offering=college.off_cnc, date=session.date, status="present")
+    Attendance.objects.create(session=session, student=college.s_chen, offering=college.off_cnc, date=session.date, status="absent")
+    assert restrict(Attendance.objects.all(), cast.dave).count() == 2
+    assert restrict(Attendance.objects.all(), cast.erin).count() == 1
+    assert restrict(Attendance.objects.all(), cast.frank).count() == 0
+
+
+def test_it_shows_the_quality_office_and_leaders_everything(cast, college):
+    assert restrict(Student.objects.all(), cast.alice).count() == 3
+    assert restrict(Student.objects.all(), cast.grace).count() == 3
+
+
+def test_it_lets_a_leader_read_but_not_change(cast, college):
+    assert restrict(Student.objects.all(), cast.grace, CHANGE).count() == 0
+    assert restrict(Student.objects.all(), cast.alice, CHANGE).count() == 3
+
+
+def test_it_scopes_the_subject_registry_like_the_rows_behind_it(cast, college):
+    keys = sorted(restrict(Subject.objects.filter(level="student"), cast.erin).values_list("key", flat=True))
+    assert keys == ["2024001"]
+    bob = restrict(Subject.objects.exclude(level="school"), cast.bob)
+    assert set(bob.values_list("department_id", flat=True)) == {college.mech.pk}
+    ivan = restrict(Subject.objects.all(), cast.ivan)
+    assert sorted(ivan.values_list("level", "key")) == [("course", "C001"), ("offering", "2026-2027-1-C001-01")]
+
+
+def test_it_shows_nothing_to_an_account_without_roles(college, django_user_model):
+    nobody = django_user_model.objects.create_user("nobody", password="x")
+    assert restrict(Student.objects.all(), nobody).count() == 0
+
+
+def test_it_refuses_a_model_that_declares_no_scope(cast):
+    from zhengai.datacenter.models import SourceSystem
+
+    with pytest.raises(TypeError, match="scope_lookups"):
+        restrict(SourceSystem.objects.all(), cast.erin)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from zhengai.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("datacenter/", include("zhengai.datacenter.urls")),
+    path("intake/", include("zhengai.intake.urls")),
+    path("indicators/", include("zhengai.indicators.urls")),
+    path("chains/", include("zhengai.chains.urls")),
+    path("monitoring/", include("zhengai.monitoring.urls")),
+    path("notifications/", include("zhengai.notifications.urls")),
+]
+
+admin.site.site_header = "诊改平台管理"
+admin.site.site_title = "诊改平台"
+admin.site.index_title = "系统管理"
