@@ -1,0 +1,173 @@
+"""Time windows, written the way users write them — one parser for pages, commands and the API.
+
+    2025-2026-1              a term (学年-学期), dates from the Term table
+    2026                     a calendar year
+    2026Q4                   a quarter
+    2026-10                  a month
+    2026-10H1 / 2026-10H2    a half month: days 1–15 / 16–end
+    2026-09-01..2026-09-30   an explicit range, both ends included
+
+A window is closed on both ends (``start <= day <= end``). Cadences (``month``, ``half_month``,
+``quarter``, ``term``, ``year``) name the kind of window a monitoring schedule steps through.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+ACCEPTED_FORMS = "2025-2026-1（学期）、2026（年）、2026Q4（季度）、2026-10（月）、2026-10H1 / 2026-10H2（半月）、2026-09-01..2026-09-30（日期区间）"
+
+
+class WindowError(ValueError):
+    """A window that cannot be parsed; the message shows the accepted forms."""
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    start: date
+    end: date
+    kind: str
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Window":
+        return step(self, -1)
+
+    def next(self) -> "Window":
+        return step(self, +1)
+
+
+_TERM = re.compile(r"^(\d{4})-(\d{4})-([12])$")
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_HALF = re.compile(r"^(\d{4})-(\d{1,2})[Hh]([12])$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+def _fail(text: str, reason: str = "") -> WindowError:
+    message = _("无法识别的时间窗口“%(text)s”") % {"text": text}
+    if reason:
+        message += f"（{reason}）"
+    return WindowError(message + _("。可用格式：") + ACCEPTED_FORMS)
+
+
+def year(y: int) -> Window:
+    return Window(date(y, 1, 1), date(y, 12, 31), "year", f"{y}")
+
+
+def quarter(y: int, q: int) -> Window:
+    first = 3 * (q - 1) + 1
+    return Window(date(y, first, 1), date(y, first + 2, calendar.monthrange(y, first + 2)[1]), "quarter", f"{y}Q{q}")
+
+
+def month(y: int, m: int) -> Window:
+    return Window(date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), "month", f"{y}-{m:02d}")
+
+
+def half_month(y: int, m: int, h: int) -> Window:
+    if h == 1:
+        return Window(date(y, m, 1), date(y, m, 15), "half_month", f"{y}-{m:02d}H1")
+    return Window(date(y, m, 16), date(y, m, calendar.monthrange(y, m)[1]), "half_month", f"{y}-{m:02d}H2")
+
+
+def term(code: str) -> Window:
+    from zhengai.datacenter.models import Term
+
+    match = _TERM.match(code)
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        raise _fail(code, _("学年应为相邻两年，如 2025-2026"))
+    row = Term.objects.filter(code=code).values_list("start_date", "end_date").first()
+    if row is None:
+        raise WindowError(_("学期“%(code)s”不在学期表中，请先导入学期（terms）。") % {"code": code})
+    return Window(row[0], row[1], "term", code)
+
+
+def parse(text: str) -> Window:
+    """Parse a window as users write it; raise ``WindowError`` naming the accepted forms."""
+    text = (text or "").strip()
+    try:
+        if _TERM.match(text):
+            return term(text)
+        if m := _YEAR.match(text):
+            return year(int(m.group(1)))
+        if m := _QUARTER.match(text):
+            return quarter(int(m.group(1)), int(m.group(2)))
+        if m := _HALF.match(text):
+            return half_month(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := _MONTH.match(text):
+            return month(int(m.group(1)), int(m.group(2)))
+        if m := _RANGE.match(text):
+            start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
+            if end < start:
+                raise _fail(text, _("结束日期早于开始日期"))
+            return Window(start, end, "range", text)
+    except ValueError as exc:  # month 13, day 31 of a 30-day month …
+        if isinstance(exc, WindowError):
+            raise
+        raise _fail(text, str(exc)) from None
+    raise _fail(text)
+
+
+CADENCES = ("half_month", "month", "quarter", "term", "year")
+
+
+def containing(cadence: str, day: date) -> Window:
+    """The window of ``cadence`` that contains ``day``."""
+    if cadence == "year":
+        return year(day.year)
+    if cadence == "quarter":
+        return quarter(day.year, (day.month - 1) // 3 + 1)
+    if cadence == "month":
+        return month(day.year, day.month)
+    if cadence == "half_month":
+        return half_month(day.year, day.month, 1 if day.day <= 15 else 2)
+    if cadence == "term":
+        from zhengai.datacenter.models import Term
+
+        code = Term.objects.filter(start_date__lte=day).order_by("-start_date").values_list("code", flat=True).first()
+        if code is None:
+            raise WindowError(_("%(day)s 之前没有学期") % {"day": day})
+        return term(code)
+    raise ValueError(f"unknown cadence {cadence!r}; use one of {', '.join(CADENCES)}")
+
+
+def step(window: Window, n: int) -> Window:
+    """The window ``n`` steps after (or before, for negative ``n``) ``window``, of the same kind."""
+    if window.kind == "range":
+        length = timedelta(days=window.days)
+        return Window(window.start + n * length, window.end + n * length, "range",
+                      f"{window.start + n * length}..{window.end + n * length}")
+    if window.kind == "term":
+        from zhengai.datacenter.models import Term
+
+        codes = list(Term.objects.order_by("start_date").values_list("code", flat=True))
+        index = codes.index(window.code) + n
+        if not 0 <= index < len(codes):
+            raise WindowError(_("学期表中没有 %(code)s 之后第 %(n)s 个学期") % {"code": window.code, "n": n})
+        return term(codes[index])
+    current = window
+    for _i in range(abs(n)):
+        anchor = current.end + timedelta(days=1) if n > 0 else current.start - timedelta(days=1)
+        current = containing(window.kind, anchor)
+    return current
+
+
+def between(cadence: str, first: date, last: date) -> list[Window]:
+    """Every window of ``cadence`` from the one containing ``first`` to the one containing ``last``."""
+    windows = [containing(cadence, first)]
+    while windows[-1].end < last:
+        windows.append(windows[-1].next())
+    return windows
