@@ -1,0 +1,196 @@
+"""The indicator library (指标库): every indicator, built-in or custom, behind one interface.
+
+An ``Indicator`` computes its value for ALL subjects of its level over a window in one set-based
+query (grouping in the database), and returns ``{subject id: value}`` keyed by ``datacenter.Subject``.
+
+What the values mean, the same for every indicator:
+
+- **No data, no entry.** A subject whose rows the indicator reads are absent in the window (no
+  attendance recorded, no grade, no evaluation …) gets *no key* in the result — never ``None`` and
+  never a made-up zero — so monitoring cannot warn on missing data. A zero appears only when the
+  subject has rows and the counted condition is met by none of them (a student with attendance
+  records and no absence has ``absent_periods`` 0). A rate whose denominator is zero has no entry.
+- Counts are ``int``; rates (unit ``%``, 0–100), averages, sums of hours and ratios are ``float``
+  rounded to 4 decimals, so SQLite and PostgreSQL give the same numbers.
+
+The public interface (other apps depend on it):
+
+    get(code) -> Indicator                 built-in or custom; LookupError if unknown
+    for_level(level) -> list[Indicator]    built-in first (library order), then custom
+    all_indicators() -> list[Indicator]
+    compute(level, window, codes=None) -> {code: {subject_id: value}}
+    Indicator.evaluate(window) -> {subject_id: value}
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from zhengai.core.windows import Window
+from zhengai.datacenter.choices import Level
+
+HIGHER = "higher"
+LOWER = "lower"
+DIRECTIONS = (HIGHER, LOWER)
+BUILTIN = "builtin"
+CUSTOM = "custom"
+
+# The monitoring cadence of each level (DESIGN.md): the windows an indicator page steps through
+# for "values over time".
+LEVEL_CADENCE = {
+    Level.SCHOOL: "month",
+    Level.DEPARTMENT: "month",
+    Level.SPECIALTY: "term",
+    Level.COURSE: "quarter",
+    Level.OFFERING: "half_month",
+    Level.TEACHER: "term",
+    Level.STUDENT: "month",
+}
+
+# Rows an evaluator yields: (master-row id of the level — None for the school —, raw value).
+Rows = Iterable[tuple[int | None, object]]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator (指标): a named, unit-bearing, direction-bearing measure at one level."""
+
+    code: str
+    level: str
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: str
+    definition: str
+    sources: tuple[str, ...]
+    kind: str = BUILTIN
+    evaluator: Callable[[Window], Rows] | None = field(default=None, compare=False, repr=False)
+    spec: dict | None = field(default=None, compare=False, repr=False)  # custom indicators: their definition
+
+    def evaluate(self, window: Window, *, subjects: dict[int, int] | None = None) -> dict[int, int | float]:
+        """The value of every subject of the level that has data in ``window``, keyed by subject id.
+
+        Two queries whatever the number of subjects: the evaluator's aggregate and the map from
+        master ids to subject ids (skipped when ``subjects`` — ``subject_ids(level)`` — is given).
+        """
+        if subjects is None:
+            from zhengai.datacenter.subjects import subject_ids
+
+            subjects = subject_ids(self.level)
+        return keyed(self.evaluator(window), subjects, self.level)
+
+    @property
+    def cadence(self) -> str:
+        return LEVEL_CADENCE[self.level]
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label)
+
+
+def normalise(value):
+    """Counts stay ``int``; every other number becomes a ``float`` rounded to 4 decimals."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (Decimal, float)):
+        return round(float(value), 4)
+    return value
+
+
+def keyed(rows: Rows, subjects: dict[int, int], level: str) -> dict[int, int | float]:
+    """Map (master id, value) rows to {subject id: value}, dropping rows with no value or subject."""
+    result = {}
+    if level == Level.SCHOOL:
+        school = next(iter(subjects.values()), None)
+        for _key, value in rows:
+            value = normalise(value)
+            if value is not None and school is not None:
+                result[school] = value
+        return result
+    for key, value in rows:
+        subject = subjects.get(key)
+        value = normalise(value)
+        if subject is not None and value is not None:
+            result[subject] = value
+    return result
+
+
+_BUILTINS: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    """Add a built-in indicator to the library (at import of ``zhengai.indicators.builtin``)."""
+    if indicator.code in _BUILTINS:
+        raise ValueError(f"indicator {indicator.code} registered twice")
+    if indicator.direction not in DIRECTIONS:
+        raise ValueError(f"{indicator.code}: direction must be one of {DIRECTIONS}")
+    if indicator.level not in Level.values or not indicator.code.startswith(indicator.level + "."):
+        raise ValueError(f"{indicator.code}: code must start with its level")
+    _BUILTINS[indicator.code] = indicator
+    return indicator
+
+
+def _builtins() -> dict[str, Indicator]:
+    from . import builtin  # noqa: F401  (registers the library on first use)
+
+    return _BUILTINS
+
+
+def builtin_codes() -> set[str]:
+    return set(_builtins())
+
+
+def builtin_indicators() -> list[Indicator]:
+    return list(_builtins().values())
+
+
+def _custom(level: str | None = None, code: str | None = None) -> list[Indicator]:
+    from .models import CustomIndicator
+
+    qs = CustomIndicator.objects.all()
+    if level is not None:
+        qs = qs.filter(level=level)
+    if code is not None:
+        qs = qs.filter(code=code)
+    return [c.as_indicator() for c in qs.order_by("code")]
+
+
+def get(code: str) -> Indicator:
+    """The indicator with ``code``, built-in or custom; ``LookupError`` if there is none."""
+    found = _builtins().get(code)
+    if found is not None:
+        return found
+    custom = _custom(code=code)
+    if custom:
+        return custom[0]
+    raise LookupError(code)
+
+
+def for_level(level: str) -> list[Indicator]:
+    if level not in Level.values:
+        raise LookupError(level)
+    return [i for i in _builtins().values() if i.level == level] + _custom(level=level)
+
+
+def all_indicators() -> list[Indicator]:
+    order = {lv: n for n, lv in enumerate(Level.values)}
+    builtins = sorted(_builtins().values(), key=lambda i: order[i.level])  # stable: library order within a level
+    return builtins + _custom()
+
+
+def compute(level: str, window: Window, codes: Iterable[str] | None = None) -> dict[str, dict[int, int | float]]:
+    """Several indicators of one level over one window: one query per indicator plus one for the
+    subject map, whatever the number of subjects."""
+    from zhengai.datacenter.subjects import subject_ids
+
+    if codes is None:
+        indicators = for_level(level)
+    else:
+        indicators = [get(code) for code in codes]
+        wrong = [i.code for i in indicators if i.level != level]
+        if wrong:
+            raise ValueError(f"not {level} indicators: {', '.join(wrong)}")
+    subjects = subject_ids(level)
+    return {i.code: i.evaluate(window, subjects=subjects) for i in indicators}

@@ -1,0 +1,76 @@
+"""The registry's interface, and that no evaluator's query count grows with the number of subjects."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from zhengai.core.windows import parse
+from zhengai.datacenter.choices import AttendanceStatus, Gender
+from zhengai.datacenter.models import Attendance, Enrolment, Grade, Student, Subject
+from zhengai.datacenter.subjects import sync_subjects
+from zhengai.indicators import registry
+
+
+def test_every_builtin_indicator_is_fully_described(db):
+    builtins = registry.builtin_indicators()
+    for i in builtins:
+        assert i.code.startswith(i.level + ".")
+        assert i.direction in ("higher", "lower") and i.unit and i.definition and i.name_zh and i.name_en
+        assert i.sources and i.kind == "builtin"
+
+
+def test_it_gets_an_indicator_by_code_and_lists_a_level(db):
+    assert registry.get("student.attendance_rate").unit == "%"
+    assert all(i.level == "student" for i in registry.for_level("student"))
+    with pytest.raises(LookupError):
+        registry.get("student.nope")
+
+
+def test_it_computes_several_indicators_of_a_level_at_once(facts):
+    window = parse("2026-10")
+    zhang = Subject.objects.get(level="student", key="2024001").pk
+    with CaptureQueriesContext(connection) as ctx:
+        result = registry.compute("student", window, ["student.absent_periods", "student.late_count"])
+    # One subject map + one aggregate per indicator.
+    assert len(ctx.captured_queries) == 3
+    assert result["student.absent_periods"][zhang] == 2
+    assert result["student.late_count"][zhang] == 1
+    with pytest.raises(ValueError):
+        registry.compute("student", window, ["offering.pass_rate"])
+
+
+def _more_subjects(college, n=4):
+    """``n`` more students in 数控2401, enrolled, with attendance and a grade each."""
+    c = college
+    for k in range(n):
+        s = Student.objects.create(student_no=f"20249{k:02d}", name=f"学生{k}", gender=Gender.MALE,
+                                   admin_class=c.class_cnc, specialty=c.cnc, cohort=2024)
+        Enrolment.objects.create(offering=c.off_cnc, student=s)
+        for session in c.sessions_cnc:
+            Attendance.objects.create(session=session, student=s, offering=c.off_cnc, date=session.date,
+                                      status=AttendanceStatus.PRESENT)
+        Grade.objects.create(student=s, offering=c.off_cnc, score=70, passed=True, credits_earned=4,
+                             recorded_on=date(2027, 1, 15))
+    sync_subjects()
+
+
+def test_no_evaluator_runs_more_queries_for_more_subjects(facts):
+    windows = [parse("2026-10"), parse("2026-2027-1"), parse("2026")]
+
+    def counts():
+        result = {}
+        for indicator in registry.builtin_indicators():
+            for window in windows:
+                with CaptureQueriesContext(connection) as ctx:
+                    indicator.evaluate(window)
+                result[indicator.code, window.code] = len(ctx.captured_queries)
+        return result
+
+    before = counts()
+    _more_subjects(facts)
+    after = counts()
+    assert after == before
+    # The subject map and one aggregate, for every built-in indicator.
+    assert set(before.values()) == {2}
