@@ -24,6 +24,13 @@ def _require_postgres_when_asked(django_db_setup, django_db_blocker):
             assert connection.vendor == "postgresql", f"expected PostgreSQL, got {connection.vendor}"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Accounts are made in most tests; the real hasher (PBKDF2) costs ~0.1 s a password on this
+    machine and proves nothing here. Production keeps Django's default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def college(db):
     from zhengai.datacenter.testing import build_college

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from zhengai.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("account/", core_views.account, name="account"),
+    path("audit/", core_views.audit, name="audit"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
@@ -17,6 +20,6 @@ urlpatterns = [
     path("notifications/", include("zhengai.notifications.urls")),
 ]
 
-admin.site.site_header = "诊改平台管理"
-admin.site.site_title = "诊改平台"
-admin.site.index_title = "系统管理"
+admin.site.site_header = _("诊改平台管理")
+admin.site.site_title = _("诊改平台")
+admin.site.index_title = _("系统管理")

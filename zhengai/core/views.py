@@ -1,40 +1,134 @@
-"""The role-aware home page and the health check."""
+"""The role-aware home page, the account page, the audit trail and the health check.
 
+Views stay thin: figures come from ``dashboards`` and every row through ``org.access.restrict``.
+"""
+
+from auditlog.models import LogEntry
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from zhengai.datacenter.models import Department, Offering, Staff, Student
-from zhengai.datacenter.choices import StudentStatus
-from zhengai.org.access import primary_role, restrict
+from zhengai.org.access import has_role, primary_role, restrict
+from zhengai.org.choices import Role
 
+from . import dashboards
 from . import home as home_panels
+from .audit import do_change_password
+from .choices import AuditKind
+from .models import AuditEvent
+
+
+def _person(user, attname):
+    try:
+        return getattr(user, attname)
+    except Exception:  # the reverse one-to-one raises when the account has no such person
+        return None
 
 
 @login_required
 def home(request):
     user = request.user
-    students = restrict(Student.objects.filter(status=StudentStatus.ENROLLED), user)
-    by_department = list(
-        students.values("specialty__department__name").annotate(n=Count("pk")).order_by("-n")
-    )
+    today = home_panels.demo_today()
+    term = dashboards.current_term(today)
+    sections = dashboards.sections_for(user)
+    role = primary_role(user)
     context = {
-        "role": primary_role(user),
-        "counts": {
-            "students": students.count(),
-            "teachers": restrict(Staff.objects.filter(is_teacher=True), user).count(),
-            "departments": restrict(Department.objects.all(), user).count(),
-            "offerings": restrict(Offering.objects.filter(term__code=home_panels.current_term_code()), user).count(),
-        },
-        "chart": {
-            "labels": [row["specialty__department__name"] for row in by_department],
-            "values": [row["n"] for row in by_department],
-        },
-        "panels": home_panels.panels_for(request),
+        "role": role,
+        "role_label": Role(role).label if role else "",
+        "term": term,
+        "today": today,
+        "sections": sections,
     }
+    if "overview" in sections:
+        context["overview"] = dashboards.overview(user, term)
+    if "classes" in sections:
+        context["classes"] = dashboards.counsellor_classes(user, today)
+        context["month"] = dashboards.month_of(today)
+    if "teaching" in sections:
+        context["teaching"] = dashboards.offerings_table(user, term, today, own=True)
+    if "courses_led" in sections:
+        context["courses_led"] = dashboards.offerings_table(user, term, today, own=False)
+    if "student" in sections:
+        student = _person(user, "student")
+        if student is not None:
+            context["student"] = student
+            context["my_courses"] = dashboards.student_courses(user, student, term)
+            context["my_attendance"] = dashboards.student_attendance_by_month(user, student, term, today)
+    context["panels"] = home_panels.panels_for(request)
     return render(request, "core/home.html", context)
+
+
+@login_required
+def account(request):
+    """我的账号: who I am, the roles I hold, and a password change."""
+    user = request.user
+    if request.method == "POST":
+        form = PasswordChangeForm(user, request.POST)
+        if form.is_valid():
+            do_change_password(form, request, acting_user=user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("account")
+    else:
+        form = PasswordChangeForm(user)
+    context = {
+        "form": form,
+        "roles": list(user.roles.select_related("department", "specialty", "course", "admin_class")),
+        "staff": _person(user, "staff"),
+        "student": _person(user, "student"),
+        "recent": list(AuditEvent.objects.filter(user=user).order_by("-at", "-pk")[:10]),
+        "breadcrumbs": [(_("我的账号"), None)],
+    }
+    return render(request, "core/account.html", context)
+
+
+AUDIT_ROLES = (Role.ADMIN, Role.QUALITY_OFFICE)
+
+
+@login_required
+def audit(request):
+    """The audit trail for the quality office and admins: sign-ins and changes to important rows."""
+    if not has_role(request.user, *AUDIT_ROLES):
+        raise PermissionDenied
+    tab = request.GET.get("tab", "signins")
+    if tab == "changes":
+        entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+        kind = ""
+    else:
+        tab = "signins"
+        entries = restrict(AuditEvent.objects.select_related("user"), request.user)
+        kind = request.GET.get("kind", "")
+        if kind in AuditKind.values:
+            entries = entries.filter(kind=kind)
+        q = request.GET.get("q", "").strip()
+        if q:
+            entries = entries.filter(username__icontains=q)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    context = {
+        "tab": tab,
+        "page": page,
+        "kinds": AuditKind.choices,
+        "kind": kind,
+        "q": request.GET.get("q", ""),
+        "breadcrumbs": [(_("审计日志"), None)],
+    }
+    return render(request, "core/audit.html", context)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in: a Chinese page saying when to try again (429)."""
+    from django.conf import settings
+
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 def healthz(request):

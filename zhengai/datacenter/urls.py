@@ -6,4 +6,5 @@ app_name = "datacenter"
 urlpatterns = [
     path("dictionary/", views.dictionary, name="dictionary"),
     path("dictionary.xlsx", views.dictionary_xlsx, name="dictionary_xlsx"),
+    path("students/<str:student_no>/", views.student, name="student"),
 ]

@@ -1,0 +1,39 @@
+"""The platform's own records: the sign-in audit trail.
+
+Changes to important rows (accounts, role assignments, staff, students) are recorded by
+django-auditlog (``auditlog.LogEntry``); this table records what auditlog cannot see: sign-ins,
+sign-outs, failed sign-ins, lockouts and password changes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuditKind
+
+
+class AuditEvent(models.Model):
+    """One audited account event (审计日志): who, what, when and from where."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("事件"), max_length=24, choices=AuditKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("账号")
+    )
+    # Kept as typed even when no account matches: failed sign-ins name accounts that may not exist.
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    # Only school-wide roles see the audit trail (the view also requires the quality office or admin).
+    scope_lookups: dict = {}
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "at"], name="audit_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
