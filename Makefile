@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SIZE ?= small
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengai_ci
-APT_PACKAGES := chromium fonts-noto-cjk
+APT_PACKAGES := chromium fonts-noto-cjk gettext
 
-.PHONY: demo test test-postgres install install-test assets system-deps serve migrate seed clean bench-seed
+.PHONY: demo test test-postgres install install-test assets system-deps serve migrate seed clean bench-seed messages compilemessages
 
 demo: install assets migrate seed serve
 
@@ -58,6 +58,15 @@ test: install-test assets system-deps
 # The same suite on PostgreSQL (CI runs both); the test database is created and dropped by pytest.
 test-postgres: install-test assets system-deps
 	DATABASE_URL=$(PG_URL) ZHENGAI_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2 --dist loadfile --create-db
+
+# Translations (README: Translations). `messages` adds new source strings to the English catalogue
+# (translate them in zhengai/locale/en/LC_MESSAGES/django.po), `compilemessages` builds the .mo
+# that is committed beside it. Both need GNU gettext, which system-deps installs.
+messages: install system-deps
+	cd zhengai && ../$(BIN)/zhengai makemessages -l en --no-location --no-obsolete
+
+compilemessages: install system-deps
+	cd zhengai && ../$(BIN)/zhengai compilemessages
 
 bench-seed: install
 	$(BIN)/python bench/seed_large.py

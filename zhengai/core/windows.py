@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-ACCEPTED_FORMS = "2025-2026-1（学期）、2026（年）、2026Q4（季度）、2026-10（月）、2026-10H1 / 2026-10H2（半月）、2026-09-01..2026-09-30（日期区间）"
+ACCEPTED_FORMS = gettext_lazy(
+    "2025-2026-1（学期）、2026（年）、2026Q4（季度）、2026-10（月）、2026-10H1 / 2026-10H2（半月）、2026-09-01..2026-09-30（日期区间）"
+)
 
 
 class WindowError(ValueError):
@@ -61,7 +64,7 @@ def _fail(text: str, reason: str = "") -> WindowError:
     message = _("无法识别的时间窗口“%(text)s”") % {"text": text}
     if reason:
         message += f"（{reason}）"
-    return WindowError(message + _("。可用格式：") + ACCEPTED_FORMS)
+    return WindowError(message + _("。可用格式：") + str(ACCEPTED_FORMS))
 
 
 def year(y: int) -> Window:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # English table codes, the contract imports (``zhengai import --table``) and the API use.
 TABLE_CODES = {
@@ -44,10 +45,10 @@ for _code, _label in TABLE_CODES.items():
     CANONICAL_CODES.setdefault(_label, _code)
 
 _TYPE_NAMES = {
-    "CharField": "文本", "SlugField": "文本", "EmailField": "电子邮箱", "TextField": "长文本",
-    "DateField": "日期", "DateTimeField": "日期时间", "BooleanField": "是/否",
-    "DecimalField": "小数", "PositiveIntegerField": "非负整数", "PositiveSmallIntegerField": "非负整数",
-    "IntegerField": "整数", "BigAutoField": "自增主键", "ForeignKey": "引用", "OneToOneField": "一对一引用",
+    "CharField": _("文本"), "SlugField": _("文本"), "EmailField": _("电子邮箱"), "TextField": _("长文本"),
+    "DateField": _("日期"), "DateTimeField": _("日期时间"), "BooleanField": _("是/否"),
+    "DecimalField": _("小数"), "PositiveIntegerField": _("非负整数"), "PositiveSmallIntegerField": _("非负整数"),
+    "IntegerField": _("整数"), "BigAutoField": _("自增主键"), "ForeignKey": _("引用"), "OneToOneField": _("一对一引用"),
     "UUIDField": "UUID", "JSONField": "JSON",
 }
 
@@ -101,11 +102,11 @@ def _field_entry(field) -> FieldEntry:
         references = CANONICAL_CODES.get(target._meta.label, target._meta.label)
     description = str(field.help_text or "")
     if field.name in ("source", "batch"):
-        description = description or "数据血缘：该行来自哪个来源系统、哪个导入批次"
+        description = description or str(_("数据血缘：该行来自哪个来源系统、哪个导入批次"))
     return FieldEntry(
         name=field.attname if field.is_relation else field.name,
         label=str(field.verbose_name),
-        type=_TYPE_NAMES.get(kind, kind),
+        type=str(_TYPE_NAMES.get(kind, kind)),
         required=not (field.null or field.blank or field.has_default()) and not field.primary_key,
         unique=bool(field.unique and not field.primary_key),
         code_table=code_table,
@@ -135,25 +136,29 @@ def tables() -> list[TableEntry]:
     return entries
 
 
-DICTIONARY_HEADER = ["表代码", "表名", "字段", "中文名", "类型", "必填", "唯一", "代码表", "引用", "说明"]
+# The .xlsx speaks the active language (Chinese by default, as on the command line).
+DICTIONARY_HEADER = [
+    _("表代码"), _("表名"), _("字段"), _("中文名"), _("类型"), _("必填"), _("唯一"), _("代码表"), _("引用"), _("说明"),
+]
 
 
 def dictionary_rows():
+    yes = str(_("是"))
     for table in tables():
         for field in table.fields:
             yield [
                 table.code, table.label, field.name, field.label, field.type,
-                "是" if field.required else "", "是" if field.unique else "",
+                yes if field.required else "", yes if field.unique else "",
                 field.code_table, field.references, field.description,
             ]
 
 
 def dictionary_sheets() -> dict:
     overview = (
-        ["表代码", "表名", "数据库表", "自然键", "说明"],
+        [str(h) for h in (_("表代码"), _("表名"), _("数据库表"), _("自然键"), _("说明"))],
         [[t.code, t.label, t.db_table, ",".join(t.natural_key), t.description] for t in tables()],
     )
-    return {"数据表": overview, "字段": (DICTIONARY_HEADER, dictionary_rows())}
+    return {str(_("数据表")): overview, str(_("字段")): ([str(h) for h in DICTIONARY_HEADER], dictionary_rows())}
 
 
 def write_dictionary_xlsx(target) -> None:

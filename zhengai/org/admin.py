@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import RoleAssignment, User
 
@@ -14,7 +15,7 @@ class RoleInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [RoleInline]
     list_display = ["username", "display_name", "is_active", "last_login"]
-    fieldsets = BaseUserAdmin.fieldsets + (("诊改", {"fields": ["display_name"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + ((_("诊改"), {"fields": ["display_name"]}),)
 
 
 @admin.register(RoleAssignment)
