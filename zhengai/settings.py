@@ -194,6 +194,10 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))
 ZHENGAI_IMPORT_MAX_BYTES = envint("ZHENGAI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))
+# Rejected rows kept per batch (the count goes on beyond it), and the age after which a batch still
+# marked running on another host is taken for dead.
+ZHENGAI_IMPORT_MAX_REJECTS = envint("ZHENGAI_IMPORT_MAX_REJECTS", "10000")
+ZHENGAI_IMPORT_STALE_HOURS = envint("ZHENGAI_IMPORT_STALE_HOURS", "12")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -8,3 +8,13 @@ class CredentialKind(models.TextChoices):
 
     TOKEN = "token", _("令牌")
     BASIC = "basic", _("密钥对")
+
+
+class BatchAction(models.TextChoices):
+    """What happened to a batch, as recorded in its audit trail (操作记录)."""
+
+    IMPORTED = "imported", _("导入")
+    REFUSED = "refused", _("拒绝")
+    FAILED = "failed", _("失败")
+    UNDONE = "undone", _("撤销")
+    RECOVERED = "recovered", _("中断后标记失败")

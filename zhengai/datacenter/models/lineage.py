@@ -17,6 +17,9 @@ class SourceSystem(models.Model):
     description = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # Source systems belong to the whole college: only school-wide roles reach them through restrict().
+    scope_lookups: dict = {}
+
     class Meta:
         verbose_name = _("来源系统")
         verbose_name_plural = _("来源系统")
@@ -50,6 +53,13 @@ class ImportBatch(models.Model):
     rows_rejected = models.PositiveIntegerField(_("拒绝行数"), default=0)
     log = models.TextField(_("日志"), blank=True)
     error = models.TextField(_("错误"), blank=True)
+    partial = models.BooleanField(_("部分导入"), default=False, help_text=_("只导入有效行，其余行退回"))
+    # host:pid of the process running the batch, so a batch left running by a killed process can be
+    # recognised as failed on the next look.
+    runner = models.CharField(_("执行进程"), max_length=100, blank=True)
+
+    # Batches concern the whole college: only school-wide roles reach them through restrict().
+    scope_lookups: dict = {}
 
     class Meta:
         verbose_name = _("导入批次")
