@@ -17,9 +17,6 @@ class SourceSystem(models.Model):
     description = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    # Source systems belong to the whole college: only school-wide roles reach them through restrict().
-    scope_lookups: dict = {}
-
     class Meta:
         verbose_name = _("来源系统")
         verbose_name_plural = _("来源系统")
