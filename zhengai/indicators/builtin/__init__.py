@@ -1,3 +1,4 @@
-"""The built-in indicators, one module per level; importing this package registers them all."""
+"""The built-in indicators, one module per level; importing this package registers them all, in
+library order: school, department, specialty, course, offering, teacher, student."""
 
-from . import offering, student  # noqa: F401
+from . import school, department, specialty, course, offering, teacher, student  # noqa: F401,I001

@@ -5,7 +5,7 @@ level. Rates are computed in Python from the numerator and denominator the query
 databases give the same figure and a zero denominator simply yields no entry.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, FloatField, Func, OuterRef, Q, Subquery, Value
 
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.dictionary import model_for_table
@@ -15,17 +15,34 @@ from ..registry import Indicator, register
 
 
 def rows_of(qs, key: str, **aggregates):
-    """(group key, {alias: value}) for each group of ``qs`` by lookup ``key`` ("" = the whole
-    table, yielded only when it has rows). One query."""
+    """(group key, {alias: value}) for each group of ``qs`` by lookup ``key``. One query.
+
+    ``key`` "" is the whole school: the rows are grouped by a constant, so an empty table gives no
+    group (no data, no entry) and non-aggregate columns (correlated subqueries) work as for any level.
+    """
     if key == "":
-        values = qs.aggregate(_rows=Count("pk"), **aggregates)
-        if values.pop("_rows"):
-            yield None, values
+        # Django leaves a constant out of GROUP BY, so an empty table still gives one row: count it.
+        qs = qs.annotate(_school=Value(0))
+        for row in qs.order_by().values("_school").annotate(_rows=Count("pk"), **aggregates):
+            row.pop("_school")
+            if row.pop("_rows"):
+                yield None, row
         return
     for row in qs.order_by().values(key).annotate(**aggregates):
         group = row.pop(key)
         if group is not None:
             yield group, row
+
+
+def scalar(qs, function: str, field: str = "pk", inner: str = "", outer: str = ""):
+    """A scalar subquery: SQL aggregate ``function`` (COUNT, SUM …) of ``field`` over ``qs``'s rows
+    whose ``inner`` lookup equals the outer query's ``outer`` column — uncorrelated when ``inner``
+    is "" (the school). Used where one indicator reads two tables in one query."""
+    if inner:
+        qs = qs.filter(**{inner: OuterRef(outer)})
+    # A plain Func, not an Aggregate, so the subquery has no GROUP BY: one value per outer row.
+    value = Func(F(field), function=function, output_field=FloatField())
+    return Subquery(qs.order_by().annotate(_v=value).values("_v"), output_field=FloatField())
 
 
 def facts(table: str, window, filter: Q | None = None):

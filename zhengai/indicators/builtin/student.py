@@ -1,43 +1,17 @@
 """Student indicators (学生层面): attendance, coursework, grades, online learning, 德智体美劳."""
 
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from zhengai.datacenter.choices import AttendanceStatus, AwardKind, Development, Level
-from zhengai.datacenter.models import Enrolment, Grade, Student, Submission
+from zhengai.datacenter.models import Enrolment, Grade, Student
 
 from ..registry import HIGHER, LOWER
-from .base import aggregate, builtin, facts, rate, ratio, rows_of
+from .base import aggregate, builtin, facts, ratio, rows_of
 from .grading import grade_point
+from .shared import CERTIFICATES, FIRST_SITTING, attendance_rate, submission_rate
 
 S = Level.STUDENT
-PRESENT = Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
-FIRST_SITTING = Q(attempt=1)
-
-
-def submission_rate(level):
-    """Assignments due in the window in offerings the subject's students are enrolled in, and how
-    many of them the student submitted: one query over enrolments × assignments, the submission
-    looked up by its unique (assignment, student) index."""
-    from ..paths import group_lookup
-
-    def evaluate(window):
-        qs = Enrolment.objects.filter(offering__assignments__due_date__range=(window.start, window.end))
-        submitted = Exists(Submission.objects.filter(assignment=OuterRef("offering__assignments"), student=OuterRef("student_id")))
-        for key, row in rows_of(qs, group_lookup("enrolments", level),
-                                due=Count("offering__assignments"), done=Count("offering__assignments", filter=submitted)):
-            yield key, ratio(row["done"], row["due"])
-
-    return evaluate
-
-
-def attendance_rate(level):
-    return rate("attendance", level, PRESENT)
-
-
-def pass_rate(level):
-    return rate("grades", level, Q(passed=True), filter=FIRST_SITTING)
-
 
 builtin("student.attendance_rate", "出勤率", "Attendance rate", "%", HIGHER,
         "窗口内该生考勤记录中“出勤”与“迟到”的记录数 ÷ 全部考勤记录数（含请假、缺勤）× 100。",
@@ -71,7 +45,7 @@ builtin("student.gpa", "平均学分绩点", "Grade point average", "分", HIGHE
         ["grades", "offerings", "courses"], gpa)
 builtin("student.average_score", "平均成绩", "Average score", "分", HIGHER,
         "窗口内登记的该生首考成绩（百分制）的算术平均。",
-        ["grades"], aggregate("grades", S, Avg("score")))
+        ["grades"], aggregate("grades", S, Avg("score"), filter=FIRST_SITTING))
 builtin("student.failed_courses", "不及格课程数", "Courses failed", "门", LOWER,
         "窗口内登记的首考成绩中不及格的门数。",
         ["grades"], aggregate("grades", S, Count("pk", filter=Q(passed=False)), filter=FIRST_SITTING))
@@ -117,4 +91,4 @@ builtin("student.awards", "获奖数", "Awards", "项", HIGHER,
         ["awards"], aggregate("awards", S, Count("pk"), filter=Q(kind__in=[AwardKind.COMPETITION, AwardKind.HONOUR])))
 builtin("student.certificates", "获得证书数", "Certificates", "项", HIGHER,
         "窗口内该生获得的职业资格证书与 1+X 证书数。",
-        ["awards"], aggregate("awards", S, Count("pk"), filter=Q(kind__in=[AwardKind.CERTIFICATE, AwardKind.ONE_PLUS_X])))
+        ["awards"], aggregate("awards", S, Count("pk"), filter=Q(kind__in=CERTIFICATES)))

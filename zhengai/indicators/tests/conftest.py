@@ -7,9 +7,28 @@ from decimal import Decimal
 import pytest
 
 from zhengai.datacenter.choices import AttendanceStatus as A
-from zhengai.datacenter.choices import AwardKind, AwardLevel, Development, EvaluatorKind, LearningVerb
+from zhengai.datacenter.choices import (
+    AwardKind,
+    AwardLevel,
+    Development,
+    EmploymentStatus,
+    EvaluatorKind,
+    Gender,
+    LearningVerb,
+    ResearchKind,
+    StudentStatus,
+    Title,
+)
 from zhengai.datacenter.models import (
     ActivityRecord,
+    Admission,
+    Employment,
+    EnrolmentPlan,
+    EnterprisePractice,
+    ResearchOutput,
+    Staff,
+    Student,
+    TrainingRecord,
     Assignment,
     Attendance,
     Award,
@@ -73,13 +92,14 @@ def facts(college):
         Submission.objects.create(assignment=assignment, student=student, submitted_at=at(assignment.due_date))
 
     # Online learning: 张三 three events in October (600 s, 1200 s, 0 s), 陈四 one (60 s), 刘五 one (300 s).
-    for student, offering, day, seconds in ((c.s_zhang, c.off_cnc, date(2026, 10, 3), 600),
-                                            (c.s_zhang, c.off_cnc, date(2026, 10, 12), 1200),
-                                            (c.s_zhang, c.off_draw, date(2026, 10, 30), 0),
-                                            (c.s_chen, c.off_cnc, date(2026, 10, 5), 60),
-                                            (c.s_liu, c.off_py, date(2026, 10, 9), 300)):
+    # Learning objects: 数控编程 cnc/video1 and cnc/quiz1, 机械制图 draw/video1, Python py/video1.
+    for student, offering, day, seconds, thing in ((c.s_zhang, c.off_cnc, date(2026, 10, 3), 600, "cnc/video1"),
+                                                   (c.s_zhang, c.off_cnc, date(2026, 10, 12), 1200, "cnc/quiz1"),
+                                                   (c.s_zhang, c.off_draw, date(2026, 10, 30), 0, "draw/video1"),
+                                                   (c.s_chen, c.off_cnc, date(2026, 10, 5), 60, "cnc/video1"),
+                                                   (c.s_liu, c.off_py, date(2026, 10, 9), 300, "py/video1")):
         LearningActivity.objects.create(student=student, offering=offering, occurred_at=at(day), date=day,
-                                        verb=LearningVerb.VIEWED, activity=f"{offering.code}/video", duration_seconds=seconds)
+                                        verb=LearningVerb.VIEWED, activity=thing, duration_seconds=seconds)
 
     # Evaluations (评教): 数控编程 by students 88.5, by the supervisor 90; Python by students 92.
     TeachingEvaluation.objects.create(offering=c.off_cnc, evaluator_kind=EvaluatorKind.STUDENT, score=Decimal("88.5"),
@@ -107,5 +127,45 @@ def facts(college):
         (c.s_liu, AwardKind.CERTIFICATE, date(2026, 10, 25)),
     )):
         Award.objects.create(code=f"AW{n}", student=student, kind=kind, name="奖", level=AwardLevel.PROVINCIAL, awarded_on=day)
+    # Staff. A second 机械 teacher 孙老师: not 双师型, no classes, no training.
+    c.t_sun = Staff.objects.create(staff_no="T005", name="孙老师", gender=Gender.MALE, department=c.mech, title=Title.ASSISTANT)
+    for n, (staff, kind, day) in enumerate(((c.t_wang, ResearchKind.PAPER, date(2026, 5, 10)),
+                                            (c.t_wang, ResearchKind.PATENT, date(2026, 10, 20)),
+                                            (c.t_li, ResearchKind.PROJECT, date(2025, 12, 1)),
+                                            (c.t_zhao, ResearchKind.PAPER, date(2026, 3, 1)))):
+        ResearchOutput.objects.create(staff=staff, code=f"R{n}", kind=kind, title="成果", level=AwardLevel.CITY, achieved_on=day)
+    for n, (staff, hours, day) in enumerate(((c.t_wang, "16", date(2026, 7, 1)), (c.t_wang, "8", date(2026, 10, 10)),
+                                             (c.t_li, "24", date(2026, 11, 2)), (c.t_zhao, "10", date(2026, 10, 10)))):
+        TrainingRecord.objects.create(staff=staff, code=f"TR{n}", title="培训", hours=Decimal(hours), attended_on=day)
+    EnterprisePractice.objects.create(staff=c.t_wang, code="EP1", enterprise="某机床厂", start_date=date(2026, 7, 5),
+                                      end_date=date(2026, 7, 24), days=20)
+    EnterprisePractice.objects.create(staff=c.t_li, code="EP2", enterprise="某软件公司", start_date=date(2025, 12, 20),
+                                      end_date=date(2025, 12, 29), days=10)
+    Award.objects.create(code="AWT1", staff=c.t_wang, kind=AwardKind.HONOUR, name="优秀教师", level=AwardLevel.SCHOOL,
+                         awarded_on=date(2026, 9, 10))
+
+    # Admissions: plans 2026 数控 4, 软件 2; admitted 数控 3 (2 registered), 软件 2 (1 registered);
+    # one 数控 admission of 2025 (registered) has no plan.
+    EnrolmentPlan.objects.create(specialty=c.cnc, year=2026, planned=4)
+    EnrolmentPlan.objects.create(specialty=c.soft, year=2026, planned=2)
+    for n, (specialty, year, registered) in enumerate(((c.cnc, 2026, True), (c.cnc, 2026, True), (c.cnc, 2026, False),
+                                                       (c.soft, 2026, True), (c.soft, 2026, False), (c.cnc, 2025, True))):
+        Admission.objects.create(candidate_no=f"K{n}", name="考生", specialty=specialty, year=year, registered=registered)
+
+    # Students who left: 钱七 (数控) withdrew on 2026-10-15; graduates of 2026-06-30: 孙八 (数控, employed,
+    # relevant, 5000), 吴十 (数控, flexible, not relevant, 4000), 周九 (软件, unemployed).
+    def leaver(no, name, klass, status, left):
+        return Student.objects.create(student_no=no, name=name, gender=Gender.MALE, admin_class=klass,
+                                      specialty=klass.specialty, cohort=2023, status=status,
+                                      enrolled_on=date(2023, 9, 1), left_on=left)
+
+    c.s_qian = leaver("2024003", "钱七", c.class_cnc, StudentStatus.WITHDRAWN, date(2026, 10, 15))
+    graduates = (("2023001", "孙八", c.class_cnc, EmploymentStatus.EMPLOYED, True, 5000),
+                 ("2023002", "吴十", c.class_cnc, EmploymentStatus.FLEXIBLE, False, 4000),
+                 ("2023101", "周九", c.class_soft, EmploymentStatus.UNEMPLOYED, False, None))
+    for no, name, klass, status, relevant, salary in graduates:
+        graduate = leaver(no, name, klass, StudentStatus.GRADUATED, date(2026, 6, 30))
+        Employment.objects.create(student=graduate, graduation_year=2026, status=status, relevant=relevant,
+                                  monthly_salary=salary, reported_on=date(2026, 9, 1))
     sync_subjects()
     return c

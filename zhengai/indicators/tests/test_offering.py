@@ -7,7 +7,7 @@ from .test_student import values
 CNC, PY, DRAW = "2026-2027-1-C001-01", "2026-2027-1-C002-01", "2026-2027-1-C003-01"
 
 
-@pytest.mark.parametrize("code,window,expected", [
+CASES = [
     # October 数控编程: 张三 P, L, A and 陈四 A, A, leave → 2 of 6 present; Python 2 of 2.
     ("offering.attendance_rate", "2026-10", {CNC: round(200 / 6, 4), PY: 100.0}),
     ("offering.absence_rate", "2026-10", {CNC: 50.0, PY: 0.0}),
@@ -23,6 +23,10 @@ CNC, PY, DRAW = "2026-2027-1-C001-01", "2026-2027-1-C002-01", "2026-2027-1-C003-
     ("offering.average_score", "2026-2027-1", {CNC: 70.0, PY: 92.0, DRAW: 72.0}),
     ("offering.sessions_held", "2026-10", {CNC: 3, PY: 2}),
     ("offering.sessions_held", "2026-2027-1", {CNC: 4, PY: 2}),
-])
+
+]
+
+
+@pytest.mark.parametrize("code,window,expected", CASES)
 def test_it_computes_offering_indicators_by_hand(facts, code, window, expected):
     assert values(code, window) == expected

@@ -7,14 +7,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zhengai.core.windows import parse
-from zhengai.datacenter.choices import AttendanceStatus, Gender
+from zhengai.datacenter.choices import AttendanceStatus, Gender, Level
 from zhengai.datacenter.models import Attendance, Enrolment, Grade, Student, Subject
 from zhengai.datacenter.subjects import sync_subjects
 from zhengai.indicators import registry
 
 
-def test_every_builtin_indicator_is_fully_described(db):
+def test_it_has_at_least_forty_builtin_indicators_across_every_level(db):
     builtins = registry.builtin_indicators()
+    assert len(builtins) >= 40
+    assert {i.level for i in builtins} == set(Level.values)
+    assert len({i.code for i in builtins}) == len(builtins)
     for i in builtins:
         assert i.code.startswith(i.level + ".")
         assert i.direction in ("higher", "lower") and i.unit and i.definition and i.name_zh and i.name_en
@@ -74,3 +77,10 @@ def test_no_evaluator_runs_more_queries_for_more_subjects(facts):
     assert after == before
     # The subject map and one aggregate, for every built-in indicator.
     assert set(before.values()) == {2}
+
+
+def test_every_builtin_indicator_has_a_hand_worked_expectation(db):
+    from . import test_levels, test_offering, test_student
+
+    covered = {code for code, _w, expected in test_student.CASES + test_offering.CASES + test_levels.CASES if expected}
+    assert {i.code for i in registry.builtin_indicators()} - covered == set()

@@ -17,7 +17,7 @@ def values(code, window):
 Z, C, L = "2024001", "2024002", "2024101"  # 张三, 陈四, 刘五
 
 
-@pytest.mark.parametrize("code,window,expected", [
+CASES = [
     # October: 张三 present, late, absent → 2 of 3; 陈四 absent, absent, leave → 0 of 3; 刘五 2 of 2.
     ("student.attendance_rate", "2026-10", {Z: round(200 / 3, 4), C: 0.0, L: 100.0}),
     # November: only 数控编程's 11-05 session, both present; 刘五 has no record → no entry.
@@ -47,6 +47,10 @@ Z, C, L = "2024001", "2024002", "2024101"  # 张三, 陈四, 刘五
     ("student.activity_hours_physical", "2026-10", {Z: 0.0, L: 0.0}),
     ("student.awards", "2026-10", {Z: 1}),
     ("student.certificates", "2026", {Z: 1, L: 1}),
-])
+
+]
+
+
+@pytest.mark.parametrize("code,window,expected", CASES)
 def test_it_computes_student_indicators_by_hand(facts, code, window, expected):
     assert values(code, window) == expected

@@ -1,0 +1,184 @@
+"""Evaluator families that several levels share (attendance, pass rate, evaluation, roll, staff …).
+
+Each factory takes a level and returns an evaluator running ONE grouped query; the level only
+changes the lookup the rows are grouped by (``paths.py``).
+"""
+
+from django.db.models import Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, Subquery, Sum
+
+from zhengai.datacenter.choices import AttendanceStatus, AwardKind, EmploymentStatus, EvaluatorKind, StudentStatus
+from zhengai.datacenter.models import (
+    Admission,
+    Award,
+    Enrolment,
+    Offering,
+    Staff,
+    Student,
+    Submission,
+    TrainingRecord,
+)
+
+from ..paths import group_lookup
+from .base import aggregate, facts, rate, ratio, rows_of, scalar
+
+PRESENT = Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
+FIRST_SITTING = Q(attempt=1)
+EMPLOYED = [EmploymentStatus.EMPLOYED, EmploymentStatus.FLEXIBLE, EmploymentStatus.SELF_EMPLOYED]
+CERTIFICATES = [AwardKind.CERTIFICATE, AwardKind.ONE_PLUS_X]
+
+
+def attendance_rate(level):
+    return rate("attendance", level, PRESENT)
+
+
+def pass_rate(level):
+    return rate("grades", level, Q(passed=True), filter=FIRST_SITTING)
+
+
+def average_score(level):
+    return aggregate("grades", level, Avg("score"), filter=FIRST_SITTING)
+
+
+def evaluation(level, kind=EvaluatorKind.STUDENT):
+    """Average of the evaluation scores (评教) of ``kind`` given in the window to the offerings."""
+    return aggregate("evaluations", level, Avg("score"), filter=Q(evaluator_kind=kind))
+
+
+def submission_rate(level):
+    """Assignments due in the window × students enrolled in their offerings, and how many of those
+    were submitted: one query over enrolments × assignments; each submission looked up through its
+    unique (assignment, student) index."""
+
+    def evaluate(window):
+        qs = Enrolment.objects.filter(offering__assignments__due_date__range=(window.start, window.end))
+        submitted = Exists(Submission.objects.filter(assignment=OuterRef("offering__assignments"), student=OuterRef("student_id")))
+        for key, row in rows_of(qs, group_lookup("enrolments", level),
+                                due=Count("offering__assignments"), done=Count("offering__assignments", filter=submitted)):
+            yield key, ratio(row["done"], row["due"])
+
+    return evaluate
+
+
+def on_roll(window) -> Q:
+    """Students on the roll at some time in the window: enrolled by its end, not left before its start."""
+    return (Q(enrolled_on__isnull=True) | Q(enrolled_on__lte=window.end)) & (Q(left_on__isnull=True) | Q(left_on__gte=window.start))
+
+
+def students(level):
+    """Students on the roll in the window."""
+
+    def evaluate(window):
+        for key, row in rows_of(Student.objects.filter(on_roll(window)), group_lookup("students", level), n=Count("pk")):
+            yield key, row["n"]
+
+    return evaluate
+
+
+def attrition_rate(level):
+    """Students who withdrew (退学) in the window ÷ students on the roll in the window."""
+
+    def evaluate(window):
+        left = Q(status=StudentStatus.WITHDRAWN, left_on__range=(window.start, window.end))
+        for key, row in rows_of(Student.objects.filter(on_roll(window)), group_lookup("students", level),
+                                num=Count("pk", filter=left), den=Count("pk")):
+            yield key, ratio(row["num"], row["den"])
+
+    return evaluate
+
+
+def certificate_rate(level):
+    """Students on the roll holding a certificate (职业资格或 1+X) awarded in the window ÷ students on the roll."""
+
+    def evaluate(window):
+        holds = Exists(Award.objects.filter(student=OuterRef("pk"), kind__in=CERTIFICATES,
+                                            awarded_on__range=(window.start, window.end)))
+        for key, row in rows_of(Student.objects.filter(on_roll(window)), group_lookup("students", level),
+                                num=Count("pk", filter=holds), den=Count("pk")):
+            yield key, ratio(row["num"], row["den"])
+
+    return evaluate
+
+
+def employment_rate(level):
+    return rate("employment", level, ~Q(status=EmploymentStatus.UNEMPLOYED))
+
+
+def employment_relevance(level):
+    return rate("employment", level, Q(relevant=True), filter=Q(status__in=EMPLOYED))
+
+
+def enrolment_plan_completion(level):
+    """Candidates admitted ÷ places planned, for the admission years in the window: the plans grouped,
+    the admissions a correlated count on the same group (one query)."""
+    lookup = group_lookup("enrolment_plans", level)
+
+    def evaluate(window):
+        years = (window.start.year, window.end.year)
+        admitted = scalar(Admission.objects.filter(year__range=years), "COUNT", inner=lookup, outer=lookup)
+        qs = facts("enrolment_plans", window).annotate(admitted=admitted)
+        for key, row in rows_of(qs, lookup, planned=Sum("planned"), got=F("admitted")):
+            yield key, ratio(row["got"], row["planned"])
+
+    return evaluate
+
+
+def teachers_of_offerings(level, dual_share: bool):
+    """Distinct teachers of the offerings whose term overlaps the window (or the share of them who
+    are 双师型), grouped by the offerings' course's specialty or department."""
+
+    def evaluate(window):
+        qs = facts("offerings", window)
+        dual = Q(teacher__is_dual_qualified=True)
+        for key, row in rows_of(qs, group_lookup("offerings", level),
+                                all=Count("teacher_id", distinct=True), dual=Count("teacher_id", distinct=True, filter=dual)):
+            yield key, ratio(row["dual"], row["all"]) if dual_share else row["all"]
+
+    return evaluate
+
+
+def student_teacher_ratio(level):
+    """Students on the roll ÷ distinct teachers teaching the level's courses in the window: the
+    students grouped, the teachers a correlated distinct count on the same group (one query)."""
+    s_lookup = group_lookup("students", level)
+    o_lookup = group_lookup("offerings", level)
+
+    def evaluate(window):
+        offerings = Offering.objects.filter(term__start_date__lte=window.end, term__end_date__gte=window.start)
+        if o_lookup:
+            offerings = offerings.filter(**{o_lookup: OuterRef(s_lookup)})
+        teachers = offerings.order_by().annotate(
+            _v=Func(F("teacher_id"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)",
+                    output_field=FloatField())).values("_v")
+        qs = Student.objects.filter(on_roll(window)).annotate(teachers=Subquery(teachers, output_field=FloatField()))
+        for key, row in rows_of(qs, s_lookup, students=Count("pk"), t=F("teachers")):
+            yield key, ratio(row["students"], row["t"], scale=1)
+
+    return evaluate
+
+
+def dual_qualified_share(level):
+    """Share of 双师型 among the teachers (专任教师) of the level, as they stand now."""
+
+    def evaluate(window):
+        qs = Staff.objects.filter(is_teacher=True)
+        for key, row in rows_of(qs, group_lookup("teachers", level),
+                                num=Count("pk", filter=Q(is_dual_qualified=True)), den=Count("pk")):
+            yield key, ratio(row["num"], row["den"])
+
+    return evaluate
+
+
+def training_hours_per_teacher(level):
+    """Training hours of the level's teachers in the window ÷ the number of its teachers: the teachers
+    grouped, their hours a correlated sum on the same group (one query)."""
+    lookup = group_lookup("teachers", level)
+
+    def evaluate(window):
+        records = TrainingRecord.objects.filter(staff__is_teacher=True, attended_on__range=(window.start, window.end))
+        hours = scalar(records, "SUM", "hours", inner=f"staff__{lookup}" if lookup else "", outer=lookup)
+        qs = Staff.objects.filter(is_teacher=True).annotate(hours=hours)
+        for key, row in rows_of(qs, lookup, teachers=Count("pk"), h=F("hours")):
+            if row["h"] is not None:  # no training recorded in the window: no data, no entry
+                yield key, ratio(row["h"], row["teachers"], scale=1)
+
+    return evaluate
