@@ -63,10 +63,10 @@ test-postgres: install-test assets system-deps
 # (translate them in zhengai/locale/en/LC_MESSAGES/django.po), `compilemessages` builds the .mo
 # that is committed beside it. Both need GNU gettext, which system-deps installs.
 messages: install system-deps
-	cd zhengai && ../$(BIN)/zhengai makemessages -l en --no-location --no-obsolete
+	$(BIN)/zhengai makemessages -l en --no-location --no-obsolete -i node_modules -i data -i staticfiles -i bench
 
 compilemessages: install system-deps
-	cd zhengai && ../$(BIN)/zhengai compilemessages
+	$(BIN)/zhengai compilemessages
 
 bench-seed: install
 	$(BIN)/python bench/seed_large.py

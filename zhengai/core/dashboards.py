@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhengai.datacenter.choices import AttendanceStatus, StudentStatus
 from zhengai.datacenter.models import (
@@ -95,7 +96,7 @@ def overview(user, term: Term | None) -> dict:
         "counts": [
             (_("在读学生"), students.count()),
             (_("专任教师"), restrict(Staff.objects.filter(is_teacher=True), user).count()),
-            (_("专业"), restrict(Specialty.objects.all(), user).count()),
+            (pgettext("首页统计", "专业"), restrict(Specialty.objects.all(), user).count()),
             (_("本学期开课"), offerings.count()),
         ],
         "chart_title": title,

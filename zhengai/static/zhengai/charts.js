@@ -19,7 +19,7 @@ window.ZhenGai = window.ZhenGai || {};
     chart.setOption({
       tooltip: {}, grid: { left: 48, right: 16, top: 16, bottom: 96 },
       xAxis: { type: "category", data: d.labels, axisLabel: { rotate: 40 } },
-      yAxis: { type: "value" },
+      yAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", data: d.values, itemStyle: { color: "#2f6fb0" } }]
     });
   };
