@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "zhengai.org",
     "zhengai.datacenter",
     "zhengai.intake",
+    "zhengai.xapi",
     "zhengai.indicators",
     "zhengai.chains",
     "zhengai.monitoring",

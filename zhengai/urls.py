@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("datacenter/", include("zhengai.datacenter.urls")),
     path("intake/", include("zhengai.intake.urls")),
+    path("xapi/", include("zhengai.xapi.urls")),
     path("indicators/", include("zhengai.indicators.urls")),
     path("chains/", include("zhengai.chains.urls")),
     path("monitoring/", include("zhengai.monitoring.urls")),

@@ -1,0 +1,55 @@
+"""The Learning Record Store's statements (xAPI 语句), stored as received."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Statement(models.Model):
+    """An xAPI statement (xAPI 学习语句) exactly as the platform accepted it, with ``stored``,
+    ``authority``, ``version`` and ``timestamp`` set.
+
+    ``body`` is the JSON text returned by GET, so a list of statements is answered by joining
+    texts rather than parsing and re-serialising them. The indexed columns serve the query filters
+    (agent, verb, activity, since/until) in ``seq`` order, which is the order of ``stored``;
+    ``person_resolved`` and the partial index on it serve the count of unresolved actors.
+    """
+
+    seq = models.BigAutoField(primary_key=True)
+    statement_id = models.UUIDField(_("语句 ID"), unique=True)
+    source = models.ForeignKey(
+        "datacenter.SourceSystem", models.PROTECT, related_name="+", verbose_name=_("来源系统"), db_index=False
+    )
+    body = models.TextField(_("语句 JSON"))
+    # The actor's inverse functional identifier as one string ("mbox:mailto:a@b", "account:<homePage> <name>").
+    actor_key = models.TextField(_("行为者标识"), blank=True)
+    # When the object is an Agent or identified Group, its key: the agent filter matches it too.
+    object_agent_key = models.TextField(_("对象标识"), blank=True)
+    verb_id = models.TextField(_("动词"))
+    activity_id = models.TextField(_("活动"), blank=True)
+    registration = models.UUIDField(_("注册 ID"), null=True, blank=True)
+    # The id of the statement a StatementRef object points to (for voiding statements: the target).
+    ref_id = models.UUIDField(_("引用的语句"), null=True, blank=True)
+    is_voiding = models.BooleanField(_("作废语句"), default=False)
+    voided = models.BooleanField(_("已作废"), default=False)
+    person_resolved = models.BooleanField(_("已识别人员"), default=False)
+    stored = models.DateTimeField(_("存储时间"))
+    timestamp = models.DateTimeField(_("发生时间"))
+
+    class Meta:
+        verbose_name = _("xAPI 语句")
+        verbose_name_plural = _("xAPI 语句")
+        indexes = [
+            models.Index(fields=["source", "seq"], name="xapi_source_seq"),
+            models.Index(fields=["actor_key", "seq"], name="xapi_actor_seq"),
+            models.Index(fields=["verb_id", "seq"], name="xapi_verb_seq"),
+            models.Index(fields=["activity_id", "seq"], name="xapi_activity_seq"),
+            models.Index(fields=["stored"], name="xapi_stored"),
+            # Small partial indexes: only few rows have these.
+            models.Index(fields=["object_agent_key"], name="xapi_object_agent", condition=~Q(object_agent_key="")),
+            models.Index(fields=["ref_id"], name="xapi_ref", condition=Q(ref_id__isnull=False)),
+            models.Index(fields=["source", "actor_key"], name="xapi_unresolved", condition=Q(person_resolved=False)),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)

@@ -1,0 +1,237 @@
+"""Storing statements: one request in one transaction, a fixed number of queries per request.
+
+``store_statements(source, statements)`` is the whole of a POST/PUT after parsing: validate every
+statement (the first error refuses the request and nothing is stored), give ids, compare with
+statements already stored under the same ids (equivalent → not stored again; different → 409),
+apply voiding, resolve actors and offerings (one query each), then write the statements and the
+learning facts with one multi-row insert each. The queries do not depend on the number of
+statements in the request.
+"""
+
+import uuid as uuidlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhengai.datacenter.choices import BatchStatus, SourceKind
+from zhengai.datacenter.models import ImportBatch, LearningActivity, SourceSystem
+
+from . import mapping
+from .identity import agent_key, equivalent
+from .models import Statement
+from .validation import VOIDED, StatementError, normalise, parse_timestamp, validate_statement
+
+BATCH_TABLE = "learning_activity"
+
+
+class XapiError(Exception):
+    """A refused request: ``status`` is the HTTP status, ``message`` says why (for the client)."""
+
+    def __init__(self, status: int, message: str, path: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.path = path
+
+
+@dataclass
+class _Row:
+    id: str
+    data: dict
+    timestamp: datetime
+
+
+def authority_for(source: SourceSystem) -> dict:
+    """The Agent the platform records as the authority of a source's statements."""
+    return {"objectType": "Agent", "name": source.name,
+            "account": {"homePage": settings.SITE_ROOT, "name": source.code}}
+
+
+def validate_all(statements: list, single: bool) -> None:
+    for i, statement in enumerate(statements):
+        try:
+            validate_statement(statement, "statement" if single else f"statements[{i}]")
+        except StatementError as exc:
+            raise XapiError(400, f"{exc.path}: {exc.message}", exc.path) from None
+
+
+def store_statements(source: SourceSystem, statements: list, *, single: bool = False,
+                     put_id: str | None = None) -> list[str]:
+    """Validate and store; returns the ids in request order. Raises ``XapiError``."""
+    if source.kind != SourceKind.XAPI:
+        raise XapiError(403, f"来源系统“{source.code}”不是 xAPI 来源")
+    validate_all(statements, single)
+    if put_id is not None:
+        given = statements[0].get("id")
+        if given is not None and given.lower() != put_id.lower():
+            raise XapiError(400, f"statement.id（{given}）与参数 statementId（{put_id}）不一致", "statement.id")
+        statements[0]["id"] = put_id
+    ids = []
+    seen = set()
+    for i, statement in enumerate(statements):
+        sid = statement.get("id") or str(uuidlib.uuid4())
+        key = sid.lower()
+        if key in seen:
+            raise XapiError(400, f"statements[{i}].id: 同一请求中的语句 ID {sid} 重复", f"statements[{i}].id")
+        seen.add(key)
+        ids.append(sid)
+    try:
+        _store(source, statements, ids)
+    except IntegrityError:
+        # Another request stored one of these ids between our check and our insert: run again,
+        # now seeing its rows, so the answer is "same content" or 409 as for any other repeat.
+        _store(source, statements, ids)
+    return ids
+
+
+def _store(source, statements, ids) -> None:
+    now = timezone.now()
+    stored_text = now.isoformat().replace("+00:00", "Z")
+    authority = authority_for(source)
+    with transaction.atomic():
+        existing = {
+            str(sid): (body, src)
+            for sid, body, src in Statement.objects.filter(statement_id__in=ids).values_list("statement_id", "body", "source_id")
+        }
+        rows: list[_Row] = []
+        unchanged = 0
+        for sid, statement in zip(ids, statements):
+            known = existing.get(sid.lower())
+            if known is not None:
+                if not equivalent(statement, orjson.loads(known[0])):
+                    raise XapiError(409, f"语句 {sid} 已存在且内容不同（语句不可修改；更正请先作废再以新 ID 发送）", "id")
+                unchanged += 1
+                continue
+            data = normalise(dict(statement))
+            data["id"] = sid
+            data.setdefault("timestamp", stored_text)
+            data["stored"] = stored_text
+            data["authority"] = authority
+            data.setdefault("version", "1.0.0")
+            rows.append(_Row(sid, data, parse_timestamp(data["timestamp"], "timestamp")))
+        if not rows:
+            return
+        targets = _check_voiding(source, rows)
+        already_voided = _voided_before(rows)
+        facts = _facts(rows, source, now, targets | already_voided)
+        batch_id = _day_batch(source, now)
+        Statement.objects.bulk_create([_statement_row(r, source, now, already_voided, r.id in facts) for r in rows])
+        fact_rows = [fact for fact in facts.values() if fact is not None]
+        for fact in fact_rows:
+            fact.batch_id = batch_id
+        LearningActivity.objects.bulk_create(fact_rows)
+        if targets:
+            Statement.objects.filter(statement_id__in=sorted(targets), is_voiding=False).update(voided=True)
+            LearningActivity.objects.filter(statement_id__in=sorted(targets)).delete()
+        ImportBatch.objects.filter(pk=batch_id).update(
+            rows_read=F("rows_read") + len(statements), rows_inserted=F("rows_inserted") + len(fact_rows),
+            rows_unchanged=F("rows_unchanged") + unchanged, finished_at=now,
+        )
+
+
+def _is_voiding(data: dict) -> bool:
+    return data["verb"]["id"] == VOIDED
+
+
+def _check_voiding(source, rows: list[_Row]) -> set[str]:
+    """The ids this request voids. Voiding a voiding statement is refused (400), and so is voiding
+    another source's statement (403): a source corrects only its own records."""
+    targets = {r.data["object"]["id"].lower(): r for r in rows if _is_voiding(r.data)}
+    if not targets:
+        return set()
+    in_request = {r.id.lower(): r for r in rows}
+    for target, row in targets.items():
+        other = in_request.get(target)
+        if other is not None and _is_voiding(other.data):
+            raise XapiError(400, f"语句 {row.id} 试图作废另一条作废语句 {other.id}：作废语句不能被作废", "object.id")
+    for sid, is_voiding, src in Statement.objects.filter(statement_id__in=sorted(targets)).values_list(
+            "statement_id", "is_voiding", "source_id"):
+        row = targets[str(sid)]
+        if is_voiding:
+            raise XapiError(400, f"语句 {row.id} 试图作废另一条作废语句 {sid}：作废语句不能被作废", "object.id")
+        if src != source.pk:
+            raise XapiError(403, f"语句 {row.id} 试图作废其他来源系统的语句 {sid}", "object.id")
+    return set(targets)
+
+
+def _voided_before(rows: list[_Row]) -> set[str]:
+    """Ids of new statements that a voiding statement stored earlier already points at (the
+    voiding statement arrived first): they are stored voided."""
+    candidates = sorted(r.id.lower() for r in rows if not _is_voiding(r.data))
+    if not candidates:
+        return set()
+    return {str(ref) for ref in Statement.objects.filter(ref_id__in=candidates, is_voiding=True).values_list("ref_id", flat=True)}
+
+
+def _facts(rows: list[_Row], source, now, voided: set[str]) -> dict[str, LearningActivity | None]:
+    """For each statement id, its learning fact, or None when its actor is known but makes no
+    fact; ids absent from the result have an unresolved actor."""
+    hints = {}
+    offering_codes = {}
+    for r in rows:
+        hint = mapping.person_hint(r.data["actor"])
+        if hint is not None:
+            hints[r.id] = hint
+        offering_codes[r.id] = mapping.offering_candidates(r.data)
+    people = mapping.resolve_people(set(hints.values()))
+    wanted = {code for codes in offering_codes.values() for code in codes}
+    offerings = mapping.resolve_offerings(wanted) if people else {}
+    facts: dict[str, LearningActivity | None] = {}
+    for r in rows:
+        person = people.get(hints.get(r.id))
+        if person is None:
+            continue
+        kind, pk = person
+        obj = r.data["object"]
+        if (kind != "student" or _is_voiding(r.data) or r.id.lower() in voided
+                or obj.get("objectType", "Activity") != "Activity"):
+            facts[r.id] = None
+            continue
+        offering = next((offerings[c] for c in offering_codes[r.id] if c in offerings), None)
+        result = r.data.get("result")
+        facts[r.id] = LearningActivity(
+            student_id=pk, offering_id=offering, occurred_at=r.timestamp, date=mapping.local_date(r.timestamp),
+            verb=mapping.learning_verb(r.data["verb"]["id"]), activity=obj["id"][:300],
+            duration_seconds=mapping.seconds_of(result), score=mapping.score_of(result),
+            statement_id=r.id, source_id=source.pk,
+        )
+    return facts
+
+
+def _statement_row(r: _Row, source, now, already_voided, resolved: bool) -> Statement:
+    data = r.data
+    obj = data["object"]
+    kind = obj.get("objectType", "Activity")
+    return Statement(
+        statement_id=r.id, source_id=source.pk, body=orjson.dumps(data).decode(),
+        actor_key=agent_key(data["actor"]),
+        object_agent_key=agent_key(obj) if kind in ("Agent", "Group") else "",
+        verb_id=data["verb"]["id"], activity_id=obj["id"] if kind == "Activity" else "",
+        registration=(data.get("context") or {}).get("registration"),
+        ref_id=obj["id"] if kind == "StatementRef" else None,
+        is_voiding=_is_voiding(data), voided=r.id.lower() in already_voided,
+        person_resolved=resolved, stored=now, timestamp=r.timestamp,
+    )
+
+
+def _day_batch(source, now) -> int:
+    """The import batch of the source's statements for the day (one per source and local day), so
+    lineage and undo work per day without a batch row per request. Looked up on every request (one
+    indexed query) rather than cached in the process, so an undone batch is never written to."""
+    name = f"xAPI {mapping.local_date(now).isoformat()}"
+    existing = ImportBatch.objects.filter(source=source, status=BatchStatus.SUCCEEDED, table=BATCH_TABLE,
+                                          file_name=name).order_by("pk").values_list("pk", flat=True)
+    batch_id = existing.first()
+    if batch_id is None:
+        # Lock the source row so two workers starting the day at once make one batch, not two.
+        SourceSystem.objects.select_for_update().filter(pk=source.pk).first()
+        batch_id = existing.first() or ImportBatch.objects.create(
+            source=source, table=BATCH_TABLE, file_name=name, status=BatchStatus.SUCCEEDED,
+            started_at=now, finished_at=now,
+        ).pk
+    return batch_id
