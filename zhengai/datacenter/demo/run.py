@@ -189,6 +189,25 @@ def _stamp(minutes: int) -> str:
     return (_BATCH_CLOCK + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def with_defaults(model, columns: tuple, rows):
+    """``columns`` and ``rows`` completed with the model's defaults for every NOT NULL column the
+    generator does not name (fields other stages add later keep loading without a change here)."""
+    extra_columns, extra_values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.primary_key or field.null:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = _stamp(0)
+        else:
+            value = field.get_db_prep_save(field.get_default(), connection)
+        extra_columns.append(field.column)
+        extra_values.append(value)
+    if not extra_columns:
+        return columns, rows
+    extra = tuple(extra_values)
+    return columns + tuple(extra_columns), (row + extra for row in rows)
+
+
 def has_data() -> bool:
     from zhengai.datacenter.models import Department, Student
 
@@ -226,16 +245,16 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
         loader = make_loader(progress)
         loader.before(tables)
         sources = source_ids()
-        loader.write(source_model._meta.db_table, ("id", "code", "name", "kind", "expected_cadence_days", "description",
-                                                   "created_at"),
-                     ((i, code, name, kind, days, desc, "2023-08-01 00:00:00")
-                      for i, (code, name, kind, days, desc) in enumerate(organisation.SOURCES, start=1)))
+        loader.write(source_model._meta.db_table, *with_defaults(
+            source_model, ("id", "code", "name", "kind", "expected_cadence_days", "description", "created_at"),
+            ((i, code, name, kind, days, desc, "2023-08-01 00:00:00")
+             for i, (code, name, kind, days, desc) in enumerate(organisation.SOURCES, start=1))))
         batches = []
         for batch_id, (label, source, columns, rows) in enumerate(specs, start=1):
             model = datacenter.get_model(label)
             table = model._meta.db_table
             t0 = time.monotonic()
-            n = loader.write(table, columns + LINEAGE, rows(sources[source], batch_id))
+            n = loader.write(table, *with_defaults(model, columns + LINEAGE, rows(sources[source], batch_id)))
             counts[table] = n
             batches.append((batch_id, sources[source], table, n, time.monotonic() - t0))
         accounts_batch = len(specs) + 1
@@ -247,9 +266,9 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
         batch_rows.append((accounts_batch, sources["demo"], accounts.ACCOUNTS_TABLE, "succeeded",
                            f"seed_demo --size {size} --seed {seed}", _stamp(len(batches)), _stamp(len(batches)),
                            _stamp(len(batches) + 1), 0, 0, 0, 0, 0, "", ""))
-        loader.write(batch_model._meta.db_table, (
+        loader.write(batch_model._meta.db_table, *with_defaults(batch_model, (
             "id", "source_id", "table", "status", "file_name", "created_at", "started_at", "finished_at", "rows_read",
-            "rows_inserted", "rows_updated", "rows_unchanged", "rows_rejected", "log", "error"), iter(batch_rows))
+            "rows_inserted", "rows_updated", "rows_unchanged", "rows_rejected", "log", "error"), iter(batch_rows)))
         t0 = time.monotonic()
         out.write("重建索引与外键约束 …\n")
         loader.after(loaded)
