@@ -1,0 +1,123 @@
+"""What an indicator's page shows, computed outside the views: where the data comes from, the
+distribution over the level's subjects in one window and the values over time — always over the
+subjects the user may see (``org.access.restrict`` on the subject registry), in a fixed number of
+queries whatever the number of subjects."""
+
+from dataclasses import dataclass
+from statistics import fmean, median
+
+from django.db.models import Count, Max
+
+from zhengai.core import windows
+from zhengai.core.home import demo_today
+from zhengai.datacenter.choices import BatchStatus
+from zhengai.datacenter.dictionary import TABLE_CODES, model_for_table
+from zhengai.datacenter.models import ImportBatch, Subject
+from zhengai.org.access import grants_for, restrict
+
+from .registry import HIGHER, Indicator
+
+SERIES_LENGTH = 8
+HISTOGRAM_BINS = 10
+
+
+def may_browse(user) -> bool:
+    """The library is for people who look after others' quality (a school, department, specialty,
+    course or class scope, or their own teaching); a student's scope is only themselves."""
+    grants = grants_for(user)
+    return bool(grants.school or grants.department or grants.specialty or grants.course or grants.admin_class
+                or grants.self_staff)
+
+
+def default_window(indicator: Indicator):
+    """The window of the level's cadence that contains the demo (or real) date."""
+    try:
+        return windows.containing(indicator.cadence, demo_today())
+    except windows.WindowError:  # no term yet
+        return windows.containing("month", demo_today())
+
+
+@dataclass
+class Source:
+    table: str
+    label: str
+    systems: list  # [{"code", "name", "batches", "last"}]
+
+
+def sources(indicator: Indicator) -> list[Source]:
+    """The tables an indicator reads and the source systems whose import batches fed them (one
+    query over the import batches, grouped)."""
+    tables = [t for t in indicator.sources if t in TABLE_CODES]
+    fed = {}
+    rows = (ImportBatch.objects.filter(table__in=tables, status=BatchStatus.SUCCEEDED)
+            .values("table", "source__code", "source__name").annotate(batches=Count("pk"), last=Max("finished_at"))
+            .order_by("table", "source__code"))
+    for row in rows:
+        fed.setdefault(row["table"], []).append({"code": row["source__code"], "name": row["source__name"],
+                                                 "batches": row["batches"], "last": row["last"]})
+    return [Source(t, str(model_for_table(t)._meta.verbose_name), fed.get(t, [])) for t in tables]
+
+
+def visible_subjects(user, level: str) -> dict[int, tuple[str, str]]:
+    """Subject id → (natural key, name) of the level's subjects the user may see (one query)."""
+    qs = restrict(Subject.objects.filter(level=level), user)
+    return {pk: (key, name) for pk, key, name in qs.values_list("pk", "key", "name")}
+
+
+def histogram(values: list[float], bins: int = HISTOGRAM_BINS) -> dict:
+    """Equal-width bins from the smallest to the largest value: {"labels": [...], "values": [...]}."""
+    if not values:
+        return {"labels": [], "values": []}
+    low, high = min(values), max(values)
+    if low == high:
+        return {"labels": [_fmt(low)], "values": [len(values)]}
+    width = (high - low) / bins
+    counts = [0] * bins
+    for v in values:
+        counts[min(int((v - low) / width), bins - 1)] += 1
+    labels = [f"{_fmt(low + i * width)}–{_fmt(low + (i + 1) * width)}" for i in range(bins)]
+    return {"labels": labels, "values": counts}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def summary(values: list[float]) -> dict | None:
+    if not values:
+        return None
+    return {"n": len(values), "mean": round(fmean(values), 2), "median": round(median(values), 2),
+            "min": round(min(values), 2), "max": round(max(values), 2)}
+
+
+def distribution(indicator: Indicator, window, subjects: dict[int, tuple[str, str]]) -> dict:
+    """Values of the visible subjects in ``window``: summary, histogram and the ranked rows (worst first)."""
+    result = {sid: v for sid, v in indicator.evaluate(window).items() if sid in subjects}
+    values = [float(v) for v in result.values()]
+    worst_first = sorted(result.items(), key=lambda kv: kv[1], reverse=indicator.direction != HIGHER)
+    ranked = [{"key": subjects[sid][0], "name": subjects[sid][1], "value": v} for sid, v in worst_first]
+    return {"summary": summary(values), "histogram": histogram(values), "ranked": ranked,
+            "missing": len(subjects) - len(result)}
+
+
+def series(indicator: Indicator, window, subjects: dict[int, tuple[str, str]], length: int = SERIES_LENGTH) -> dict:
+    """The mean (and, for one visible subject, its own value) over the ``length`` windows of the
+    level's cadence ending with the one containing ``window``'s end: two queries per window."""
+    from zhengai.datacenter.subjects import subject_ids
+
+    steps = []
+    try:
+        step = windows.containing(indicator.cadence, window.end)
+        steps.append(step)
+        for _i in range(length - 1):
+            step = step.previous()
+            steps.insert(0, step)
+    except windows.WindowError:  # no earlier term in the term table
+        pass
+    id_map = subject_ids(indicator.level)
+    labels, means = [], []
+    for w in steps:
+        values = [float(v) for sid, v in indicator.evaluate(w, subjects=id_map).items() if sid in subjects]
+        labels.append(w.code)
+        means.append(round(fmean(values), 2) if values else None)
+    return {"labels": labels, "series": [{"name": indicator.name_zh, "values": means}]}
