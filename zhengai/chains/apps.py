@@ -6,3 +6,10 @@ class ChainsConfig(AppConfig):
     name = "zhengai.chains"
     label = "chains"
     verbose_name = _("目标链与标准链")
+
+    def ready(self):
+        from zhengai.datacenter.signals import demo_seeded
+
+        from .demo import on_demo_seeded
+
+        demo_seeded.connect(on_demo_seeded, dispatch_uid="chains.demo")
