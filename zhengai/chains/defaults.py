@@ -54,7 +54,7 @@ def _specialty(tier_label: str, strict: int) -> dict:
             ("2", "师资队伍", [
                 ("2.1", "结构", [
                     P("2.1.1", "生师比", "specialty.student_teacher_ratio", "lower", 18, 16, 14, 20, 22, 25),
-                    P("2.1.2", "双师型教师比例", "specialty.dual_qualified_ratio", "higher", 50 + strict * 5, 60 + strict * 5, 70 + strict * 5, 50, 40, 30),
+                    P("2.1.2", "双师型教师比例", "specialty.dual_qualified_share", "higher", 50 + strict * 5, 60 + strict * 5, 70 + strict * 5, 50, 40, 30),
                 ]),
             ]),
             ("3", "人才培养质量", [
@@ -99,7 +99,7 @@ DEFAULT_STANDARDS = {
             ("1", "教学运行", [
                 ("1.1", "课堂", [
                     P("1.1.1", "学生出勤率", "department.attendance_rate", "higher", 90, 94, 97, 85, 75, 60),
-                    P("1.1.2", "学生评教平均分", "department.evaluation_score", "higher", 85, 90, 95, 80, 75, 70),
+                    P("1.1.2", "学生评教平均分", "department.evaluation_average", "higher", 85, 90, 95, 80, 75, 70),
                 ]),
             ]),
             ("2", "自我诊改", [
@@ -130,7 +130,7 @@ DEFAULT_STANDARDS = {
             ("3", "教学效果", [
                 ("3.1", "成绩与评价", [
                     P("3.1.1", "课程及格率", "course.pass_rate", "higher", 85, 90, 95, 80, 70, 60, w=2),
-                    P("3.1.2", "学生评教得分", "course.evaluation_score", "higher", 85, 90, 95, 80, 75, 70),
+                    P("3.1.2", "学生评教得分", "course.evaluation_average", "higher", 85, 90, 95, 80, 75, 70),
                 ]),
             ]),
         ],
@@ -167,7 +167,7 @@ DEFAULT_STANDARDS = {
                         P("1.1.1", "授课学时", "teacher.teaching_hours", "higher", hours, hours + 40, hours + 80),
                     ]),
                     ("1.2", "教学质量", [
-                        P("1.2.1", "学生评教平均分", "teacher.evaluation_score", "higher", 85, 90, 95, 80, 75, 70, w=2),
+                        P("1.2.1", "学生评教平均分", "teacher.evaluation_average", "higher", 85, 90, 95, 80, 75, 70, w=2),
                     ]),
                 ]),
                 ("2", "科研与社会服务", [
@@ -249,11 +249,17 @@ def default_rows() -> list[tuple[int, dict[str, str]]]:
         }
         for pcode, pname, elements in spec["projects"]:
             for ecode, ename, points in elements:
+                kept = []
                 for point in points:
                     if known is not None and point["indicator_code"] and point["indicator_code"] not in known:
                         log.warning("default standard %s: indicator %s is not in the library; point %s left out",
                                     code, point["indicator_code"], point["point_code"])
                         continue
+                    kept.append(point)
+                if not kept:  # the element stays, to be given points when the library has them
+                    rows.append((number, dict(head, project_code=pcode, project_name=pname, element_code=ecode, element_name=ename)))
+                    number += 1
+                for point in kept:
                     texts = dict(head, project_code=pcode, project_name=pname, element_code=ecode, element_name=ename)
                     for key, value in point.items():
                         texts[key] = "" if value is None else str(value)
