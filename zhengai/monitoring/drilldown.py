@@ -1,0 +1,93 @@
+"""The fact rows behind a measurement: which table, filtered how — stored on the warning so a page
+can list them ("why was I warned?").
+
+An indicator names its source tables (``Indicator.sources``); for each one we find the column that
+ties a row to the subject (student, offering, teacher …) and the column that dates it, and store
+``{"model": "datacenter.attendance", "filter": {"student_id": 12, "date__gte": "…", "date__lte": "…"}}``.
+"""
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from zhengai.datacenter.choices import Level
+
+# For each level, the candidate lookups from a fact row to the subject's master row, and which
+# coordinate of the subject supplies the value.
+LEVEL_LOOKUPS = {
+    Level.STUDENT: [("student_id", "student_id")],
+    Level.OFFERING: [("offering_id", "offering_id")],
+    Level.TEACHER: [("staff_id", "staff_id"), ("teacher_id", "staff_id"), ("offering__teacher_id", "staff_id")],
+    Level.COURSE: [("course_id", "course_id"), ("offering__course_id", "course_id")],
+    Level.SPECIALTY: [("specialty_id", "specialty_id"), ("student__specialty_id", "specialty_id"),
+                      ("offering__course__specialty_id", "specialty_id")],
+    Level.DEPARTMENT: [("department_id", "department_id"), ("staff__department_id", "department_id"),
+                       ("student__specialty__department_id", "department_id"),
+                       ("offering__course__department_id", "department_id")],
+    Level.SCHOOL: [],
+}
+DATE_FIELDS = ("date", "recorded_on", "evaluated_on", "achieved_on", "attended_on", "awarded_on", "reported_on",
+               "tested_on", "occurred_on", "due_date", "start_date")
+
+
+def _model(name):
+    name = getattr(name, "table", name)
+    if not isinstance(name, str):
+        return None
+    for label in (name, f"datacenter.{name}"):
+        try:
+            return apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+    for model in apps.get_app_config("datacenter").get_models():
+        if model._meta.db_table == name or model.__name__.lower() == name.lower():
+            return model
+    return None
+
+
+def _has_path(model, path: str) -> bool:
+    parts = path.split("__")
+    for i, part in enumerate(parts):
+        try:
+            field = model._meta.get_field(part if not part.endswith("_id") or i < len(parts) - 1 else part[:-3])
+        except FieldDoesNotExist:
+            return False
+        if i < len(parts) - 1:
+            if not field.is_relation:
+                return False
+            model = field.related_model
+    return True
+
+
+def describe(level: str, indicator, subject: dict, window) -> list[dict]:
+    """The stored drill-down for one subject's value of ``indicator`` over ``window``."""
+    out = []
+    for source in getattr(indicator, "sources", None) or ():
+        model = _model(source)
+        if model is None:
+            continue
+        flt = {}
+        for lookup, coordinate in LEVEL_LOOKUPS.get(level, []):
+            if _has_path(model, lookup) and subject.get(coordinate):
+                flt[lookup] = subject[coordinate]
+                break
+        else:
+            if level != Level.SCHOOL:
+                continue
+        for name in DATE_FIELDS:
+            if _has_path(model, name):
+                flt[f"{name}__gte"] = window.start.isoformat()
+                flt[f"{name}__lte"] = window.end.isoformat()
+                break
+        out.append({"model": model._meta.label_lower, "filter": flt})
+    return out
+
+
+def rows(entry: dict, user, limit: int = 50):
+    """(model, queryset of up to ``limit`` rows the user may see) for one stored drill-down entry."""
+    from zhengai.org.access import restrict
+
+    model = apps.get_model(entry["model"])
+    qs = model._default_manager.filter(**entry["filter"])
+    if hasattr(model, "scope_lookups"):
+        qs = restrict(qs, user)
+    return model, qs[:limit]

@@ -1,0 +1,306 @@
+"""The monitoring engine (监测→预警): one run measures every subject of a level over a window and
+moves warnings, set-based.
+
+A run (level, window):
+1. reads the warning rules in force on the window's last day and the goal key results due, and so the
+   indicator codes they need;
+2. computes those indicators for ALL subjects of the level (the indicators app groups in the
+   database) and replaces the window's measurements in bulk;
+3. judges every (subject, indicator) in memory: which line it crosses (yellow/orange/red), or whether
+   a goal's key result is behind its straight-line trajectory from baseline to target;
+4. diffs the verdicts with the active warnings (loaded in one query) and writes the difference in bulk:
+   new warnings, raised grades, automatic resolutions (only when back inside by the rule's margin, or
+   inside for ``resolve_windows`` consecutive windows — no flapping), escalations one level up after
+   the policy's number of cadences; every change leaves a ``WarningEvent``;
+5. after commit, the notifier sends one digest per person.
+
+The number of queries is fixed whatever the number of subjects (bulk writes batch by thousands).
+Rules, goals and indicators come through ``sources.Sources`` so tests can inject tiny ones.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import drilldown
+from .choices import ACTIVE_STATUSES, DONE_STATUSES, GRADE_RANK, EventKind, Grade, RunStatus, WarningSource, WarningStatus
+from .lock import claimed
+from .models import Measurement, Run, Warning, WarningEvent
+from .owners import escalation_owners, owners_for, subject_rows
+from .policies import policy_for
+from .sources import Sources
+
+BATCH = 5000
+# A goal's key result is "behind" when it trails the expected value by more than this share of the
+# distance from baseline to target.
+GOAL_MARGIN_SHARE = 0.1
+
+
+@dataclass
+class Verdict:
+    grade: str | None  # None: inside every line
+    well_inside: bool  # inside by at least the rule's resolve margin
+    value: float
+    threshold: float | None
+    direction: str
+    rule: object
+    source: str
+
+
+def _worse(value, line, direction) -> bool:
+    if line is None:
+        return False
+    return value < line if direction == "higher" else value > line
+
+
+def judge_rule(rule, value: float) -> Verdict:
+    """Where ``value`` stands against one rule's warning lines."""
+    grade, threshold = None, None
+    for name in (Grade.RED, Grade.ORANGE, Grade.YELLOW):
+        line = getattr(rule, name.value)
+        if _worse(value, line, rule.direction):
+            grade, threshold = name.value, line
+            break
+    yellow = rule.yellow
+    margin = rule.resolve_margin or 0.0
+    if yellow is None:
+        well_inside = grade is None
+    elif rule.direction == "higher":
+        well_inside = value >= yellow + margin
+    else:
+        well_inside = value <= yellow - margin
+    return Verdict(grade, well_inside if grade is None else False, value, threshold if grade else yellow,
+                   rule.direction, rule, WarningSource.STANDARD)
+
+
+def expected_on_track(goal, day) -> float:
+    """The straight-line trajectory from baseline (at start) to target (at end), on ``day``."""
+    span = (goal.end - goal.start).days
+    share = 1.0 if span <= 0 else min(1.0, max(0.0, (day - goal.start).days / span))
+    return goal.baseline + (goal.target - goal.baseline) * share
+
+
+def judge_goal(goal, value: float, day) -> Verdict:
+    expected = expected_on_track(goal, day)
+    margin = abs(goal.target - goal.baseline) * GOAL_MARGIN_SHARE
+    if goal.direction == "higher":
+        behind = value < expected - margin
+    else:
+        behind = value > expected + margin
+    return Verdict(Grade.YELLOW.value if behind else None, not behind, value, expected, goal.direction, goal,
+                   WarningSource.GOAL)
+
+
+@dataclass
+class Summary:
+    run: Run
+    subjects: int = 0
+    measurements: int = 0
+    opened: int = 0
+    raised: int = 0
+    resolved: int = 0
+    escalated: int = 0
+    still_open: int = 0
+    seconds: float = 0.0
+    notes: list = field(default_factory=list)
+
+
+def run_window(level: str, window, *, sources: Sources | None = None, trigger: str = "cli", notify: bool = True) -> Summary:
+    """Run monitoring for ``level`` over ``window``. Raises ``lock.RunLocked`` if the same run is in
+    progress elsewhere; any other error leaves the previous results intact and the run failed."""
+    sources = sources or Sources()
+    started = time.monotonic()
+    with claimed(level, window, trigger) as run:
+        summary = _execute(run, level, window, sources)
+        summary.seconds = time.monotonic() - started
+        Run.objects.filter(pk=run.pk).update(
+            status=RunStatus.SUCCEEDED, subjects=summary.subjects, measurements=summary.measurements,
+            opened=summary.opened, raised=summary.raised, resolved=summary.resolved, escalated=summary.escalated,
+            still_open=summary.still_open, finished_at=timezone.now(), seconds=summary.seconds, error="",
+        )
+        run.status = RunStatus.SUCCEEDED
+        if notify:
+            transaction.on_commit(lambda: _notify(run.pk))
+    return summary
+
+
+def _notify(run_id: int) -> None:
+    try:
+        from zhengai.notifications.digest import send_run_digests
+    except ImportError:
+        return
+    send_run_digests(run_id)
+
+
+def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
+    summary = Summary(run=run)
+    now = timezone.now()
+    rules = list(sources.rules(level, window.end) or [])
+    goals = list(sources.goals(level, window) or [])
+    codes = sorted({r.indicator_code for r in rules} | {g.indicator_code for g in goals})
+    subjects = subject_rows(level)  # query: the level's active subjects with their coordinates
+    summary.subjects = len(subjects)
+    values = sources.compute(level, window, codes) if codes else {}
+
+    # Measurements: upsert the window's rows (ids stay stable, so warnings keep their links), then
+    # drop the rows this run did not write — together, the window's measurements are replaced.
+    rows = [
+        Measurement(run=run, subject_id=sid, level=level, indicator_code=code, window_code=window.code,
+                    window_end=window.end, value=float(value))
+        for code in codes for sid, value in (values.get(code) or {}).items()
+        if sid in subjects and value is not None
+    ]
+    Measurement.objects.bulk_create(
+        rows, batch_size=BATCH, update_conflicts=True, unique_fields=["subject", "indicator_code", "window_code"],
+        update_fields=["run", "value", "window_end", "level"],
+    )
+    Measurement.objects.filter(level=level, window_code=window.code).exclude(run=run).delete()
+    summary.measurements = len(rows)
+    measurement_ids = {(m.subject_id, m.indicator_code): m.pk for m in rows}
+    if rows and rows[0].pk is None:  # a backend that returns no ids from bulk upserts
+        measurement_ids = {
+            (s, c): pk for s, c, pk in Measurement.objects.filter(level=level, window_code=window.code)
+            .values_list("subject_id", "indicator_code", "pk")
+        }
+
+    # Verdicts, in memory: the worst grade any applicable rule gives each (subject, indicator).
+    verdicts: dict[tuple, Verdict] = {}
+    for rule in rules:
+        column = values.get(rule.indicator_code) or {}
+        targets = rule.subject_ids if rule.subject_ids is not None else column.keys()
+        for sid in targets:
+            value = column.get(sid)
+            if value is None or sid not in subjects:
+                continue
+            verdict = judge_rule(rule, float(value))
+            key = (sid, rule.indicator_code, WarningSource.STANDARD.value)
+            current = verdicts.get(key)
+            if current is None or _rank(verdict) > _rank(current) or (
+                    _rank(verdict) == _rank(current) and current.well_inside and not verdict.well_inside):
+                verdicts[key] = verdict
+    for goal in goals:
+        value = (values.get(goal.indicator_code) or {}).get(goal.subject_id)
+        if value is None or goal.subject_id not in subjects:
+            continue
+        key = (goal.subject_id, goal.indicator_code, WarningSource.GOAL.value)
+        verdict = judge_goal(goal, float(value), window.end)
+        if key not in verdicts or _rank(verdict) > _rank(verdicts[key]):
+            verdicts[key] = verdict
+
+    # Active warnings of the level, and recent finished ones (re-opening after a correction; never
+    # re-opening from an older window than one already judged), each in one query.
+    active = {
+        (w.subject_id, w.indicator_code, w.source): w
+        for w in Warning.objects.filter(level=level, status__in=ACTIVE_STATUSES)
+        .exclude(source=WarningSource.MANUAL)
+    }
+    finished = {}
+    if codes:
+        done_qs = Warning.objects.filter(level=level, status__in=DONE_STATUSES, indicator_code__in=codes).filter(
+            Q(last_window_end__gte=window.start) | ~Q(measure_kind="")
+        ).order_by("last_window_end", "pk").values_list("pk", "subject_id", "indicator_code", "source", "last_window_end", "measure_kind")
+        for pk, sid, code, source, last_end, kind in done_qs:
+            finished[(sid, code, source)] = (pk, last_end, kind)
+
+    policy = policy_for(level)
+    to_create, to_update, events, escalate = [], [], [], []
+    update_fields = {"grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
+                     "status", "resolved_at", "resolved_window", "resolved_by_measurement", "updated_at"}
+
+    for key, verdict in verdicts.items():
+        sid, code, source = key
+        warning = active.get(key)
+        mid = measurement_ids.get((sid, code))
+        if warning is None:
+            if verdict.grade is None:
+                continue
+            previous = finished.get(key)
+            if previous and previous[1] and previous[1] >= window.end:
+                continue  # a later window already judged this subject; an older re-run changes nothing
+            rule = verdict.rule
+            warning = Warning(
+                subject_id=sid, level=level, indicator_code=code, source=source,
+                point_id=getattr(rule, "point_id", None), version_id=getattr(rule, "version_id", None),
+                goal_id=getattr(rule, "goal_id", None), key_result_id=getattr(rule, "key_result_id", None),
+                direction=verdict.direction, grade=verdict.grade, status=WarningStatus.OPEN,
+                opened_window=window.code, last_window=window.code, last_window_end=window.end,
+                value=verdict.value, threshold=verdict.threshold,
+                resolve_margin=getattr(rule, "resolve_margin", 0) or 0,
+                resolve_windows=max(1, getattr(rule, "resolve_windows", 1) or 1),
+                opened_at=now, measurement_id=mid,
+                reopened_from_id=previous[0] if previous and previous[2] else None,
+                drilldown=drilldown.describe(level, sources.describe(code), subjects[sid], window),
+            )
+            to_create.append(warning)
+            summary.opened += 1
+            continue
+        if warning.last_window_end and window.end < warning.last_window_end:
+            continue  # an older window re-run: the warning has moved on
+        same_window = warning.last_window == window.code
+        if not same_window:
+            warning.cadences_open += 1
+        warning.value, warning.last_window, warning.last_window_end = verdict.value, window.code, window.end
+        if verdict.grade is not None:
+            warning.inside_streak = 0
+            if GRADE_RANK[verdict.grade] > GRADE_RANK[warning.grade]:
+                events.append(_event(warning, run, EventKind.RAISED, window, from_grade=warning.grade, to_grade=verdict.grade))
+                warning.grade, warning.threshold = verdict.grade, verdict.threshold
+                summary.raised += 1
+        else:
+            if not same_window:
+                warning.inside_streak += 1
+            if verdict.well_inside or warning.inside_streak >= warning.resolve_windows:
+                events.append(_event(warning, run, EventKind.AUTO_RESOLVED, window, to_status=WarningStatus.RESOLVED))
+                warning.status, warning.resolved_at, warning.resolved_window = WarningStatus.RESOLVED, now, window.code
+                warning.resolved_by_measurement_id = mid
+                summary.resolved += 1
+        if (warning.status in ACTIVE_STATUSES and not warning.escalated_level
+                and policy.escalate_after and warning.cadences_open >= policy.escalate_after):
+            escalate.append(warning)
+        warning.updated_at = now
+        to_update.append(warning)
+
+    Warning.objects.bulk_create(to_create, batch_size=BATCH)
+    if to_create and to_create[0].pk is None:
+        fresh = {(w.subject_id, w.indicator_code, w.source): w for w in Warning.objects.filter(
+            level=level, status__in=ACTIVE_STATUSES, opened_window=window.code)}
+        to_create = [fresh[(w.subject_id, w.indicator_code, w.source)] for w in to_create]
+    for warning in to_create:
+        events.append(_event(warning, run, EventKind.OPENED, window, to_status=WarningStatus.OPEN, to_grade=warning.grade))
+
+    # Owners of new warnings; escalation owners of those open too long (a fixed number of queries).
+    through = Warning.owners.through
+    links = []
+    if to_create:
+        owners = owners_for(level, {w.subject_id: subjects[w.subject_id] for w in to_create})
+        links += [through(warning_id=w.pk, user_id=u) for w in to_create for u in owners.get(w.subject_id, ())]
+    if escalate:
+        up, extra = escalation_owners(level, {w.subject_id: subjects.get(w.subject_id) or {} for w in escalate})
+        for w in escalate:
+            w.escalated_level, w.escalated_at = up, now
+            events.append(_event(w, run, EventKind.ESCALATED, window, note=up))
+            links += [through(warning_id=w.pk, user_id=u) for u in extra.get(w.subject_id, ())]
+        update_fields |= {"escalated_level", "escalated_at"}
+        summary.escalated = len(escalate)
+    if to_update:
+        Warning.objects.bulk_update(to_update, sorted(update_fields), batch_size=BATCH)
+    through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
+    WarningEvent.objects.bulk_create(events, batch_size=BATCH)
+    summary.still_open = Warning.objects.filter(level=level, status__in=ACTIVE_STATUSES).count()
+    return summary
+
+
+def _rank(verdict: Verdict) -> int:
+    return GRADE_RANK.get(verdict.grade, 0) if verdict.grade else 0
+
+
+def _event(warning, run, kind, window, *, to_status="", from_grade="", to_grade="", note=""):
+    opened = kind == EventKind.OPENED
+    return WarningEvent(
+        warning=warning, run=run, kind=kind, window_code=window.code, value=warning.value,
+        from_status=warning.status if to_status and not opened else "", to_status=to_status,
+        from_grade=from_grade, to_grade=to_grade, note=note,
+    )

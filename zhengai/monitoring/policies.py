@@ -1,0 +1,62 @@
+"""Monitoring policies and what is due: each level's cadence (editable by the quality office) and the
+windows that have ended and not yet been monitored successfully."""
+
+from datetime import date
+
+from zhengai.core import windows as W
+from zhengai.datacenter.choices import Level
+
+from .choices import RunStatus
+from .models import DEFAULT_CADENCE, DEFAULT_ESCALATE_AFTER, MonitoringPolicy, Run
+
+LEVEL_ORDER = [Level.SCHOOL, Level.DEPARTMENT, Level.SPECIALTY, Level.COURSE, Level.TEACHER, Level.OFFERING, Level.STUDENT]
+
+
+def policy_for(level: str) -> MonitoringPolicy:
+    policy = MonitoringPolicy.objects.filter(level=level).first()
+    return policy or MonitoringPolicy(level=level, cadence=DEFAULT_CADENCE[level], escalate_after=DEFAULT_ESCALATE_AFTER)
+
+
+def policies() -> list[MonitoringPolicy]:
+    """One policy per level, stored or default, in level order (one query)."""
+    stored = {p.level: p for p in MonitoringPolicy.objects.all()}
+    return [stored.get(level) or MonitoringPolicy(level=level, cadence=DEFAULT_CADENCE[level],
+                                                   escalate_after=DEFAULT_ESCALATE_AFTER) for level in LEVEL_ORDER]
+
+
+def ensure_policies() -> None:
+    """Store the defaults so the quality office has rows to edit."""
+    existing = set(MonitoringPolicy.objects.values_list("level", flat=True))
+    MonitoringPolicy.objects.bulk_create([
+        MonitoringPolicy(level=level, cadence=DEFAULT_CADENCE[level], escalate_after=DEFAULT_ESCALATE_AFTER)
+        for level in LEVEL_ORDER if level not in existing
+    ])
+
+
+def history_start(today: date) -> date:
+    """The start of the previous term (or of the current one when there is none before it)."""
+    from zhengai.datacenter.models import Term
+
+    starts = list(Term.objects.filter(start_date__lte=today).order_by("-start_date").values_list("start_date", flat=True)[:2])
+    if not starts:
+        return today
+    return starts[-1]
+
+
+def due_windows(today: date, since: date | None = None, levels=None) -> list[tuple[str, W.Window]]:
+    """(level, window) pairs whose window has ended by ``today``, started on or after ``since``
+    (default: the previous term's start), and has no successful run yet — oldest first per level."""
+    since = since or history_start(today)
+    done = set(Run.objects.filter(status=RunStatus.SUCCEEDED).values_list("level", "window_code"))
+    due = []
+    for policy in policies():
+        if not policy.active or (levels and policy.level not in levels):
+            continue
+        try:
+            candidates = W.between(policy.cadence, since, today)
+        except W.WindowError:
+            continue
+        for window in candidates:
+            if window.end < today and window.end >= since and (policy.level, window.code) not in done:
+                due.append((policy.level, window))
+    return due

@@ -1,0 +1,98 @@
+"""What a run reads from the stages before it, behind one small seam so tests inject their own.
+
+- ``rules(level, on_date)`` → warning rules of the standard versions in force on that date
+  (``zhengai.chains.rules.warning_rules``): objects with ``point_id, version_id, indicator_code,
+  direction, yellow, orange, red, resolve_margin, resolve_windows, subject_ids`` (a frozenset of
+  subject ids, or None for every subject of the level).
+- ``goals(level, window)`` → goal key results due in the window (``zhengai.chains.rules.goal_targets``):
+  ``goal_id, key_result_id, subject_id, indicator_code, direction, baseline, target, start, end``.
+- ``compute(level, window, codes)`` → ``{code: {subject_id: value}}``, set-based
+  (``zhengai.indicators.registry.compute``).
+- ``describe(code)`` → the indicator (name, unit, sources) or None.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class WarningRule:
+    """A warning line of one 诊断点 (the chains app's shape; tests build them by hand)."""
+
+    point_id: int | None
+    version_id: int | None
+    indicator_code: str
+    direction: str  # "higher" (higher is better) or "lower"
+    yellow: float | None
+    orange: float | None = None
+    red: float | None = None
+    resolve_margin: float = 0.0
+    resolve_windows: int = 1
+    subject_ids: frozenset | None = None
+
+
+@dataclass(frozen=True)
+class GoalTarget:
+    goal_id: int | None
+    key_result_id: int | None
+    subject_id: int
+    indicator_code: str
+    direction: str
+    baseline: float
+    target: float
+    start: date
+    end: date
+
+
+def _chains_rules(level, on_date):
+    try:
+        from zhengai.chains.rules import warning_rules
+    except ImportError:
+        return []
+    return warning_rules(level, on_date)
+
+
+def _chains_goals(level, window):
+    try:
+        from zhengai.chains.rules import goal_targets
+    except ImportError:
+        return []
+    return goal_targets(level, window)
+
+
+def _indicators_compute(level, window, codes):
+    if not codes:
+        return {}
+    from zhengai.indicators.registry import compute
+
+    return compute(level, window, list(codes))
+
+
+def _indicators_describe(code):
+    try:
+        from zhengai.indicators.registry import get
+    except ImportError:
+        return None
+    try:
+        return get(code)
+    except Exception:  # an unknown code (a deleted custom indicator) is shown by its code alone
+        return None
+
+
+@dataclass
+class Sources:
+    rules: Callable[[str, date], list] = _chains_rules
+    goals: Callable[[str, Any], list] = _chains_goals
+    compute: Callable[[str, Any, list], dict] = _indicators_compute
+    describe: Callable[[str], Any] = _indicators_describe
+    extra: dict = field(default_factory=dict)
+
+
+def default() -> Sources:
+    return Sources()
+
+
+def indicator_name(code: str, sources: Sources | None = None) -> str:
+    indicator = (sources or default()).describe(code) if code else None
+    return getattr(indicator, "name_zh", "") or code

@@ -1,0 +1,212 @@
+"""The engine: warnings open, rise, resolve without flapping, escalate, and never duplicate."""
+
+import pytest
+from django.db import connection
+
+from zhengai.datacenter.models import Student, Subject
+from zhengai.datacenter.subjects import sync_subjects
+from zhengai.monitoring.choices import EventKind, RunStatus, WarningStatus
+from zhengai.monitoring.engine import run_window
+from zhengai.monitoring.lock import RunLocked
+from zhengai.monitoring.models import Measurement, MonitoringPolicy, Run, Warning, WarningEvent
+from zhengai.monitoring.sources import GoalTarget, Sources
+from zhengai.monitoring.testing import attendance_rule, month, table_sources
+
+RATE = "stu_attendance_rate"
+
+
+def _warnings(key):
+    return list(Warning.objects.filter(subject__key=key).order_by("pk"))
+
+
+def test_it_opens_a_graded_warning_for_each_subject_across_a_line(cast):
+    # Before: no warnings.  张三 0.85 (below yellow 0.9), 陈四 0.65 (below red 0.7), 刘五 0.95 (fine).
+    assert not Warning.objects.exists()
+    table = {"2026-10": {RATE: {"2024001": 0.85, "2024002": 0.65, "2024101": 0.95}}}
+    summary = run_window("student", month("2026-10"), sources=table_sources(table, [attendance_rule()]))
+
+    assert summary.subjects == 3 and summary.measurements == 3 and summary.opened == 2 and summary.still_open == 2
+    zhang, = _warnings("2024001")
+    chen, = _warnings("2024002")
+    assert (zhang.grade, zhang.status, zhang.opened_window, zhang.value) == ("yellow", "open", "2026-10", 0.85)
+    assert (chen.grade, chen.threshold) == ("red", 0.7)
+    assert not _warnings("2024101")
+    # It links the measurement behind it and records an "opened" event.
+    assert zhang.measurement.value == 0.85 and zhang.measurement.indicator_code == RATE
+    assert list(zhang.events.values_list("kind", flat=True)) == [EventKind.OPENED]
+    # Owners: the student and the counsellor of 数控2401.
+    assert {u.username for u in zhang.owners.all()} == {"erin", "carol"}
+    run = Run.objects.get()
+    assert (run.status, run.opened, run.measurements) == (RunStatus.SUCCEEDED, 2, 3)
+
+
+def test_rerunning_a_window_replaces_measurements_and_duplicates_nothing(college):
+    rules = [attendance_rule()]
+    table = {"2026-10": {RATE: {"2024001": 0.85, "2024002": 0.95}}}
+    run_window("student", month("2026-10"), sources=table_sources(table, rules))
+    assert Measurement.objects.count() == 2 and Warning.objects.count() == 1
+    # Corrected data for the same window: 张三's value changes, nothing duplicates.
+    table["2026-10"][RATE]["2024001"] = 0.75
+    summary = run_window("student", month("2026-10"), sources=table_sources(table, rules))
+
+    assert Measurement.objects.count() == 2
+    assert Measurement.objects.get(subject__key="2024001").value == 0.75
+    assert Warning.objects.count() == 1 and summary.opened == 0
+    warning = Warning.objects.get()
+    assert (warning.grade, warning.cadences_open) == ("orange", 1)  # raised, but the same cadence
+    assert WarningEvent.objects.filter(kind=EventKind.OPENED).count() == 1
+    assert Run.objects.filter(status=RunStatus.SUCCEEDED).count() == 2
+
+
+def test_it_raises_the_grade_when_the_value_gets_worse(college):
+    rules = [attendance_rule()]
+    table = {"2026-09": {RATE: {"2024001": 0.88}}, "2026-10": {RATE: {"2024001": 0.78}}}
+    run_window("student", month("2026-09"), sources=table_sources(table, rules))
+    summary = run_window("student", month("2026-10"), sources=table_sources(table, rules))
+
+    warning, = _warnings("2024001")
+    assert summary.raised == 1 and warning.grade == "orange" and warning.opened_window == "2026-09"
+    assert warning.last_window == "2026-10" and warning.cadences_open == 2
+    raised = warning.events.get(kind=EventKind.RAISED)
+    assert (raised.from_grade, raised.to_grade) == ("yellow", "orange")
+
+
+def test_a_value_hovering_at_the_line_does_not_flap(college):
+    # yellow 0.9, resolve margin 0.02, resolve_windows 2: 0.91 is inside but not by the margin.
+    rules = [attendance_rule()]
+    table = {
+        "2026-09": {RATE: {"2024001": 0.89}},
+        "2026-10": {RATE: {"2024001": 0.91}},  # inside, not by the margin: stays open (streak 1)
+        "2026-11": {RATE: {"2024001": 0.89}},  # outside again: same warning, streak reset
+        "2026-12": {RATE: {"2024001": 0.91}},  # streak 1
+    }
+    for code in ("2026-09", "2026-10", "2026-11", "2026-12"):
+        run_window("student", month(code), sources=table_sources(table, rules))
+    warning, = _warnings("2024001")
+    assert warning.status == WarningStatus.OPEN and warning.inside_streak == 1
+
+    table["2027-01"] = {RATE: {"2024001": 0.905}}  # second consecutive window inside: resolves
+    summary = run_window("student", month("2027-01"), sources=table_sources(table, rules))
+    warning.refresh_from_db()
+    assert summary.resolved == 1 and warning.status == WarningStatus.RESOLVED
+    assert warning.resolved_window == "2027-01"
+    assert warning.resolved_by_measurement.value == 0.905
+    assert Warning.objects.count() == 1
+
+
+def test_a_value_back_inside_by_the_margin_resolves_at_once(college):
+    rules = [attendance_rule()]
+    table = {"2026-09": {RATE: {"2024001": 0.85}}, "2026-10": {RATE: {"2024001": 0.93}}}
+    run_window("student", month("2026-09"), sources=table_sources(table, rules))
+    run_window("student", month("2026-10"), sources=table_sources(table, rules))
+    warning, = _warnings("2024001")
+    assert warning.status == WarningStatus.RESOLVED
+    assert warning.events.filter(kind=EventKind.AUTO_RESOLVED).count() == 1
+
+
+def test_lower_is_better_indicators_warn_above_the_line(college):
+    rule = attendance_rule(indicator_code="stu_absent_periods", direction="lower", yellow=6, orange=10, red=16,
+                           resolve_margin=0, resolve_windows=1)
+    table = {"2026-10": {"stu_absent_periods": {"2024001": 12, "2024002": 4}}}
+    run_window("student", month("2026-10"), sources=table_sources(table, [rule]))
+    assert [(w.subject.key, w.grade) for w in Warning.objects.all()] == [("2024001", "orange")]
+
+
+def test_rules_apply_only_to_their_subjects(college):
+    chen = Subject.objects.get(level="student", key="2024002").pk
+    rule = attendance_rule(subject_ids=frozenset({chen}))
+    table = {"2026-10": {RATE: {"2024001": 0.5, "2024002": 0.5}}}
+    run_window("student", month("2026-10"), sources=table_sources(table, [rule]))
+    assert [w.subject.key for w in Warning.objects.all()] == ["2024002"]
+
+
+def test_it_escalates_one_level_up_after_the_policy_number_of_cadences(cast):
+    MonitoringPolicy.objects.create(level="student", cadence="month", escalate_after=2)
+    rules = [attendance_rule()]
+    table = {"2026-09": {RATE: {"2024001": 0.85}}, "2026-10": {RATE: {"2024001": 0.86}}}
+    run_window("student", month("2026-09"), sources=table_sources(table, rules))
+    assert _warnings("2024001")[0].escalated_level == ""
+    summary = run_window("student", month("2026-10"), sources=table_sources(table, rules))
+
+    warning, = _warnings("2024001")
+    assert summary.escalated == 1 and warning.escalated_level == "specialty"
+    # heidi leads 数控技术 (role) and 王老师 is its leader in master data (dave's account).
+    assert {u.username for u in warning.owners.all()} == {"erin", "carol", "heidi", "dave"}
+    assert warning.events.filter(kind=EventKind.ESCALATED).count() == 1
+
+
+def test_a_goal_key_result_behind_its_trajectory_gets_a_yellow_warning(college):
+    from datetime import date
+
+    zhang = Subject.objects.get(level="student", key="2024001").pk
+    chen = Subject.objects.get(level="student", key="2024002").pk
+    # From 60 credits on 1 Sep to 90 on 31 Dec: on 31 Oct expected 60 + 30 * 60/121 ≈ 74.9, margin 3.
+    goals = [
+        GoalTarget(7, 70, zhang, "stu_credits", "higher", 60, 90, date(2026, 9, 1), date(2026, 12, 31)),
+        GoalTarget(8, 80, chen, "stu_credits", "higher", 60, 90, date(2026, 9, 1), date(2026, 12, 31)),
+    ]
+    table = {"2026-10": {"stu_credits": {"2024001": 70, "2024002": 73}}}
+    run_window("student", month("2026-10"), sources=table_sources(table, [], goals=goals))
+    warning, = Warning.objects.all()
+    assert (warning.subject_id, warning.source, warning.grade, warning.key_result_id) == (zhang, "goal", "yellow", 70)
+    assert warning.threshold == pytest.approx(60 + 30 * 60 / 121)
+
+
+def test_a_failed_run_leaves_previous_results_intact_and_records_its_error(college):
+    rules = [attendance_rule()]
+    table = {"2026-10": {RATE: {"2024001": 0.85}}}
+    run_window("student", month("2026-10"), sources=table_sources(table, rules))
+
+    def broken(level, window, codes):
+        raise RuntimeError("教务库连接中断")
+
+    sources = Sources(rules=lambda *a: rules, goals=lambda *a: [], compute=broken, describe=lambda c: None)
+    with pytest.raises(RuntimeError):
+        run_window("student", month("2026-10"), sources=sources)
+
+    failed = Run.objects.get(status=RunStatus.FAILED)
+    assert "教务库连接中断" in failed.error and failed.finished_at is not None
+    assert Measurement.objects.get().value == 0.85 and Warning.objects.count() == 1
+
+
+def test_a_second_run_of_the_same_window_is_refused_while_one_is_running(college):
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL uses the advisory lock: test_lock_postgres")
+    window = month("2026-10")
+    Run.objects.create(level="student", window_code=window.code, window_start=window.start, window_end=window.end)
+    with pytest.raises(RunLocked, match="正在另一个进程中运行"):
+        run_window("student", window, sources=table_sources({}, [attendance_rule()]))
+    # Another window, or another level, is not held up.
+    run_window("student", month("2026-11"), sources=table_sources({}, [attendance_rule()]))
+
+
+def test_the_number_of_queries_of_a_run_does_not_grow_with_subjects(college):
+    from django.test.utils import CaptureQueriesContext
+
+    def run_counting(window, code):
+        rule = attendance_rule(indicator_code=code)
+
+        def compute(level, w, codes):
+            ids = Subject.objects.filter(level=level).values_list("pk", flat=True)  # 1 query
+            return {code: {pk: 0.5 for pk in ids}}
+
+        sources = Sources(rules=lambda *a: [rule], goals=lambda *a: [], compute=compute, describe=lambda c: None)
+        with CaptureQueriesContext(connection) as ctx:
+            summary = run_window("student", month(window), sources=sources)
+        return summary, len(ctx.captured_queries)
+
+    small, small_queries = run_counting("2026-09", "rate_a")
+    base = Student.objects.get(student_no="2024001")
+    Student.objects.bulk_create([
+        Student(student_no=f"2024{n:03d}", name=f"学生{n}", gender="M", admin_class=base.admin_class,
+                specialty=base.specialty, cohort=2024) for n in range(200, 220)
+    ])
+    sync_subjects(["student"])
+    large, large_queries = run_counting("2026-10", "rate_b")
+
+    assert (small.opened, large.opened) == (3, 23)
+    # (20 more students: bulk inserts stay within one batch even under SQLite's 999-parameter limit.)
+    # Both runs: claim the run row, read its subjects, compute, delete + insert measurements, active and
+    # finished warnings, policy, insert warnings, owners (accounts, counsellors by class and by role),
+    # owner links, events, still-open count, finish the run — never one per subject.
+    assert large_queries == small_queries, (small_queries, large_queries)
