@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengai.datacenter.models import Subject
-from zhengai.org.access import CHANGE, access_object, has_role
+from zhengai.org.access import CHANGE, has_role
 from zhengai.org.choices import Role
 
 from .choices import ACTIVE_STATUSES, EventKind, MeasureKind, WarningSource, WarningStatus
@@ -25,9 +25,34 @@ STAFF_ROLES = (Role.ADMIN, Role.QUALITY_OFFICE, Role.DEPARTMENT_HEAD, Role.SPECI
 
 
 def _locked(warning, user) -> Warning:
-    """The warning re-read under a row lock, inside the user's change scope (404 otherwise)."""
-    qs = Warning.objects.select_for_update()
-    return access_object(qs, user, CHANGE, pk=getattr(warning, "pk", warning))
+    """The warning re-read under a row lock, if the user may change it (404 otherwise)."""
+    from django.http import Http404
+
+    from .queries import visible
+
+    found = visible(user, CHANGE, Warning.objects.select_for_update()).filter(pk=getattr(warning, "pk", warning)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _subject_for_flag(subject, user) -> Subject:
+    """A subject the user may flag: inside their change scope, or — for a student — enrolled in an
+    offering inside it (a teacher flags the students they teach)."""
+    from django.http import Http404
+
+    from zhengai.datacenter.models import Enrolment
+    from zhengai.org.access import restrict
+
+    pk = getattr(subject, "pk", subject)
+    found = restrict(Subject.objects.filter(pk=pk), user, CHANGE).first()
+    if found is None:
+        candidate = Subject.objects.filter(pk=pk, level="student", student__isnull=False).first()
+        if candidate and restrict(Enrolment.objects.filter(student_id=candidate.student_id), user, CHANGE).exists():
+            found = candidate
+    if found is None:
+        raise Http404
+    return found
 
 
 def _move(warning: Warning, to_status: str, kind: str, user, allowed_from, note: str = "") -> WarningEvent:
@@ -91,8 +116,8 @@ def do_resolve_warning(warning, note: str = "", *, acting_user) -> Warning:
     warning = _locked(warning, acting_user)
     event = _move(warning, WarningStatus.RESOLVED, EventKind.RESOLVED, acting_user, ACTIVE_STATUSES, note=note)
     warning.resolved_at = timezone.now()
-    warning.resolved_window = warning.last_window
-    warning.save(update_fields=["status", "resolved_at", "resolved_window", "updated_at"])
+    warning.resolved_window, warning.resolved_window_end = warning.last_window, warning.last_window_end
+    warning.save(update_fields=["status", "resolved_at", "resolved_window", "resolved_window_end", "updated_at"])
     _after_commit(event)
     return warning
 
@@ -124,8 +149,7 @@ def do_raise_manual_flag(subject, reason: str, *, acting_user, grade: str = "yel
         raise ValidationError(_("请填写关注原因。"))
     if not has_role(acting_user, *STAFF_ROLES):
         raise PermissionDenied(_("只有教师、辅导员、课程负责人等教职工可以发起关注。"))
-    subject = access_object(Subject.objects.all(), acting_user, CHANGE,
-                            pk=getattr(subject, "pk", subject))
+    subject = _subject_for_flag(subject, acting_user)
     from zhengai.core.home import demo_today
     from zhengai.core.windows import containing
 
@@ -135,7 +159,7 @@ def do_raise_manual_flag(subject, reason: str, *, acting_user, grade: str = "yel
     window = containing(policy_for(subject.level).cadence, today)
     warning = Warning.objects.create(
         subject=subject, level=subject.level, indicator_code="", source=WarningSource.MANUAL, grade=grade,
-        opened_window=window.code, last_window=window.code, last_window_end=window.end,
+        opened_window=window.code, opened_window_end=window.end, last_window=window.code, last_window_end=window.end,
         raised_by=acting_user, reason=reason,
     )
     owners = owners_for(subject.level, subject_rows(subject.level, [subject.pk])).get(subject.pk, set())

@@ -18,6 +18,7 @@ The number of queries is fixed whatever the number of subjects (bulk writes batc
 Rules, goals and indicators come through ``sources.Sources`` so tests can inject tiny ones.
 """
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ from .models import Measurement, Run, Warning, WarningEvent
 from .owners import escalation_owners, owners_for, subject_rows
 from .policies import policy_for
 from .sources import Sources
+from .sources import default as default_sources
 
 BATCH = 5000
 # A goal's key result is "behind" when it trails the expected value by more than this share of the
@@ -50,10 +52,14 @@ class Verdict:
     source: str
 
 
+def _f(x):
+    return None if x is None else float(x)
+
+
 def _worse(value, line, direction) -> bool:
     if line is None:
         return False
-    return value < line if direction == "higher" else value > line
+    return value < float(line) if direction != "lower" else value > float(line)
 
 
 def judge_rule(rule, value: float) -> Verdict:
@@ -64,15 +70,15 @@ def judge_rule(rule, value: float) -> Verdict:
         if _worse(value, line, rule.direction):
             grade, threshold = name.value, line
             break
-    yellow = rule.yellow
-    margin = rule.resolve_margin or 0.0
+    yellow = _f(rule.yellow)
+    margin = _f(rule.resolve_margin) or 0.0
     if yellow is None:
         well_inside = grade is None
-    elif rule.direction == "higher":
+    elif rule.direction != "lower":
         well_inside = value >= yellow + margin
     else:
         well_inside = value <= yellow - margin
-    return Verdict(grade, well_inside if grade is None else False, value, threshold if grade else yellow,
+    return Verdict(grade, well_inside if grade is None else False, value, _f(threshold) if grade else yellow,
                    rule.direction, rule, WarningSource.STANDARD)
 
 
@@ -80,13 +86,20 @@ def expected_on_track(goal, day) -> float:
     """The straight-line trajectory from baseline (at start) to target (at end), on ``day``."""
     span = (goal.end - goal.start).days
     share = 1.0 if span <= 0 else min(1.0, max(0.0, (day - goal.start).days / span))
-    return goal.baseline + (goal.target - goal.baseline) * share
+    baseline, target = float(goal.baseline), float(goal.target)
+    return baseline + (target - baseline) * share
 
 
-def judge_goal(goal, value: float, day) -> Verdict:
+def judge_goal(goal, value: float, day) -> Verdict | None:
+    """Behind its trajectory by more than the margin → a yellow "goal behind" verdict. A key result
+    without a baseline has no trajectory: it is judged against its target once its period is over."""
+    if goal.baseline is None:
+        if day < goal.end:
+            return None
+        goal = dataclasses.replace(goal, baseline=goal.target)
     expected = expected_on_track(goal, day)
-    margin = abs(goal.target - goal.baseline) * GOAL_MARGIN_SHARE
-    if goal.direction == "higher":
+    margin = abs(float(goal.target) - float(goal.baseline)) * GOAL_MARGIN_SHARE
+    if goal.direction != "lower":
         behind = value < expected - margin
     else:
         behind = value > expected + margin
@@ -111,7 +124,7 @@ class Summary:
 def run_window(level: str, window, *, sources: Sources | None = None, trigger: str = "cli", notify: bool = True) -> Summary:
     """Run monitoring for ``level`` over ``window``. Raises ``lock.RunLocked`` if the same run is in
     progress elsewhere; any other error leaves the previous results intact and the run failed."""
-    sources = sources or Sources()
+    sources = sources or default_sources()
     started = time.monotonic()
     with claimed(level, window, trigger) as run:
         summary = _execute(run, level, window, sources)
@@ -187,6 +200,8 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
             continue
         key = (goal.subject_id, goal.indicator_code, WarningSource.GOAL.value)
         verdict = judge_goal(goal, float(value), window.end)
+        if verdict is None:
+            continue
         if key not in verdicts or _rank(verdict) > _rank(verdicts[key]):
             verdicts[key] = verdict
 
@@ -208,7 +223,8 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     policy = policy_for(level)
     to_create, to_update, events, escalate = [], [], [], []
     update_fields = {"grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
-                     "status", "resolved_at", "resolved_window", "resolved_by_measurement", "updated_at"}
+                     "status", "resolved_at", "resolved_window", "resolved_window_end", "resolved_by_measurement",
+                     "updated_at"}
 
     for key, verdict in verdicts.items():
         sid, code, source = key
@@ -226,7 +242,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
                 point_id=getattr(rule, "point_id", None), version_id=getattr(rule, "version_id", None),
                 goal_id=getattr(rule, "goal_id", None), key_result_id=getattr(rule, "key_result_id", None),
                 direction=verdict.direction, grade=verdict.grade, status=WarningStatus.OPEN,
-                opened_window=window.code, last_window=window.code, last_window_end=window.end,
+                opened_window=window.code, opened_window_end=window.end, last_window=window.code, last_window_end=window.end,
                 value=verdict.value, threshold=verdict.threshold,
                 resolve_margin=getattr(rule, "resolve_margin", 0) or 0,
                 resolve_windows=max(1, getattr(rule, "resolve_windows", 1) or 1),
@@ -255,6 +271,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
             if verdict.well_inside or warning.inside_streak >= warning.resolve_windows:
                 events.append(_event(warning, run, EventKind.AUTO_RESOLVED, window, to_status=WarningStatus.RESOLVED))
                 warning.status, warning.resolved_at, warning.resolved_window = WarningStatus.RESOLVED, now, window.code
+                warning.resolved_window_end = window.end
                 warning.resolved_by_measurement_id = mid
                 summary.resolved += 1
         if (warning.status in ACTIVE_STATUSES and not warning.escalated_level

@@ -89,8 +89,18 @@ class Sources:
     extra: dict = field(default_factory=dict)
 
 
+_override: Sources | None = None
+
+
 def default() -> Sources:
-    return Sources()
+    """The sources every caller without its own uses: the chains and indicators apps, unless a test
+    has put its own in place with ``use``."""
+    return _override or Sources()
+
+
+def use(sources: Sources | None) -> None:
+    global _override
+    _override = sources
 
 
 def indicator_name(code: str, sources: Sources | None = None) -> str:

@@ -1,6 +1,8 @@
 """Helpers for monitoring tests: rules and indicator values injected by hand, so the engine is
 tested on numbers a person can check."""
 
+import pytest
+
 from zhengai.core import windows as W
 from zhengai.datacenter.models import Subject
 
@@ -28,3 +30,12 @@ def attendance_rule(**overrides) -> WarningRule:
 
 def month(code: str) -> W.Window:
     return W.parse(code)
+
+
+@pytest.fixture
+def injected_sources():
+    """``injected_sources(s)`` makes every caller without its own sources use ``s`` for this test."""
+    from . import sources as S
+
+    yield S.use
+    S.use(None)

@@ -1,0 +1,29 @@
+from django.utils.translation import gettext_lazy as _
+
+from zhengai.core.navigation import NavItem
+from zhengai.org.choices import Role
+
+STAFF_ROLES = tuple(r for r in Role.values if r != Role.STUDENT)
+
+ITEMS = [
+    NavItem(_("预警"), "monitoring:warnings", order=30),
+    NavItem(_("纠偏成效"), "monitoring:effectiveness", roles=STAFF_ROLES, order=31),
+    NavItem(_("监测策略"), "monitoring:policies", roles=(Role.ADMIN, Role.QUALITY_OFFICE), order=80),
+]
+
+
+def my_warnings_panel(request):
+    """Home panel: the open warnings the user owns or raised (their to-do list)."""
+    if not request.user.is_authenticated:
+        return None
+    from .queries import filtered
+    from .views import label_warnings
+
+    qs = filtered(request.user, status="active", mine=True)
+    items = list(qs[:8])
+    total = qs.count() if len(items) == 8 else len(items)
+    label_warnings(items)
+    return {"template": "monitoring/_home_panel.html", "items": items, "total": total}
+
+
+HOME_PANELS = [my_warnings_panel]

@@ -1,0 +1,67 @@
+"""What the schedulers run, in one place for both: the embedded loop (``zhengai scheduler``) and
+Celery beat (``zhengai/celery.py``, schedule in settings ``CELERY_BEAT_SCHEDULE``). Each job is
+idempotent (a window already monitored successfully is not due again; a run in progress elsewhere
+is refused by its lock) and bounded (at most ``MONITORING_MAX_RUNS_PER_TICK`` runs a tick)."""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+def today_for_schedules() -> date:
+    """The demo college lives on its fixed calendar; a real one on today's date."""
+    from zhengai.core.home import demo_today
+
+    if getattr(settings, "ZHENGAI_SCHEDULE_ON_DEMO_DATE", True) and getattr(settings, "ZHENGAI_DEMO_DATE", ""):
+        return demo_today()
+    return timezone.localdate()
+
+
+def run_due(today: date | None = None, *, trigger: str = "scheduler", limit: int | None = None, notify: bool = True):
+    """Run every due (level, window), oldest first; a failure is recorded and does not stop the rest.
+    Returns [(level, window, summary | None, error | None)]."""
+    from .engine import run_window
+    from .lock import RunLocked
+    from .policies import due_windows
+
+    today = today or today_for_schedules()
+    limit = limit if limit is not None else getattr(settings, "MONITORING_MAX_RUNS_PER_TICK", 200)
+    results = []
+    for level, window in due_windows(today)[:limit]:
+        try:
+            results.append((level, window, run_window(level, window, trigger=trigger, notify=notify), None))
+        except RunLocked as exc:
+            results.append((level, window, None, str(exc)))
+        except Exception as exc:  # recorded on the run row by the lock; the next window still runs
+            log.exception("monitoring run %s %s failed", level, window.code)
+            results.append((level, window, None, f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+def tick() -> str:
+    """One round of the embedded scheduler."""
+    lines = []
+    for level, window, summary, error in run_due():
+        lines.append(f"{level} {window.code}: " + (error or f"opened={summary.opened} resolved={summary.resolved}"))
+    try:
+        from zhengai.notifications.delivery import deliver_due
+
+        sent = deliver_due()
+        if sent:
+            lines.append(f"notifications sent: {sent}")
+    except ImportError:
+        pass
+    try:
+        from zhengai.intake.pull import run_due_pulls
+    except ImportError:
+        run_due_pulls = None
+    if run_due_pulls is not None:
+        try:
+            run_due_pulls()
+        except Exception:
+            log.exception("intake pulls failed")
+    return "\n".join(lines)

@@ -1,0 +1,190 @@
+"""Pages of monitoring and early warning; thin — the rules live in queries, actions and analytics."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhengai.core.output import xlsx_response
+from zhengai.datacenter.choices import Level
+from zhengai.datacenter.models import Department, Subject
+from zhengai.org.access import CHANGE, VIEW, grants_for, restrict
+
+from . import actions, analytics, drilldown, queries
+from .choices import ACTIVE_STATUSES, Cadence, Grade, MeasureKind, WarningStatus
+from .models import Measurement, MonitoringPolicy, Run, Warning
+from .policies import ensure_policies
+from .sources import indicator_name
+
+FILTERS = ("level", "grade", "status", "department", "age")
+
+
+def label_warnings(warnings) -> None:
+    """Give each warning ``indicator_label``: the indicator's name (once per code), or its source."""
+    names = {}
+    for w in warnings:
+        if w.indicator_code and w.indicator_code not in names:
+            names[w.indicator_code] = indicator_name(w.indicator_code)
+        w.indicator_label = names.get(w.indicator_code) or w.get_source_display()
+
+
+@login_required
+def warning_list(request):
+    params = {k: request.GET.get(k, "") for k in FILTERS}
+    if "status" not in request.GET:
+        params["status"] = "active"
+    mine = request.GET.get("mine") == "1"
+    qs = queries.filtered(request.user, mine=mine, **params)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response("warnings.xlsx", {_("预警"): (queries.COLUMNS, queries.rows(qs))})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    label_warnings(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "monitoring/warning_list.html", {
+        "page": page, "params": params, "mine": mine, "query": query.urlencode(),
+        "levels": Level.choices, "grades": Grade.choices, "statuses": WarningStatus.choices,
+        "departments": restrict(Department.objects.all(), request.user).values_list("pk", "name"),
+        "breadcrumbs": [(_("预警"), None)],
+    })
+
+
+def _detail_context(request, warning):
+    measurement = warning.measurement
+    history = list(
+        Measurement.objects.filter(subject_id=warning.subject_id, indicator_code=warning.indicator_code)
+        .order_by("window_end").values_list("window_code", "value")
+    ) if warning.indicator_code else []
+    facts = []
+    for entry in warning.drilldown or []:
+        model, rows = drilldown.rows(entry, request.user)
+        fields = [f for f in model._meta.concrete_fields if f.name not in ("id", "batch", "source", "source_key", "imported_at")][:8]
+        facts.append({"label": model._meta.verbose_name, "entry": entry, "fields": [f.verbose_name for f in fields],
+                      "rows": [[getattr(row, f.attname) for f in fields] for row in rows]})
+    may_change = queries.visible(request.user, CHANGE).filter(pk=warning.pk).exists()
+    return {
+        "w": warning, "indicator_name": indicator_name(warning.indicator_code) if warning.indicator_code else "",
+        "events": warning.events.select_related("actor").all(), "owners": warning.owners.all(),
+        "measurement": measurement, "history": history, "facts": facts,
+        "may_change": may_change and warning.status in ACTIVE_STATUSES,
+        "measure_kinds": MeasureKind.choices,
+        "breadcrumbs": [(_("预警"), reverse("monitoring:warnings")), (str(warning.subject.name), None)],
+    }
+
+
+@login_required
+def warning_detail(request, pk):
+    warning = get_object_or_404(queries.visible(request.user, VIEW, Warning.objects.select_related("subject", "measurement")), pk=pk)
+    return render(request, "monitoring/warning_detail.html", _detail_context(request, warning))
+
+
+def _act(request, pk, fn):
+    warning = get_object_or_404(queries.visible(request.user, VIEW), pk=pk)
+    error = None
+    try:
+        fn(warning)
+    except (ValidationError, PermissionDenied) as exc:
+        error = " ".join(getattr(exc, "messages", None) or [str(exc)])
+    warning = Warning.objects.select_related("subject", "measurement").get(pk=pk)
+    if request.htmx:
+        context = _detail_context(request, warning)
+        context["error"] = error
+        return render(request, "monitoring/_lifecycle.html", context)
+    if error:
+        messages.error(request, error)
+    return HttpResponseRedirect(reverse("monitoring:warning", args=[pk]))
+
+
+@login_required
+@require_POST
+def acknowledge(request, pk):
+    return _act(request, pk, lambda w: actions.do_acknowledge_warning(w, acting_user=request.user))
+
+
+@login_required
+@require_POST
+def start_correction(request, pk):
+    p = request.POST
+    return _act(request, pk, lambda w: actions.do_start_correction(
+        w, p.get("cause", ""), p.get("measure_kind", ""), p.get("measure_text", ""), acting_user=request.user))
+
+
+@login_required
+@require_POST
+def resolve(request, pk):
+    return _act(request, pk, lambda w: actions.do_resolve_warning(w, request.POST.get("note", ""), acting_user=request.user))
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    return _act(request, pk, lambda w: actions.do_close_warning(w, request.POST.get("reason", ""), acting_user=request.user))
+
+
+@login_required
+def flag(request):
+    """Raise a concern (关注) on a subject in one's scope, by level and natural key."""
+    context = {"levels": Level.choices, "breadcrumbs": [(_("预警"), reverse("monitoring:warnings")), (_("发起关注"), None)]}
+    if request.method == "POST":
+        level, key, reason = request.POST.get("level", ""), request.POST.get("key", "").strip(), request.POST.get("reason", "")
+        subject_id = Subject.objects.filter(level=level, key=key).values_list("pk", flat=True).first()
+        context.update(level=level, key=key, reason=reason)
+        not_found = _("在您的范围内找不到层面“%(level)s”下标识为“%(key)s”的主体。") % {"level": level, "key": key}
+        try:
+            if subject_id is None:
+                raise Http404
+            warning = actions.do_raise_manual_flag(subject_id, reason, acting_user=request.user)
+        except Http404:  # the same answer whether it exists or not: no probing outside one's scope
+            context["error"] = not_found
+        except (ValidationError, PermissionDenied) as exc:
+            context["error"] = " ".join(getattr(exc, "messages", None) or [str(exc)])
+        else:
+            return HttpResponseRedirect(reverse("monitoring:warning", args=[warning.pk]))
+    return render(request, "monitoring/flag.html", context)
+
+
+@login_required
+def effectiveness(request):
+    try:
+        within = max(1, min(12, int(request.GET.get("within", 2))))
+    except ValueError:
+        within = 2
+    data = analytics.effectiveness(request.user, within)
+    return render(request, "monitoring/effectiveness.html", {**data, "breadcrumbs": [(_("纠偏成效"), None)]})
+
+
+@login_required
+def policies(request):
+    """The quality office edits each level's cadence and escalation (school-wide change scope)."""
+    if not grants_for(request.user, CHANGE).school:
+        raise PermissionDenied
+    ensure_policies()
+    rows = list(MonitoringPolicy.objects.all())
+    errors = []
+    if request.method == "POST":
+        for policy in rows:
+            cadence = request.POST.get(f"cadence-{policy.level}", policy.cadence)
+            raw = request.POST.get(f"escalate-{policy.level}", str(policy.escalate_after)).strip()
+            if cadence not in Cadence.values:
+                errors.append(_("“%(level)s”的监测周期“%(value)s”无效。") % {"level": policy.get_level_display(), "value": cadence})
+                continue
+            if not raw.isdigit() or not 0 <= int(raw) <= 99:
+                errors.append(_("“%(level)s”的升级前周期数“%(value)s”应为 0–99 的整数。") % {"level": policy.get_level_display(), "value": raw})
+                continue
+            policy.cadence, policy.escalate_after = cadence, int(raw)
+            policy.active = request.POST.get(f"active-{policy.level}") == "on"
+            policy.updated_by = request.user
+        if not errors:
+            MonitoringPolicy.objects.bulk_update(rows, ["cadence", "escalate_after", "active", "updated_by"])
+            messages.success(request, _("监测策略已保存。"))
+            return HttpResponseRedirect(reverse("monitoring:policies"))
+    runs = Run.objects.all()[:30]
+    return render(request, "monitoring/policies.html", {
+        "policies": rows, "cadences": Cadence.choices, "errors": errors, "runs": runs,
+        "breadcrumbs": [(_("监测策略"), None)],
+    })
