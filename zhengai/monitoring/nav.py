@@ -14,8 +14,10 @@ ITEMS = [
 
 def my_warnings_panel(request):
     """Home panel: the open warnings the user owns or raised (their to-do list)."""
-    if not request.user.is_authenticated:
-        return None
+    from zhengai.org.access import grants_for
+
+    if not request.user.is_authenticated or grants_for(request.user).is_empty():
+        return None  # an account without roles is told so by the home page itself
     from .queries import filtered
     from .views import label_warnings
 

@@ -148,8 +148,17 @@ def flag(request):
     return render(request, "monitoring/flag.html", context)
 
 
+def _reaches_beyond_oneself(user) -> bool:
+    """Whether the user's scope reaches other people's warnings (not only their own records)."""
+    g = grants_for(user)
+    return bool(g.school or g.department or g.specialty or g.course or g.admin_class or g.self_staff)
+
+
 @login_required
 def effectiveness(request):
+    # Shares over many warnings: for staff whose scope reaches beyond themselves; a student has none.
+    if not _reaches_beyond_oneself(request.user):
+        raise PermissionDenied
     try:
         within = max(1, min(12, int(request.GET.get("within", 2))))
     except ValueError:
