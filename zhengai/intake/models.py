@@ -87,7 +87,8 @@ class RejectedRow(models.Model):
     column = models.CharField(_("列"), max_length=200, blank=True)
     value = models.TextField(_("值"), blank=True)
     reason = models.TextField(_("原因"))
-    data = models.JSONField(_("原始行"), default=dict, blank=True)
+    # [[header, value], …]: pairs, because jsonb does not keep the order of an object's keys.
+    data = models.JSONField(_("原始行"), default=list, blank=True)
 
     scope_lookups: dict = {}
 

@@ -188,8 +188,9 @@ class _Run:
             bound[column.name] = (i, column)
         if not bound:
             expected = "、".join(c.label for c in spec.columns)
-            raise IntakeError(_("没有找到可识别的表头。%(table)s的表头应为：%(expected)s。") % {
-                "table": spec.label, "expected": expected})
+            seen = "、".join(str(h) for h in headers if str(h).strip())[:200]
+            raise IntakeError(_("没有找到可识别的表头（读到的表头：%(seen)s）。%(table)s的表头应为：%(expected)s。如果表头是乱码，请把文件另存为“CSV UTF-8”或 .xlsx。") % {
+                "seen": seen or "空", "table": spec.label, "expected": expected})
         rule = rule_for(spec, {c.attname for _i, c in bound.values()})
         filled = {c for c in rule.fills}
         missing = [c.label for c in spec.columns if c.required and c.name not in bound and c.attname not in filled]
@@ -311,7 +312,7 @@ class _Run:
                 if problems is None and apply_rule is not None:
                     problems = apply_rule(out, ix, extra) or None
                 if problems is not None:
-                    self.reject(row_no, problems, {h: _cell(v) for h, v in zip(headers, values)})
+                    self.reject(row_no, problems, [[h, _cell(v)] for h, v in zip(headers, values)])
                     continue
                 # Valid rows are staged even when the batch will be refused, so the set-based checks
                 # (references by several columns, duplicate keys) report every problem at once.
@@ -335,7 +336,7 @@ class _Run:
             for row in rows:
                 data = reverse.row(names, row, col_of)
                 values = " / ".join(str(_cell(data.get(label, ""))) or "空" for label in _labels_in(comp.column_labels, data))
-                self.reject(row[0], [("、".join(comp.column_labels), None, f"“{values}”：{comp.message}")], data)
+                self.reject(row[0], [("、".join(comp.column_labels), None, f"“{values}”：{comp.message}")], list(map(list, data.items())))
             self.rejected += count - len(rows)
             if count:
                 stage.drop_unresolved(comp)
@@ -343,7 +344,7 @@ class _Run:
         rows, count = stage.duplicates(spec.natural_key, max(self.max_rejects - len(self.rejects), 0))
         for row in rows:
             first = row[-1]
-            data = reverse.row(names, row[:-1], col_of)
+            data = reverse.pairs(names, row[:-1], col_of)
             self.reject(row[0], [("、".join(key_labels), "", _("与第 %(first)s 行重复（%(key)s相同）") % {
                 "first": first, "key": "、".join(key_labels)})], data)
         self.rejected += count - len(rows)
@@ -381,7 +382,7 @@ class _Reverse:
         return self.maps[model].get(pk, pk)
 
     def row(self, names, row, col_of):
-        data = {}
+        data = {}  # header → value; stored as pairs so the order survives jsonb
         for name, value in zip(names, row):
             if name in col_of:
                 column, header = col_of[name]
@@ -391,6 +392,9 @@ class _Reverse:
                     value = dict(column.model_field.choices).get(value, value)
                 data[header] = _cell(value)
         return data
+
+    def pairs(self, names, row, col_of):
+        return [[k, v] for k, v in self.row(names, row, col_of).items()]
 
 
 def _labels_in(labels, data):
@@ -570,9 +574,9 @@ def recover_stale_batches() -> int:
     now = timezone.now()
     host = socket.gethostname()
     marked = 0
-    for pk, runner, started_at in ImportBatch.objects.filter(status=BatchStatus.RUNNING).values_list("pk", "runner", "started_at"):
+    for pk, runner, started_at, created_at in ImportBatch.objects.filter(status=BatchStatus.RUNNING).values_list("pk", "runner", "started_at", "created_at"):
         runner_host, _sep, pid = runner.rpartition(":")
-        dead = started_at is None or now - started_at > stale_after
+        dead = now - (started_at or created_at) > stale_after
         if not dead and runner_host == host and pid.isdigit():
             dead = not _alive(int(pid))
         if not dead:

@@ -61,7 +61,7 @@ def test_it_refuses_the_whole_batch_when_one_row_is_bad(college):
     assert reject.row_number == 2
     assert reject.reason == "列“班级代码”：值“NOPE”在行政班表中不存在"
     assert "第 2 行，列“班级代码”：值“NOPE”在行政班表中不存在" in batch.error
-    assert reject.data == {"学号": "2024004", "姓名": "赵六", "性别": "男", "班级代码": "NOPE"}
+    assert reject.data == [["学号", "2024004"], ["姓名", "赵六"], ["性别", "男"], ["班级代码", "NOPE"]]
 
 
 def test_partial_mode_loads_the_valid_rows_and_keeps_the_rejects(college):
