@@ -65,26 +65,38 @@ def person_hint(actor: dict) -> tuple[str, str] | None:
     return None
 
 
-def resolve_people(hints: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, int]]:
-    """Map each hint to ("student", id) or ("staff", id), in one query (a UNION of students and
-    staff); students win when a 学号 and a 工号 are equal."""
+def resolve(hints: set[tuple[str, str]], offering_codes: set[str]) -> tuple[dict, dict[str, int]]:
+    """People and offerings of a request in one query (a UNION of students, staff and offerings).
+
+    Returns ``{hint: ("student" | "staff", id)}`` — students win when a 学号 equals a 工号 — and
+    ``{offering code: id}``.
+    """
     names = sorted(v for k, v in hints if k == "name")
     emails = sorted(v for k, v in hints if k == "email")
-    if not names and not emails:
-        return {}
-
-    def candidates(model, number_field, kind):
-        condition = Q(**{f"{number_field}__in": names}) | Q(email_l__in=emails) if emails else Q(**{f"{number_field}__in": names})
-        return (model.objects.annotate(email_l=Lower("email"), kind=Value(kind))
-                .filter(condition).values_list("kind", "pk", number_field, "email_l").order_by())
-
-    found: dict[tuple[str, str], tuple[str, int]] = {}
-    rows = candidates(Student, "student_no", "student").union(candidates(Staff, "staff_no", "staff"), all=True)
-    for kind, pk, number, email in rows:
+    parts = []
+    if names or emails:
+        for model, number_field, kind in ((Student, "student_no", "student"), (Staff, "staff_no", "staff")):
+            condition = Q(**{f"{number_field}__in": names})
+            if emails:
+                condition |= Q(email_l__in=emails)
+            parts.append(model.objects.annotate(email_l=Lower("email"), kind=Value(kind))
+                         .filter(condition).values_list("kind", "pk", number_field, "email_l").order_by())
+    if offering_codes:
+        parts.append(Offering.objects.annotate(kind=Value("offering"), email_l=Value(""))
+                     .filter(code__in=sorted(offering_codes)).values_list("kind", "pk", "code", "email_l").order_by())
+    if not parts:
+        return {}, {}
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    people: dict[tuple[str, str], tuple[str, int]] = {}
+    offerings: dict[str, int] = {}
+    for kind, pk, number, email in query:
+        if kind == "offering":
+            offerings[number] = pk
+            continue
         for hint in (("name", number), ("email", email)):
-            if hint in hints and (hint not in found or kind == "student"):
-                found[hint] = (kind, pk)
-    return found
+            if hint in hints and (hint not in people or kind == "student"):
+                people[hint] = (kind, pk)
+    return people, offerings
 
 
 def offering_candidates(statement: dict) -> list[str]:
@@ -100,12 +112,6 @@ def offering_candidates(statement: dict) -> list[str]:
         for item in activities.get(key, ()):
             codes.append(_CODE_TAIL.split(item["id"].rstrip("/"))[-1])
     return codes
-
-
-def resolve_offerings(codes: set[str]) -> dict[str, int]:
-    if not codes:
-        return {}
-    return dict(Offering.objects.filter(code__in=sorted(codes)).values_list("code", "pk"))
 
 
 def score_of(result: dict | None) -> Decimal | None:
