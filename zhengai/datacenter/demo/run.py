@@ -105,9 +105,13 @@ class Plan:
         enrolments = sum(len(o.roster) for o in self.offerings)
         attendance = sum(len(o.days) * len(o.roster) for o in self.offerings)
         complete = sum(len(o.roster) for o in self.offerings if o.term.complete)
-        weeks = sum(1 for t in self.terms for w in range(16) if t.start + timedelta(weeks=w) <= DEMO_DATE)
+        learning = 0
+        for term in self.terms:
+            weeks = sum(1 for w in range(16) if term.start + timedelta(weeks=w) <= DEMO_DATE)
+            roster = sum(len(offerings[0].roster) for (t, _c), offerings in self.class_offerings.items() if t == term.id)
+            learning += int(roster * weeks * 1.5)
         return {
-            "datacenter_attendance": attendance, "datacenter_learningactivity": int(len(self.students) * weeks / 2.4),
+            "datacenter_attendance": attendance, "datacenter_learningactivity": learning,
             "datacenter_enrolment": enrolments, "datacenter_grade": int(complete * 1.06),
             "datacenter_submission": int(enrolments * 2.7), "datacenter_classsession": self.session_total,
         }
@@ -229,7 +233,7 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
     out.write(f"规划完成：{len(plan.students):,} 名学生（在校约 {plan.size.students:,}），{len(plan.staff):,} 名教职工，"
               f"{len(plan.offerings):,} 个开课，{plan.session_total:,} 个课次（{time.monotonic() - started:.1f} 秒）\n")
     expected = plan.expected_rows()
-    progress = Progress(sum(expected.values()) + 200000, out)
+    progress = Progress(sum(expected.values()) + len(plan.students) * 10, out, connection.vendor)
     datacenter = apps.get_app_config("datacenter")
     specs = _tables(plan)
     models = [datacenter.get_model(label) for label, *_ in specs]
