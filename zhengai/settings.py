@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "auditlog",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "zhengai.core",
     "zhengai.org",
     "zhengai.datacenter",

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from zhengai.core import views as core_views
+from zhengai.intake.api import api as intake_api
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("datacenter/", include("zhengai.datacenter.urls")),
     path("intake/", include("zhengai.intake.urls")),
     path("xapi/", include("zhengai.xapi.urls")),
+    path("api/", intake_api.urls),
     path("indicators/", include("zhengai.indicators.urls")),
     path("chains/", include("zhengai.chains.urls")),
     path("monitoring/", include("zhengai.monitoring.urls")),

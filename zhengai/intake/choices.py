@@ -18,3 +18,30 @@ class BatchAction(models.TextChoices):
     FAILED = "failed", _("失败")
     UNDONE = "undone", _("撤销")
     RECOVERED = "recovered", _("中断后标记失败")
+
+
+class PullCadence(models.TextChoices):
+    """How often a saved database pull runs on the schedule (``manual``: only on demand)."""
+
+    MANUAL = "manual", _("仅手动")
+    HOURLY = "hourly", _("每小时")
+    DAILY = "daily", _("每天")
+    WEEKLY = "weekly", _("每周")
+
+
+class HighWaterKind(models.TextChoices):
+    """The type of an incremental column's high-water mark, so it is bound back with its own type."""
+
+    DATETIME = "datetime", _("日期时间")
+    DATE = "date", _("日期")
+    INTEGER = "integer", _("整数")
+    DECIMAL = "decimal", _("小数")
+    TEXT = "text", _("文本")
+
+
+class Freshness(models.TextChoices):
+    """A source system's freshness on the data quality page, against its expected cadence."""
+
+    FRESH = "fresh", _("新鲜")
+    LATE = "late", _("滞后")
+    NEVER = "never", _("从未导入")

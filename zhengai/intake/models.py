@@ -135,3 +135,7 @@ class BatchEvent(models.Model):
         verbose_name = _("批次操作记录")
         verbose_name_plural = _("批次操作记录")
         ordering = ["at", "pk"]
+
+
+# Database pull (channel 2) keeps its models in its own module.
+from .pull.models import SavedPull, SourceConnection  # noqa: E402,F401

@@ -3,4 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from zhengai.core.navigation import NavItem
 from zhengai.org.choices import Role
 
-ITEMS = [NavItem(_("来源系统"), "intake:sources", roles=(Role.ADMIN, Role.QUALITY_OFFICE), order=80)]
+from .quality import QUALITY_ROLES
+
+ITEMS = [
+    NavItem(_("来源系统"), "intake:sources", roles=(Role.ADMIN, Role.QUALITY_OFFICE), order=80),
+    NavItem(_("数据质量"), "intake:quality", roles=QUALITY_ROLES, order=81),
+    NavItem(_("数据库抽取"), "intake:pulls", roles=(Role.ADMIN, Role.QUALITY_OFFICE), order=82),
+]

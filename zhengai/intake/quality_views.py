@@ -1,0 +1,34 @@
+"""The data quality page (数据质量) and its .xlsx export; the figures come from ``quality``."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from zhengai.core.output import xlsx_response
+from zhengai.org.access import has_role
+
+from .quality import QUALITY_ROLES, build_report, report_sheets
+
+
+def _report(request):
+    if not has_role(request.user, *QUALITY_ROLES):
+        raise PermissionDenied
+    return build_report(request.user)
+
+
+@login_required
+def quality(request):
+    report = _report(request)
+    chart = {
+        "labels": [w.strftime("%m-%d") for w in report.weeks],
+        "series": [{"name": s["name"], "values": s["values"]} for s in report.reject_series],
+    }
+    return render(request, "intake/quality.html", {
+        "report": report, "chart": chart, "breadcrumbs": [(_("数据质量"), None)],
+    })
+
+
+@login_required
+def quality_xlsx(request):
+    return xlsx_response("data-quality.xlsx", report_sheets(_report(request)))
