@@ -8,5 +8,6 @@ from .quality import QUALITY_ROLES
 ITEMS = [
     NavItem(_("来源系统"), "intake:sources", roles=(Role.ADMIN, Role.QUALITY_OFFICE), order=80),
     NavItem(_("数据质量"), "intake:quality", roles=QUALITY_ROLES, order=81),
-    NavItem(_("数据库抽取"), "intake:pulls", roles=(Role.ADMIN, Role.QUALITY_OFFICE), order=82),
+    # Leaders read the pulls page (restrict grants them every row to view, none to change).
+    NavItem(_("数据库抽取"), "intake:pulls", roles=(Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER), order=82),
 ]
