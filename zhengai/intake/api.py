@@ -9,7 +9,7 @@ column, value and a Chinese reason). ``GET /api/v1/batches/{id}`` reads a batch 
 ``GET /api/v1/tables`` lists the data dictionary's tables and fields.
 
 Status codes: 200 for a batch that succeeded (with rejects when ``partial`` loaded the valid rows),
-400 for a refused batch or a malformed body, 401 for a missing, unknown or revoked token, 404 for an
+400 for a refused batch or a malformed body, 500 for a batch that failed inside (nothing written), 401 for a missing, unknown or revoked token, 404 for an
 unknown table or a batch of another source, 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or
 more rows than ``ZHENGAI_API_MAX_ROWS``.
 """
@@ -20,8 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -30,7 +30,11 @@ from zhengai.datacenter.choices import BatchStatus
 from zhengai.datacenter.dictionary import TABLE_CODES, tables
 from zhengai.datacenter.models import ImportBatch
 
+from .errors import IntakeError
+
 DEFAULT_MAX_ROWS = 50_000
+# A refused batch of 50,000 bad rows must not answer with 50,000 objects; rows_rejected has the count.
+MAX_REJECTS_SHOWN = 1000
 
 
 class SourceToken(HttpBearer):
@@ -75,7 +79,7 @@ class BatchOut(Schema):
     rows_inserted: int
     rows_updated: int
     rows_unchanged: int
-    rows_rejected: int
+    rows_rejected: int = Field(description="被拒绝的行数；rejects 只列出前 1000 行")
     error: str
     created_at: datetime
     finished_at: datetime | None
@@ -107,14 +111,11 @@ class TableOut(Schema):
 
 
 def _rejects(batch) -> list[dict]:
-    """The batch's rejected rows, as the pipeline stored them."""
-    from zhengai.intake.pipeline import batch_rejects
+    """The batch's rejected rows as the pipeline stored them, the first ``MAX_REJECTS_SHOWN``."""
+    from zhengai.intake.models import RejectedRow
 
-    return [
-        {"row": r["row"], "column": str(r.get("column") or ""), "value": "" if r.get("value") is None else str(r["value"]),
-         "reason": str(r["reason"])}
-        for r in batch_rejects(batch)
-    ]
+    shown = RejectedRow.objects.filter(batch=batch).order_by("row_number", "pk")[:MAX_REJECTS_SHOWN]
+    return [{"row": r.row_number, "column": r.column, "value": r.value, "reason": r.reason} for r in shown]
 
 
 def batch_out(batch) -> dict:
@@ -148,6 +149,13 @@ def _invalid(request, exc):
     )
 
 
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    # Ninja's own 400 for a body that is not JSON, in the clerk's language.
+    detail = _("请求体不是有效的 JSON") if exc.status_code == 400 else str(exc)
+    return api.create_response(request, {"detail": _("请求格式不正确：") + detail}, status=exc.status_code)
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request, exc):
     response = api.create_response(
@@ -174,7 +182,7 @@ def list_tables(request):
 
 @api.post(
     "/v1/tables/{table}/rows",
-    response={200: BatchOut, 400: BatchOut | Message, 404: Message, 413: Message},
+    response={200: BatchOut, 400: BatchOut | Message, 404: Message, 413: Message, 500: BatchOut},
     summary="推送一批行（一个导入批次）",
     tags=["导入"],
 )
@@ -182,17 +190,21 @@ def post_rows(request, table: str, payload: RowsIn):
     from zhengai.intake.pipeline import import_rows
 
     if table not in TABLE_CODES:
-        return 404, {"detail": _("没有数据表 %(table)s；可用的表见 GET /api/v1/tables") % {"table": table}}
+        return Status(404, {"detail": _("没有数据表 %(table)s；可用的表见 GET /api/v1/tables") % {"table": table}})
     max_rows = getattr(settings, "ZHENGAI_API_MAX_ROWS", DEFAULT_MAX_ROWS)
     if len(payload.rows) > max_rows:
-        return 413, {"detail": _("一次最多提交 %(max)s 行，本次 %(n)s 行，请分批提交") % {"max": max_rows, "n": len(payload.rows)}}
+        return Status(413, {"detail": _("一次最多提交 %(max)s 行，本次 %(n)s 行，请分批提交") % {"max": max_rows, "n": len(payload.rows)}})
     if not payload.rows:
-        return 400, {"detail": _("rows 为空：没有可导入的行")}
-    batch = import_rows(
-        request.auth, table, payload.rows, file_name=_("接口推送"), user=None, partial=payload.partial
-    )
-    status = 200 if batch.status == BatchStatus.SUCCEEDED else 400
-    return status, batch_out(batch)
+        return Status(400, {"detail": _("rows 为空：没有可导入的行")})
+    try:
+        batch = import_rows(
+            request.auth, table, payload.rows, file_name=_("接口推送"), user=None, partial=payload.partial
+        )
+    except IntakeError as exc:  # a table that cannot be imported at all; no batch was made
+        return Status(404, {"detail": str(exc)})
+    # Refused is the sender's to fix (400); failed is ours (500, nothing written either way).
+    status = {BatchStatus.SUCCEEDED: 200, BatchStatus.REFUSED: 400}.get(batch.status, 500)
+    return Status(status, batch_out(batch))
 
 
 @api.get("/v1/batches/{batch_id}", response={200: BatchOut, 404: Message}, summary="查询一个导入批次", tags=["导入"])
@@ -200,5 +212,5 @@ def get_batch(request, batch_id: int):
     # A source reads only its own batches; another's answers as if it did not exist.
     batch = ImportBatch.objects.select_related("source").filter(pk=batch_id, source=request.auth).first()
     if batch is None:
-        return 404, {"detail": _("没有编号为 %(id)s 的批次") % {"id": batch_id}}
-    return 200, batch_out(batch)
+        return Status(404, {"detail": _("没有编号为 %(id)s 的批次") % {"id": batch_id}})
+    return Status(200, batch_out(batch))

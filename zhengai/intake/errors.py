@@ -6,3 +6,8 @@ class IntakeError(ValueError):
 
     ``str(error)`` is the message to show; nothing has been written when it is raised.
     """
+
+
+class SourceFailed(Exception):
+    """The rows' source broke off while the pipeline read it (a database pull whose connection
+    failed halfway). The batch fails with ``str(error)`` as its message; nothing is written."""

@@ -37,7 +37,7 @@ from . import staging
 from .choices import BatchAction
 from .columns import Column, TableSpec, norm_header, spec_for
 from .convert import Invalid, as_text, make_converter
-from .errors import IntakeError
+from .errors import IntakeError, SourceFailed
 from .models import BatchChange, BatchEvent, Mapping, RejectedRow
 from .rules import Rule, rule_for
 
@@ -484,6 +484,9 @@ def import_rows(
             "n": run.rejected, "first": first, "more": _("……（详见被拒绝的行）") if run.rejected > 3 else ""}
     except IntakeError as exc:
         batch.status, action = BatchStatus.REFUSED, BatchAction.REFUSED
+        batch.error = str(exc)
+    except SourceFailed as exc:
+        batch.status, action = BatchStatus.FAILED, BatchAction.FAILED
         batch.error = str(exc)
     except Exception as exc:
         logger.exception("import batch %s failed", batch.pk)

@@ -14,13 +14,15 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from ..choices import HighWaterKind
+from ..errors import SourceFailed
 from . import secrets
 
 HIGH_WATER_PARAM = "high_water"
 
 
-class SourceReadError(Exception):
-    """The source database could not be read; the message is for a clerk, in Chinese."""
+class SourceReadError(SourceFailed):
+    """The source database could not be read; the message is for a clerk, in Chinese. The pipeline
+    records the batch as failed with this message."""
 
 
 def make_engine(connection):

@@ -7,6 +7,7 @@ batch succeeded. A source that fails halfway leaves a batch recorded as failed w
 message, nothing written, and the mark where it was.
 """
 
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from zhengai.datacenter.models import ImportBatch
 
 from ..choices import PullCadence
 from .models import SavedPull
+from ..errors import IntakeError
 from .reader import PullReader, SourceReadError, encode_high_water
 
 log = logging.getLogger(__name__)
@@ -49,24 +51,30 @@ def _claim(pull: SavedPull, now) -> bool:
 
 
 def _record_failure(pull: SavedPull, message: str, user, started) -> ImportBatch:
-    """A failed batch for a run the pipeline never got to record (or recorded as still running)."""
-    now = timezone.now()
-    batch = (
-        ImportBatch.objects.filter(
-            source=pull.connection.source_id, table=pull.table, file_name=pull.description,
-            created_at__gte=started, status__in=[BatchStatus.PENDING, BatchStatus.RUNNING],
-        ).order_by("-pk").first()
+    """A failed batch for a run the pipeline refused before it made a batch of its own."""
+    return ImportBatch.objects.create(
+        source_id=pull.connection.source_id, table=pull.table, file_name=pull.description,
+        created_by=user if getattr(user, "pk", None) else None, started_at=started,
+        finished_at=timezone.now(), status=BatchStatus.FAILED, error=message,
     )
-    if batch is None:
-        batch = ImportBatch(
-            source_id=pull.connection.source_id, table=pull.table, file_name=pull.description,
-            created_by=user if getattr(user, "pk", None) else None, started_at=started,
-        )
-    batch.status = BatchStatus.FAILED
-    batch.finished_at = now
-    batch.error = message
-    batch.rows_inserted = batch.rows_updated = batch.rows_unchanged = 0
-    batch.save()
+
+
+def _record_empty(pull: SavedPull, user, started) -> ImportBatch:
+    """A succeeded batch of no rows: the source was read and had nothing (new)."""
+    from zhengai.intake.choices import BatchAction
+    from zhengai.intake.models import BatchEvent
+
+    if pull.incremental_column and pull.high_water:
+        note = _("来源没有新的数据行（%(column)s 大于 %(mark)s 的行为 0）") % {
+            "column": pull.incremental_column, "mark": pull.high_water}
+    else:
+        note = _("来源没有数据行")
+    batch = ImportBatch.objects.create(
+        source_id=pull.connection.source_id, table=pull.table, file_name=pull.description,
+        created_by=user if getattr(user, "pk", None) else None, started_at=started,
+        finished_at=timezone.now(), status=BatchStatus.SUCCEEDED, log=note,
+    )
+    BatchEvent.objects.create(batch=batch, action=BatchAction.IMPORTED, actor=batch.created_by, detail=note)
     return batch
 
 
@@ -80,20 +88,22 @@ def run_pull(pull: SavedPull, *, user=None, now=None, chunk_size: int | None = N
     started = timezone.now()
     reader = PullReader(pull, chunk_size=chunk_size)
     try:
+        rows = iter(reader)
         try:
-            batch = import_rows(
-                pull.connection.source, pull.table, iter(reader),
-                file_name=pull.description, user=user, partial=pull.partial,
-            )
-        except SourceReadError as exc:
+            # The first row is read here: a source with nothing new is a succeeded, empty batch
+            # (it was checked, so it is fresh), not the pipeline's "empty file" refusal.
+            first = next(rows, None)
+            if first is None:
+                batch = _record_empty(pull, user, started)
+            else:
+                # The pipeline itself records a source failing later on (SourceReadError) as a
+                # failed batch with the reader's Chinese message, inside its all-or-nothing transaction.
+                batch = import_rows(
+                    pull.connection.source, pull.table, itertools.chain([first], rows),
+                    file_name=pull.description, user=user, partial=pull.partial,
+                )
+        except (SourceReadError, IntakeError) as exc:  # before any row, or a table that cannot be imported
             batch = _record_failure(pull, str(exc), user, started)
-        except Exception as exc:  # the pipeline may wrap the source's error in its own
-            cause = exc
-            while cause is not None and not isinstance(cause, SourceReadError):
-                cause = cause.__cause__ or cause.__context__
-            if cause is None:
-                raise
-            batch = _record_failure(pull, str(cause), user, started)
         fields = {"last_run_at": now, "last_batch": batch, "next_run_at": pull.schedule_next(now)}
         if batch.status == BatchStatus.SUCCEEDED and reader.max_mark is not None:
             # Only a batch that succeeded moves the mark: anything else reads the same rows again.
