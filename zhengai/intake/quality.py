@@ -6,10 +6,10 @@
   fields hold a value (students' e-mail, staff titles, grades' scores …), over the rows the user
   may see (``restrict``);
 - reject rates per source system and ISO week (rejected rows / rows read);
-- xAPI statements whose actor resolves to nobody, per source system.
+- xAPI actors that resolve to nobody (no 学号, 工号 or registered mbox), per source system.
 
 Everything is computed set-based: one query for the sources, one per table in ``COMPLETENESS``,
-one for the reject rates, and the LRS's own count — the same number of queries for ten rows or ten
+one for the reject rates, and one for the LRS's unresolved actors — the same number of queries for ten rows or ten
 million.
 """
 
@@ -193,14 +193,11 @@ def reject_rates(now, weeks: int = REJECT_WEEKS) -> tuple[list, list[dict]]:
     return week_starts, out
 
 
-def unresolved_actor_counts() -> dict[str, int]:
-    """Stored xAPI statements whose actor is nobody known, per source code (from the LRS)."""
-    try:
-        from zhengai.intake.xapi.quality import unresolved_actor_counts as lrs_counts
-    except ImportError:
-        # The LRS is not installed in this build: no statements, so none unresolved.
-        return {}
-    return {str(code): int(n) for code, n in lrs_counts().items()}
+def unresolved_actor_counts() -> dict[int, int]:
+    """Per source system id, the distinct xAPI actors the LRS could not resolve to a person."""
+    from zhengai.xapi.quality import unresolved_actor_counts as lrs_counts
+
+    return lrs_counts()
 
 
 def build_report(user, now=None) -> QualityReport:
@@ -208,7 +205,7 @@ def build_report(user, now=None) -> QualityReport:
     sources = source_rows(now)
     unresolved = unresolved_actor_counts()
     for row in sources:
-        row.unresolved_actors = unresolved.get(row.source.code, 0)
+        row.unresolved_actors = unresolved.get(row.source.pk, 0)
     weeks, series = reject_rates(now)
     return QualityReport(
         now=now, sources=sources, completeness=completeness_rows(user), weeks=weeks, reject_series=series,

@@ -94,8 +94,9 @@ def test_it_charts_reject_rates_per_source_and_week(college):
 def test_it_computes_the_report_in_the_same_number_of_queries_whatever_the_data(cast, college, django_assert_num_queries):
     cast.alice.refresh_from_db()  # a fresh user object: its roles are looked up once inside
     # 1 roles of the user + 2 person look-ups (staff? student?) for its scope, 1 sources with their
-    # last success, 6 completeness aggregates (one per table), 1 reject rates = 11.
-    with django_assert_num_queries(11):
+    # last success, 6 completeness aggregates (one per table), 1 reject rates, 1 the LRS's unresolved
+    # actors = 12. A new query here must not be one per source, table or row.
+    with django_assert_num_queries(12):
         build_report(cast.alice)
 
     for i in range(30):
@@ -106,7 +107,7 @@ def test_it_computes_the_report_in_the_same_number_of_queries_whatever_the_data(
         for i in range(200)
     )
     alice = type(cast.alice).objects.get(pk=cast.alice.pk)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         report = build_report(alice)
     assert len(report.sources) == 31
 
@@ -136,11 +137,31 @@ def test_it_serves_the_page_and_the_xlsx_to_the_quality_office_only(client, cast
 
 
 @pytest.mark.django_db
-def test_it_counts_unresolved_xapi_actors_per_source(cast, college, monkeypatch):
-    from zhengai.intake import quality
+def test_it_counts_unresolved_xapi_actors_per_source(client, cast, college):
+    import base64
+    import json
 
-    monkeypatch.setattr(quality, "unresolved_actor_counts", lambda: {"jw": 4})
+    from zhengai.intake.sources import do_add_source
+
+    lms, issued = do_add_source("lms", "xapi", title="智能云课堂")
+    auth = "Basic " + base64.b64encode(f"{issued.key}:{issued.secret}".encode()).decode()
+
+    def statement(actor):
+        return {"actor": {"objectType": "Agent", **actor},
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"zh-CN": "完成"}},
+                "object": {"objectType": "Activity", "id": "http://example.edu.cn/activities/cnc-1"}}
+
+    statements = [
+        statement({"account": {"homePage": "http://example.edu.cn", "name": "2024001"}}),  # 张三: known
+        statement({"mbox": "mailto:ghost@example.com"}),
+        statement({"mbox": "mailto:ghost@example.com"}),  # the same unknown actor again
+        statement({"account": {"homePage": "http://example.edu.cn", "name": "9999999"}}),
+    ]
+    response = client.post("/xapi/statements", data=json.dumps(statements), content_type="application/json",
+                           HTTP_AUTHORIZATION=auth, HTTP_X_EXPERIENCE_API_VERSION="1.0.3")
+    assert response.status_code == 200, response.content
+
     report = build_report(cast.alice)
 
-    assert {r.source.code: r.unresolved_actors for r in report.sources} == {"jw": 4}
-    assert report.unresolved_total == 4
+    assert {r.source.code: r.unresolved_actors for r in report.sources} == {"jw": 0, "lms": 2}
+    assert report.unresolved_total == 2
