@@ -6,6 +6,8 @@ from . import models
 @admin.register(models.SourceSystem)
 class SourceSystemAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "expected_cadence_days"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(models.ImportBatch)
@@ -13,11 +15,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["pk", "source", "table", "status", "created_at", "rows_read", "rows_inserted", "rows_updated", "rows_rejected"]
     list_filter = ["status", "source", "table"]
     list_select_related = ["source"]
+    search_fields = ["=pk", "table", "source__code"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(models.Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind"]
+    list_filter = ["kind"]
     search_fields = ["code", "name"]
 
 
@@ -32,7 +37,9 @@ class SpecialtyAdmin(admin.ModelAdmin):
 @admin.register(models.AdminClass)
 class AdminClassAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "specialty", "cohort", "counsellor"]
-    search_fields = ["code", "name"]
+    list_filter = ["cohort", "specialty__department"]
+    search_fields = ["code", "name", "specialty__name"]
+    raw_id_fields = ["counsellor"]
     list_select_related = ["specialty", "counsellor"]
 
 
@@ -48,8 +55,8 @@ class StaffAdmin(admin.ModelAdmin):
 @admin.register(models.Student)
 class StudentAdmin(admin.ModelAdmin):
     list_display = ["student_no", "name", "admin_class", "specialty", "cohort", "status"]
-    list_filter = ["status", "cohort"]
-    search_fields = ["student_no", "name"]
+    list_filter = ["status", "cohort", "specialty__department"]
+    search_fields = ["student_no", "name", "admin_class__name"]
     list_select_related = ["admin_class", "specialty"]
     raw_id_fields = ["user", "admin_class"]
 
@@ -57,19 +64,23 @@ class StudentAdmin(admin.ModelAdmin):
 @admin.register(models.Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "department", "category", "credits", "leader"]
+    list_filter = ["category", "department"]
     search_fields = ["code", "name"]
+    raw_id_fields = ["leader", "specialty"]
     list_select_related = ["department", "leader"]
 
 
 @admin.register(models.Term)
 class TermAdmin(admin.ModelAdmin):
     list_display = ["code", "start_date", "end_date"]
+    search_fields = ["code"]
 
 
 @admin.register(models.Offering)
 class OfferingAdmin(admin.ModelAdmin):
-    list_display = ["code", "course", "term", "teacher"]
-    search_fields = ["code", "course__name"]
+    list_display = ["code", "course", "term", "teacher", "admin_class"]
+    list_filter = ["term"]
+    search_fields = ["code", "course__name", "course__code", "teacher__name"]
     list_select_related = ["course", "term", "teacher"]
     raw_id_fields = ["course", "teacher", "admin_class"]
 

@@ -15,6 +15,8 @@ class RoleInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [RoleInline]
     list_display = ["username", "display_name", "is_active", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "roles__role"]
+    search_fields = ["username", "display_name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("诊改"), {"fields": ["display_name"]}),)
 
 
@@ -23,4 +25,5 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "department", "specialty", "course", "admin_class"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__display_name"]
+    autocomplete_fields = ["user", "department", "specialty", "course", "admin_class"]
     list_select_related = ["user", "department", "specialty", "course", "admin_class"]

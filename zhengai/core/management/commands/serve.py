@@ -34,6 +34,10 @@ class Command(BaseCommand):
                 self.cfg.set("bind", f"{host}:{port}")
                 self.cfg.set("workers", workers)
                 self.cfg.set("accesslog", "-")
+                # gunicorn 27's control socket lives in $HOME; one demo needs none, and two demos
+                # on one machine would fight over it.
+                if "control_socket_disable" in self.cfg.settings:
+                    self.cfg.set("control_socket_disable", True)
 
             def load(self):
                 return application
