@@ -141,8 +141,15 @@ def template(request, table):
 # Batches ----------------------------------------------------------------------------------------
 
 
+def _require_view(user):
+    # Batches concern the whole college: a school-wide grant (leaders read, the quality office acts).
+    if not grants_for(user).school:
+        raise PermissionDenied
+
+
 @login_required
 def batches(request):
+    _require_view(request.user)
     recover_stale_batches()  # a batch whose process died is shown as failed on the next look
     qs = restrict(ImportBatch.objects.select_related("source", "created_by"), request.user)
     status, source, table = request.GET.get("status"), request.GET.get("source"), request.GET.get("table")

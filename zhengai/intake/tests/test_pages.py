@@ -77,7 +77,7 @@ def test_batches_are_listed_for_school_wide_roles_only(client, cast, college):
     client.force_login(cast.grace)  # the school leader reads everything
     assert f"#{batch.pk}" in client.get(reverse("intake:batches")).content.decode()
     client.force_login(cast.bob)  # a department head: batches concern the whole college
-    assert f"#{batch.pk}" not in client.get(reverse("intake:batches")).content.decode()
+    assert client.get(reverse("intake:batches")).status_code == 403
     assert client.get(reverse("intake:batch", args=[batch.pk])).status_code == 404
     assert client.get(reverse("intake:batch_rejects", args=[batch.pk])).status_code == 404
 
