@@ -51,15 +51,20 @@ def choose_people(plan) -> dict:
     that course this term, the counsellor of a class with a declining student, and that student."""
     college = plan.colleges[0]
     specialty = next(s for s in plan.specialties if s["department_id"] == college["id"])
-    course = next(c for c in plan.courses if c.specialty_id == specialty["id"] and c.category == "core")
+    core = [c for c in plan.courses if c.specialty_id == specialty["id"] and c.category == "core"]
+    # Four different people: specialty leader, course leader, teacher and department head.
+    course = next((c for c in core if c.leader_id != specialty["leader_id"]), core[0])
+    taken = {specialty["leader_id"], course.leader_id}
     current = plan.terms[-1]
     mine = [s for s in plan.declining if s.specialty_id == specialty["id"] and s.pattern_from == "2026-10"]
     student = (mine or [s for s in plan.declining if s.pattern_from == "2026-10"] or plan.declining)[0]
     klass = next(c for c in plan.classes if c.id == student.class_id)
     teachers = plan.teachers_by_dept[college["id"]]
-    offering_teachers = [o.teacher_id for o in plan.offerings_by_term[current.id] if o.course.specialty_id == specialty["id"]]
-    teacher_id = offering_teachers[0] if offering_teachers else teachers[-1].id
-    head = next((t for t in teachers if t.id not in (specialty["leader_id"], course.leader_id, teacher_id)), teachers[0])
+    offering_teachers = [o.teacher_id for o in plan.offerings_by_term[current.id]
+                         if o.course.specialty_id == specialty["id"] and o.teacher_id not in taken]
+    teacher_id = offering_teachers[0] if offering_teachers else next(t.id for t in teachers if t.id not in taken)
+    taken.add(teacher_id)
+    head = next((t for t in teachers if t.id not in taken), teachers[0])
     quality = next(s for s in plan.staff if s.department_id == plan.quality_office_id)
     leader = next(s for s in plan.staff if s.department_id == plan.office_id)
     return {

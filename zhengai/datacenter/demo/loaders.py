@@ -221,7 +221,11 @@ class PostgresLoader(Loader):
 
     def after(self, models):
         with connection.cursor() as c:
-            self.rebuild(c.execute, self.saved + self.fks)
+            self.rebuild(c.execute, self.saved)
+            # Statistics first: validating a foreign key is a join the planner should see the sizes of.
+            for model in models:
+                c.execute(f'ANALYZE "{model._meta.db_table}"')
+            self.rebuild(c.execute, self.fks)
             self.saved, self.fks = [], []
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 c.execute(sql)
@@ -236,7 +240,8 @@ def make_loader(progress: Progress) -> Loader:
 
 
 def analyze(tables) -> None:
-    """PostgreSQL's planner needs fresh statistics after a bulk load (run after the commit)."""
+    """PostgreSQL's planner needs fresh statistics after a bulk load (the loaded tables are analysed
+    inside the load; this is for what changed after it, such as the subject registry)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
             for table in tables:
