@@ -143,6 +143,34 @@ def rss_of_tree(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU seconds used so far by these processes (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError):
+            pass
+    return total / tick
+
+
+def server_pids(master: int) -> list[int]:
+    try:
+        return [master] + [int(c) for c in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return [master]
+
+
+def backend_pids() -> list[int]:
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}", autocommit=True) as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (DB_NAME,))]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=100_000)
@@ -205,7 +233,15 @@ def main():
         ceiling_time, _s, _d = post_all(args.port, bodies[:ceiling_n], args.clients, bad, 401)
         ceiling = ceiling_n * args.batch / ceiling_time
 
+        # Warm every worker's database connection so the backends exist before counting their CPU.
+        post_all(args.port, bodies[:0], args.clients, good, 200)
+        workers, backends = server_pids(server.pid), backend_pids()
+        cpu_before = cpu_seconds(workers), cpu_seconds(backends)
         elapsed, start, done = post_all(args.port, bodies, args.clients, good, 200)
+        backends = sorted(set(backends) | set(backend_pids()))
+        worker_cpu = cpu_seconds(workers) - cpu_before[0]
+        db_cpu = cpu_seconds(backends) - cpu_before[1]
+        load = os.getloadavg()[0]
     finally:
         stop.set()
         os.killpg(server.pid, signal.SIGTERM)
@@ -231,6 +267,12 @@ def main():
           f"ingest reaches {overall / ceiling:.0%} of it)")
     print(f"validation:       {validation_us:9.1f} µs/statement in-process")
     print(f"peak server RSS:  {peak / 2**20:9.0f} MB  (gunicorn master + workers)")
+    per = (worker_cpu + db_cpu) / args.statements
+    print(f"CPU per 100 statements: {worker_cpu / args.statements * 1e5:.1f} ms gunicorn + "
+          f"{db_cpu / args.statements * 1e5:.1f} ms PostgreSQL backends; two otherwise idle cores would "
+          f"allow about {2 / per:,.0f} statements/s")
+    print(f"load average at the end: {load:.1f} on {os.cpu_count()} cores (other work on the machine "
+          f"competes for the same cores)")
     assert stored == args.statements, "not every statement was stored"
 
 

@@ -69,3 +69,14 @@ def bare_lrs(db, client):
     """An xAPI source without the college: enough for validation and protocol tests."""
     source, issued = do_add_source("lms", "xapi", title="学习平台")
     return LRS(client, source, issued.key, issued.secret)
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_batches():
+    """The day batch's id is cached per process; each test's rolled-back database must not see
+    the id of a batch from an earlier test."""
+    from zhengai.xapi import store
+
+    store._batch_cache.clear()
+    yield
+    store._batch_cache.clear()

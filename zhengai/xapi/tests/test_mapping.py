@@ -131,13 +131,40 @@ def test_statements_about_non_activities_make_no_fact(lrs, college):
 
 def test_storing_takes_the_same_queries_for_10_or_60_statements(lrs, college, django_assert_num_queries):
     lrs.post(statement())  # the day's batch exists from here on
-    # auth (1), stored statements with these ids or voiding them (1), people and offerings (1),
-    # insert statements (1), insert facts (1), the day's batch counters (1), plus the savepoint
-    # pair of the transaction inside the test's own transaction (2); the day's batch id is cached.
-    # (60, not 100: SQLite's 999-parameter limit splits a 100-row insert in two; PostgreSQL
-    # COPYs any number of rows in one statement.)
-    with django_assert_num_queries(8):
+    # auth (1); in the statements' transaction (a savepoint pair here, 2): stored statements with
+    # these ids or voiding them (1), people and offerings (1), insert statements (1), insert facts
+    # (1); then the day batch's counters in a transaction of their own (savepoint pair, 2, and the
+    # UPDATE, 1). The day batch's id is cached. (60, not 100: SQLite's 999-parameter limit splits a
+    # 100-row insert in two; PostgreSQL COPYs any number of rows in one statement.)
+    with django_assert_num_queries(10):
         assert lrs.post([statement() for _ in range(10)]).status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert lrs.post([statement() for _ in range(60)]).status_code == 200
     assert LearningActivity.objects.count() == 71
+
+
+def test_remap_resolves_statements_once_their_students_exist(lrs, college):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from zhengai.datacenter.models import Student
+
+    newcomer = {"account": {"homePage": HOME, "name": "2024003"}}
+    early = [statement(actor=newcomer), statement(actor=newcomer, verb={"id": ADL + "answered"})]
+    lrs.post(early)
+    out = StringIO()
+    call_command("xapi", "unresolved", "--format", "csv", stdout=out)
+    assert out.getvalue().splitlines() == ["source,name,unresolved_actors", "lms,学习平台,1"]
+    Student.objects.create(student_no="2024003", name="王六", gender="M", admin_class=college.class_cnc,
+                           specialty=college.cnc, cohort=2024)
+
+    call_command("xapi", "remap", stdout=StringIO())
+
+    facts = LearningActivity.objects.filter(student__student_no="2024003")
+    assert sorted(facts.values_list("verb", flat=True)) == ["answered", "completed"]
+    assert {f.offering for f in facts} == {college.off_cnc}
+    assert facts.first().batch.file_name.startswith("xAPI remap")
+    assert unresolved_actor_counts() == {}
+    call_command("xapi", "remap", stdout=StringIO())  # a second run finds nothing more to do
+    assert LearningActivity.objects.count() == 2
