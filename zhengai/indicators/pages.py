@@ -15,7 +15,7 @@ from zhengai.datacenter.dictionary import TABLE_CODES, model_for_table
 from zhengai.datacenter.models import ImportBatch, Subject
 from zhengai.org.access import grants_for, restrict
 
-from .registry import HIGHER, Indicator
+from .registry import HIGHER, Indicator, subject_map
 
 SERIES_LENGTH = 8
 HISTOGRAM_BINS = 10
@@ -103,8 +103,6 @@ def distribution(indicator: Indicator, window, subjects: dict[int, tuple[str, st
 def series(indicator: Indicator, window, subjects: dict[int, tuple[str, str]], length: int = SERIES_LENGTH) -> dict:
     """The mean (and, for one visible subject, its own value) over the ``length`` windows of the
     level's cadence ending with the one containing ``window``'s end: two queries per window."""
-    from zhengai.datacenter.subjects import subject_ids
-
     steps = []
     try:
         step = windows.containing(indicator.cadence, window.end)
@@ -114,7 +112,7 @@ def series(indicator: Indicator, window, subjects: dict[int, tuple[str, str]], l
             steps.insert(0, step)
     except windows.WindowError:  # no earlier term in the term table
         pass
-    id_map = subject_ids(indicator.level)
+    id_map = subject_map(indicator.level)
     labels, means = [], []
     for w in steps:
         values = [float(v) for sid, v in indicator.evaluate(w, subjects=id_map).items() if sid in subjects]

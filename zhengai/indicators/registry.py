@@ -71,12 +71,11 @@ class Indicator:
         """The value of every subject of the level that has data in ``window``, keyed by subject id.
 
         Two queries whatever the number of subjects: the evaluator's aggregate and the map from
-        master ids to subject ids (skipped when ``subjects`` — ``subject_ids(level)`` — is given).
+        master ids to subject ids (skipped when ``subjects`` — ``subject_map(level)``, as
+        ``compute`` shares it — is given).
         """
         if subjects is None:
-            from zhengai.datacenter.subjects import subject_ids
-
-            subjects = subject_ids(self.level)
+            subjects = subject_map(self.level)
         return keyed(self.evaluator(window), subjects, self.level)
 
     @property
@@ -86,6 +85,22 @@ class Indicator:
     @property
     def level_label(self) -> str:
         return str(Level(self.level).label)
+
+
+def subject_map(level: str) -> dict[int, int]:
+    """Master id → subject id of every subject of ``level``, in one query — the same map as
+    ``datacenter.subjects.subject_ids``, read through a bare cursor because for the student level
+    (tens of thousands of rows) the queryset machinery costs more than the query."""
+    from django.db import connection
+
+    from zhengai.datacenter.models.subjects import LEVEL_COLUMN, Subject
+
+    column = LEVEL_COLUMN[level]
+    table = connection.ops.quote_name(Subject._meta.db_table)
+    attname = connection.ops.quote_name(Subject._meta.get_field(column).column if column else "id")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {attname}, id FROM {table} WHERE level = %s", [level])
+        return dict(cursor.fetchall())
 
 
 def normalise(value):
@@ -109,11 +124,19 @@ def keyed(rows: Rows, subjects: dict[int, int], level: str) -> dict[int, int | f
             if value is not None and school is not None:
                 result[school] = value
         return result
+    get = subjects.get
     for key, value in rows:
-        subject = subjects.get(key)
-        value = normalise(value)
-        if subject is not None and value is not None:
+        subject = get(key)
+        if subject is None or value is None:
+            continue
+        # Inline of normalise() for the common types: this loop runs once per subject.
+        kind = type(value)
+        if kind is int:
             result[subject] = value
+        elif kind is float or kind is Decimal:
+            result[subject] = round(float(value), 4)
+        else:
+            result[subject] = normalise(value)
     return result
 
 
@@ -183,8 +206,6 @@ def all_indicators() -> list[Indicator]:
 def compute(level: str, window: Window, codes: Iterable[str] | None = None) -> dict[str, dict[int, int | float]]:
     """Several indicators of one level over one window: one query per indicator plus one for the
     subject map, whatever the number of subjects."""
-    from zhengai.datacenter.subjects import subject_ids
-
     if codes is None:
         indicators = for_level(level)
     else:
@@ -192,5 +213,5 @@ def compute(level: str, window: Window, codes: Iterable[str] | None = None) -> d
         wrong = [i.code for i in indicators if i.level != level]
         if wrong:
             raise ValueError(f"not {level} indicators: {', '.join(wrong)}")
-    subjects = subject_ids(level)
+    subjects = subject_map(level)
     return {i.code: i.evaluate(window, subjects=subjects) for i in indicators}

@@ -34,15 +34,46 @@ def rows_of(qs, key: str, **aggregates):
             yield group, row
 
 
-def scalar(qs, function: str, field: str = "pk", inner: str = "", outer: str = ""):
+class GroupScalar(Subquery):
+    """A correlated subquery on a grouped query's key, kept out of GROUP BY so that the database
+    runs it once per group rather than once per row (Django would otherwise group by it too)."""
+
+    def get_group_by_cols(self):
+        return []
+
+
+def scalar(qs, function: str, field: str = "pk", inner: str = "", outer: str = "pk", distinct: bool = False):
     """A scalar subquery: SQL aggregate ``function`` (COUNT, SUM …) of ``field`` over ``qs``'s rows
     whose ``inner`` lookup equals the outer query's ``outer`` column — uncorrelated when ``inner``
     is "" (the school). Used where one indicator reads two tables in one query."""
     if inner:
         qs = qs.filter(**{inner: OuterRef(outer)})
     # A plain Func, not an Aggregate, so the subquery has no GROUP BY: one value per outer row.
-    value = Func(F(field), function=function, output_field=FloatField())
-    return Subquery(qs.order_by().annotate(_v=value).values("_v"), output_field=FloatField())
+    template = "%(function)s(DISTINCT %(expressions)s)" if distinct else "%(function)s(%(expressions)s)"
+    value = Func(F(field), function=function, template=template, output_field=FloatField())
+    return GroupScalar(qs.order_by().annotate(_v=value).values("_v"), output_field=FloatField())
+
+
+def masters(level: str):
+    """The master rows of ``level`` — for the school its one registry row — as the base of a query
+    that reads two tables through correlated subqueries (few outer rows, each an indexed look-up)."""
+    from zhengai.datacenter.models import Course, Department, Offering, Specialty, Staff, Student, Subject
+
+    if level == Level.SCHOOL:
+        return Subject.objects.filter(level=Level.SCHOOL)
+    model = {Level.DEPARTMENT: Department, Level.SPECIALTY: Specialty, Level.COURSE: Course, Level.OFFERING: Offering,
+             Level.TEACHER: Staff, Level.STUDENT: Student}[level]
+    return model._default_manager.all()
+
+
+def per_master(level: str, qs=None, **subqueries):
+    """(master id — None for the school —, {alias: value}) with each alias a correlated subquery."""
+    qs = masters(level) if qs is None else qs
+    names = list(subqueries)
+    # Prefixed: a master model may have a relation of the same name (Specialty.students …).
+    aliased = {f"_v_{name}": expression for name, expression in subqueries.items()}
+    for row in qs.order_by().annotate(**aliased).values_list("pk", *aliased):
+        yield (None if level == Level.SCHOOL else row[0]), dict(zip(names, row[1:]))
 
 
 def facts(table: str, window, filter: Q | None = None):

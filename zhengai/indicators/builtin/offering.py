@@ -1,32 +1,27 @@
 """Course offering indicators (开课层面, the teaching spiral 课程教学): attendance, coursework,
 interaction, evaluation (评教) and results."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from zhengai.datacenter.choices import AttendanceStatus, EvaluatorKind, Level
 from zhengai.datacenter.models import Enrolment
 
 from ..registry import HIGHER, LOWER
-from ..paths import group_lookup
-from .base import aggregate, builtin, facts, rate, ratio, rows_of, scalar
+from .base import aggregate, builtin, facts, per_master, rate, ratio, scalar
 from .shared import attendance_rate, average_score, evaluation, pass_rate, submission_rate
 
 O = Level.OFFERING
 
 
-def interaction(level):
-    """Learning events in the window per enrolled student: the events grouped, the enrolments a
-    correlated count on the same group (one query)."""
-    lookup = group_lookup("learning_activity", level)
-    e_lookup = group_lookup("enrolments", level)
-
-    def evaluate(window):
-        enrolled = scalar(Enrolment.objects.all(), "COUNT", inner=e_lookup, outer=lookup)
-        qs = facts("learning_activity", window, Q(offering__isnull=False)).annotate(enrolled=enrolled)
-        for key, row in rows_of(qs, lookup, events=Count("pk"), students=F("enrolled")):
-            yield key, ratio(row["events"], row["students"], scale=1)
-
-    return evaluate
+def interaction(window):
+    """Learning events in the window per enrolled student, for offerings whose term overlaps the
+    window: per offering a correlated count of each (one query, each an indexed look-up)."""
+    offerings = facts("offerings", window)
+    for key, row in per_master(O, offerings,
+                               events=scalar(facts("learning_activity", window), "COUNT", inner="offering_id"),
+                               enrolled=scalar(Enrolment.objects.all(), "COUNT", inner="offering_id")):
+        if row["events"]:
+            yield key, ratio(row["events"], row["enrolled"], scale=1)
 
 
 builtin("offering.attendance_rate", "出勤率", "Attendance rate", "%", HIGHER,
@@ -39,8 +34,8 @@ builtin("offering.submission_rate", "作业提交率", "Assignment submission ra
         "截止日期在窗口内的该教学班作业，已提交份数 ÷（作业数 × 选课学生数）× 100。",
         ["assignments", "enrolments", "submissions"], submission_rate(O))
 builtin("offering.interaction", "在线互动度", "Online interaction", "次/人", HIGHER,
-        "窗口内该教学班的在线学习活动记录数 ÷ 选课学生数。",
-        ["learning_activity", "enrolments"], interaction(O))
+        "学期与窗口有交集的教学班：窗口内该教学班的在线学习活动记录数 ÷ 选课学生数。",
+        ["learning_activity", "enrolments"], interaction)
 builtin("offering.evaluation_score", "学生评教得分", "Student evaluation score", "分", HIGHER,
         "窗口内登记的该教学班学生评教平均分（百分制）。",
         ["evaluations"], evaluation(O))

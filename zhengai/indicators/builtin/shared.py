@@ -4,14 +4,13 @@ Each factory takes a level and returns an evaluator running ONE grouped query; t
 changes the lookup the rows are grouped by (``paths.py``).
 """
 
-from django.db.models import Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 
 from zhengai.datacenter.choices import AttendanceStatus, AwardKind, EmploymentStatus, EvaluatorKind, StudentStatus
 from zhengai.datacenter.models import (
     Admission,
-    Award,
+    EnrolmentPlan,
     Enrolment,
-    Offering,
     Staff,
     Student,
     Submission,
@@ -19,7 +18,7 @@ from zhengai.datacenter.models import (
 )
 
 from ..paths import group_lookup
-from .base import aggregate, facts, rate, ratio, rows_of, scalar
+from .base import aggregate, facts, per_master, rate, ratio, rows_of, scalar
 
 PRESENT = Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
 FIRST_SITTING = Q(attempt=1)
@@ -87,13 +86,13 @@ def attrition_rate(level):
 
 
 def certificate_rate(level):
-    """Students on the roll holding a certificate (职业资格或 1+X) awarded in the window ÷ students on the roll."""
+    """Students on the roll holding a certificate (职业资格或 1+X) awarded in the window ÷ students on
+    the roll: the roll left-joined to its awards, holders counted distinct (one query)."""
 
     def evaluate(window):
-        holds = Exists(Award.objects.filter(student=OuterRef("pk"), kind__in=CERTIFICATES,
-                                            awarded_on__range=(window.start, window.end)))
+        holds = Q(awards__kind__in=CERTIFICATES, awards__awarded_on__range=(window.start, window.end))
         for key, row in rows_of(Student.objects.filter(on_roll(window)), group_lookup("students", level),
-                                num=Count("pk", filter=holds), den=Count("pk")):
+                                num=Count("pk", distinct=True, filter=holds), den=Count("pk", distinct=True)):
             yield key, ratio(row["num"], row["den"])
 
     return evaluate
@@ -108,16 +107,20 @@ def employment_relevance(level):
 
 
 def enrolment_plan_completion(level):
-    """Candidates admitted ÷ places planned, for the admission years in the window: the plans grouped,
-    the admissions a correlated count on the same group (one query)."""
-    lookup = group_lookup("enrolment_plans", level)
+    """Candidates admitted ÷ places planned, for the admission years in the window: per master row
+    (specialty, department, the school) a correlated sum of plans and count of admissions (one query)."""
+    plans_to = group_lookup("enrolment_plans", level)
+    admissions_to = group_lookup("admissions", level)
 
     def evaluate(window):
         years = (window.start.year, window.end.year)
-        admitted = scalar(Admission.objects.filter(year__range=years), "COUNT", inner=lookup, outer=lookup)
-        qs = facts("enrolment_plans", window).annotate(admitted=admitted)
-        for key, row in rows_of(qs, lookup, planned=Sum("planned"), got=F("admitted")):
-            yield key, ratio(row["got"], row["planned"])
+        for key, row in per_master(
+            level,
+            planned=scalar(EnrolmentPlan.objects.filter(year__range=years), "SUM", "planned", inner=plans_to),
+            admitted=scalar(Admission.objects.filter(year__range=years), "COUNT", inner=admissions_to),
+        ):
+            if row["planned"]:
+                yield key, ratio(row["admitted"], row["planned"])
 
     return evaluate
 
@@ -138,20 +141,17 @@ def teachers_of_offerings(level, dual_share: bool):
 
 def student_teacher_ratio(level):
     """Students on the roll ÷ distinct teachers teaching the level's courses in the window: the
-    students grouped, the teachers a correlated distinct count on the same group (one query)."""
-    s_lookup = group_lookup("students", level)
-    o_lookup = group_lookup("offerings", level)
+    offerings of the window grouped (distinct teachers), the students a correlated count per group
+    — in the select list, so it runs once per group through the student table's specialty index."""
+    offerings_to = group_lookup("offerings", level)
+    students_to = group_lookup("students", level)
 
     def evaluate(window):
-        offerings = Offering.objects.filter(term__start_date__lte=window.end, term__end_date__gte=window.start)
-        if o_lookup:
-            offerings = offerings.filter(**{o_lookup: OuterRef(s_lookup)})
-        teachers = offerings.order_by().annotate(
-            _v=Func(F("teacher_id"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)",
-                    output_field=FloatField())).values("_v")
-        qs = Student.objects.filter(on_roll(window)).annotate(teachers=Subquery(teachers, output_field=FloatField()))
-        for key, row in rows_of(qs, s_lookup, students=Count("pk"), t=F("teachers")):
-            yield key, ratio(row["students"], row["t"], scale=1)
+        students = scalar(Student.objects.filter(on_roll(window)), "COUNT", inner=students_to, outer=offerings_to)
+        for key, row in rows_of(facts("offerings", window), offerings_to,
+                                teachers=Count("teacher_id", distinct=True), students=students):
+            if row["students"]:
+                yield key, ratio(row["students"], row["teachers"], scale=1)
 
     return evaluate
 
@@ -169,16 +169,18 @@ def dual_qualified_share(level):
 
 
 def training_hours_per_teacher(level):
-    """Training hours of the level's teachers in the window ÷ the number of its teachers: the teachers
-    grouped, their hours a correlated sum on the same group (one query)."""
+    """Training hours of the level's teachers in the window ÷ the number of its teachers: per master
+    row (department, the school) a correlated count of teachers and sum of hours (one query)."""
     lookup = group_lookup("teachers", level)
 
     def evaluate(window):
         records = TrainingRecord.objects.filter(staff__is_teacher=True, attended_on__range=(window.start, window.end))
-        hours = scalar(records, "SUM", "hours", inner=f"staff__{lookup}" if lookup else "", outer=lookup)
-        qs = Staff.objects.filter(is_teacher=True).annotate(hours=hours)
-        for key, row in rows_of(qs, lookup, teachers=Count("pk"), h=F("hours")):
-            if row["h"] is not None:  # no training recorded in the window: no data, no entry
-                yield key, ratio(row["h"], row["teachers"], scale=1)
+        for key, row in per_master(
+            level,
+            teachers=scalar(Staff.objects.filter(is_teacher=True), "COUNT", inner=lookup),
+            hours=scalar(records, "SUM", "hours", inner=f"staff__{lookup}" if lookup else ""),
+        ):
+            if row["hours"] is not None and row["teachers"]:  # no training in the window: no data, no entry
+                yield key, ratio(row["hours"], row["teachers"], scale=1)
 
     return evaluate

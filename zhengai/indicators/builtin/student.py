@@ -1,13 +1,13 @@
 """Student indicators (学生层面): attendance, coursework, grades, online learning, 德智体美劳."""
 
-from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from zhengai.datacenter.choices import AttendanceStatus, AwardKind, Development, Level
-from zhengai.datacenter.models import Enrolment, Grade, Student
+from zhengai.datacenter.models import Grade
 
 from ..registry import HIGHER, LOWER
-from .base import aggregate, builtin, facts, ratio, rows_of
+from .base import aggregate, builtin, facts, ratio, rows_of, scalar
 from .grading import grade_point
 from .shared import CERTIFICATES, FIRST_SITTING, attendance_rate, submission_rate
 
@@ -52,17 +52,15 @@ builtin("student.failed_courses", "不及格课程数", "Courses failed", "门",
 
 
 def credits_earned_ratio(window):
-    """Plan and earned credits read from two tables, each as a correlated sum per student, in one query."""
-    in_window = Q(offering__term__start_date__lte=window.end, offering__term__end_date__gte=window.start)
-    plan = (Enrolment.objects.filter(in_window, student=OuterRef("pk")).order_by().values("student_id")
-            .annotate(s=Sum("offering__course__credits")).values("s"))
-    earned = (Grade.objects.filter(in_window, student=OuterRef("pk"), recorded_on__lte=window.end).order_by()
-              .values("student_id").annotate(s=Sum("credits_earned")).values("s"))
-    qs = (Student.objects.annotate(plan=Subquery(plan, output_field=FloatField()),
-                                   earned=Subquery(earned, output_field=FloatField()))
-          .filter(plan__gt=0).values_list("pk", "plan", "earned"))
-    for key, planned, got in qs:
-        yield key, ratio(got, planned)
+    """The student's enrolments in offerings whose term overlaps the window, grouped by student:
+    planned credits summed directly, earned credits through a correlated sum of the student's grades
+    in each offering (an index look-up on grade's (student, offering, attempt) key). One query."""
+    earned = scalar(Grade.objects.filter(recorded_on__lte=window.end, offering_id=OuterRef("offering_id")),
+                    "SUM", "credits_earned", inner="student_id", outer="student_id")
+    qs = facts("enrolments", window)
+    for key, row in rows_of(qs, "student_id", plan=Sum("offering__course__credits", output_field=FloatField()),
+                            got=Sum(earned, output_field=FloatField())):
+        yield key, ratio(row["got"], row["plan"])
 
 
 builtin("student.credits_earned_ratio", "学分获得率", "Credits earned against plan", "%", HIGHER,
