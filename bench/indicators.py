@@ -290,6 +290,13 @@ SQL = {
 }
 
 
+# Indicators whose value is not one aggregate: no hand-written floor, timed on their own.
+NO_FLOOR = {
+    "school.task_completion": "chains.progress in Python over two queries",
+    "department.task_completion": "chains.progress in Python over two queries",
+}
+
+
 def run_sql(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -323,13 +330,19 @@ def main():
     if args.only:
         wanted = args.only.split(",")
         indicators = [i for i in indicators if any(i.code == w or i.code.startswith(w + ".") for w in wanted)]
-    missing = [i.code for i in indicators if i.code not in SQL]
+    missing = [i.code for i in indicators if i.code not in SQL and i.code not in NO_FLOOR]
     if missing:
         sys.exit(f"no hand-written SQL for: {', '.join(missing)}")
     print(f"database {connection.settings_dict['NAME']} · window {window.code} ({window.start}..{window.end}) · best of {args.repeat}")
     print(f"{'indicator':42s} {'subjects':>8s} {'evaluate ms':>12s} {'SQL ms':>9s} {'ratio':>6s}  same")
     worst, wrong, total_orm, total_sql = 0.0, [], 0.0, 0.0
     for indicator in indicators:
+        if indicator.code in NO_FLOOR:
+            indicator.evaluate(window)
+            orm_time = best(lambda: indicator.evaluate(window), args.repeat)
+            print(f"{indicator.code:42s} {len(indicator.evaluate(window)):8d} {orm_time * 1000:12.1f} {'n/a':>9s} {'':6s}  "
+                  f"({NO_FLOOR[indicator.code]})", flush=True)
+            continue
         sql = SQL[indicator.code]
         orm_values, sql_values = indicator.evaluate(window), run_sql(sql, params)  # warm-up, and the check
         orm_time = sql_time = float("inf")
@@ -346,7 +359,9 @@ def main():
         print(f"{indicator.code:42s} {len(orm_values):8d} {orm_time * 1000:12.1f} {sql_time * 1000:9.1f} {ratio:6.2f}  {'yes' if ok else 'NO'}",
               flush=True)
     print(f"{'total':42s} {'':8s} {total_orm * 1000:12.1f} {total_sql * 1000:9.1f} {total_orm / total_sql:6.2f}")
-    print(f"worst ratio {worst:.2f} (target 1.5); {len(indicators)} indicators; values differ: {', '.join(wrong) or 'none'}")
+    floored = [i for i in indicators if i.code in SQL]
+    print(f"worst ratio {worst:.2f} (target 1.5); {len(floored)} indicators against a floor, {len(indicators) - len(floored)} without; "
+          f"values differ: {', '.join(wrong) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ queries whatever the number of subjects."""
 from dataclasses import dataclass
 from statistics import fmean, median
 
+from django.apps import apps
 from django.db.models import Count, Max
 
 from zhengai.core import windows
@@ -18,6 +19,8 @@ from zhengai.org.access import grants_for, restrict
 from .registry import HIGHER, Indicator, subject_map
 
 SERIES_LENGTH = 8
+# Sources outside the data dictionary: what users enter on the platform itself (goal chain).
+OTHER_SOURCES = {"goals": "chains.Goal", "task_reports": "chains.TaskReport"}
 HISTOGRAM_BINS = 10
 
 
@@ -48,6 +51,7 @@ def sources(indicator: Indicator) -> list[Source]:
     """The tables an indicator reads and the source systems whose import batches fed them (one
     query over the import batches, grouped)."""
     tables = [t for t in indicator.sources if t in TABLE_CODES]
+    others = [t for t in indicator.sources if t in OTHER_SOURCES]
     fed = {}
     rows = (ImportBatch.objects.filter(table__in=tables, status=BatchStatus.SUCCEEDED)
             .values("table", "source__code", "source__name").annotate(batches=Count("pk"), last=Max("finished_at"))
@@ -55,7 +59,8 @@ def sources(indicator: Indicator) -> list[Source]:
     for row in rows:
         fed.setdefault(row["table"], []).append({"code": row["source__code"], "name": row["source__name"],
                                                  "batches": row["batches"], "last": row["last"]})
-    return [Source(t, str(model_for_table(t)._meta.verbose_name), fed.get(t, [])) for t in tables]
+    return ([Source(t, str(model_for_table(t)._meta.verbose_name), fed.get(t, [])) for t in tables]
+            + [Source(t, str(apps.get_model(OTHER_SOURCES[t])._meta.verbose_name), []) for t in others])
 
 
 def visible_subjects(user, level: str) -> dict[int, tuple[str, str]]:

@@ -66,6 +66,8 @@ class Indicator:
     kind: str = BUILTIN
     evaluator: Callable[[Window], Rows] | None = field(default=None, compare=False, repr=False)
     spec: dict | None = field(default=None, compare=False, repr=False)  # custom indicators: their definition
+    # The evaluator yields subject ids already (an indicator read from another app's computation).
+    keyed_by_subject: bool = field(default=False, compare=False, repr=False)
 
     def evaluate(self, window: Window, *, subjects: dict[int, int] | None = None) -> dict[int, int | float]:
         """The value of every subject of the level that has data in ``window``, keyed by subject id.
@@ -76,6 +78,9 @@ class Indicator:
         """
         if subjects is None:
             subjects = subject_map(self.level)
+        if self.keyed_by_subject:
+            of_level = set(subjects.values())
+            return {sid: normalise(v) for sid, v in self.evaluator(window) if sid in of_level and v is not None}
         return keyed(self.evaluator(window), subjects, self.level)
 
     @property

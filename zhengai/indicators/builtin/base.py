@@ -110,10 +110,10 @@ def rate(table: str, level: str, numerator: Q, filter: Q | None = None, scale=10
     return evaluate
 
 
-def builtin(code, name_zh, name_en, unit, direction, definition, sources, evaluator):
+def builtin(code, name_zh, name_en, unit, direction, definition, sources, evaluator, keyed_by_subject=False):
     level = code.split(".", 1)[0]
     assert level in Level.values, code
     return register(Indicator(
         code=code, level=level, name_zh=name_zh, name_en=name_en, unit=unit, direction=direction,
-        definition=definition, sources=tuple(sources), evaluator=evaluator,
+        definition=definition, sources=tuple(sources), evaluator=evaluator, keyed_by_subject=keyed_by_subject,
     ))

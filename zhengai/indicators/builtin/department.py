@@ -7,12 +7,14 @@ from zhengai.datacenter.choices import Level
 from ..registry import HIGHER
 from .base import aggregate, builtin
 from .shared import (
+    TASK_COMPLETION,
     attendance_rate,
     dual_qualified_share,
     employment_rate,
     evaluation,
     pass_rate,
     students,
+    task_completion,
     training_hours_per_teacher,
 )
 
@@ -42,3 +44,5 @@ builtin("department.dual_qualified_share", "双师型教师比例", "Share of du
 builtin("department.employment_rate", "毕业生就业率", "Employment rate", "%", HIGHER,
         "毕业年份在窗口所含年份内的本部门毕业生中，去向不是“待就业”的人数 ÷ 毕业生人数 × 100。",
         ["employment"], employment_rate(D))
+builtin("department.task_completion", "部门任务完成率", "Task completion", "%", HIGHER,
+        TASK_COMPLETION + "部门为其牵头任务的平均。", ["goals", "task_reports"], task_completion, keyed_by_subject=True)

@@ -7,6 +7,7 @@ from zhengai.datacenter.choices import Level
 from ..registry import HIGHER, LOWER
 from .base import aggregate, builtin
 from .shared import (
+    TASK_COMPLETION,
     attendance_rate,
     attrition_rate,
     dual_qualified_share,
@@ -16,6 +17,7 @@ from .shared import (
     pass_rate,
     student_teacher_ratio,
     students,
+    task_completion,
     training_hours_per_teacher,
 )
 
@@ -46,3 +48,5 @@ builtin("school.attrition_rate", "学生流失率", "Attrition rate", "%", LOWER
 builtin("school.employment_rate", "毕业生就业率", "Employment rate", "%", HIGHER,
         "毕业年份在窗口所含年份内的全校毕业生中，去向不是“待就业”的人数 ÷ 毕业生人数 × 100。",
         ["employment"], employment_rate(H))
+builtin("school.task_completion", "年度任务完成率", "Annual task completion", "%", HIGHER,
+        TASK_COMPLETION + "学校为全部到期任务的平均。", ["goals", "task_reports"], task_completion, keyed_by_subject=True)

@@ -184,3 +184,15 @@ def training_hours_per_teacher(level):
                 yield key, ratio(row["hours"], row["teachers"], scale=1)
 
     return evaluate
+
+
+TASK_COMPLETION = ("窗口内到期的年度工作任务与部门任务的平均完成度（%）：每项任务取截至窗口末最近一次填报的完成度，"
+                   "未填报计 0；每年重复的任务只计当年一轮的填报。")
+
+
+def task_completion(window):
+    """Annual task completion from the goal chain (``chains.progress``), keyed by subject already:
+    the school over all tasks due, each department over the tasks it leads."""
+    from zhengai.chains.progress import task_completion_by_subject
+
+    return task_completion_by_subject(window).items()

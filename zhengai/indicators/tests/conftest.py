@@ -168,4 +168,20 @@ def facts(college):
         Employment.objects.create(student=graduate, graduation_year=2026, status=status, relevant=relevant,
                                   monthly_salary=salary, reported_on=date(2026, 9, 1))
     sync_subjects()
+
+    # The goal chain: a school annual task due 2026-06-30 (reported 80 % on 05-01) and a 机械 department
+    # task due 2026-12-31 (reported 50 % on 10-01, 70 % on 11-30).
+    from zhengai.chains.choices import GoalKind
+    from zhengai.chains.models import Goal, TaskReport
+    from zhengai.datacenter.models import Subject
+
+    school = Subject.objects.get(level="school")
+    mech = Subject.objects.get(level="department", key="D01")
+    annual = Goal.objects.create(kind=GoalKind.ANNUAL_TASK, title="年度任务", owner=school,
+                                 start=date(2026, 1, 1), end=date(2026, 6, 30))
+    TaskReport.objects.create(goal=annual, as_of=date(2026, 5, 1), completion=Decimal("80"))
+    task = Goal.objects.create(kind=GoalKind.DEPARTMENT_TASK, title="部门任务", owner=mech, parent=annual,
+                               start=date(2026, 1, 1), end=date(2026, 12, 31))
+    TaskReport.objects.create(goal=task, as_of=date(2026, 10, 1), completion=Decimal("50"))
+    TaskReport.objects.create(goal=task, as_of=date(2026, 11, 30), completion=Decimal("70"))
     return c

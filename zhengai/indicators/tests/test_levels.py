@@ -83,6 +83,13 @@ CASES = [
     ("school.research_outputs", "2024", {}),
     ("school.attrition_rate", "2026-10", {"school": 25.0}),
     ("school.employment_rate", "2026", {"school": round(200 / 3, 4)}),
+    # Tasks due in 2026: the school's (80) and 机械's (latest report by year end 70).
+    ("school.task_completion", "2026", {"school": 75.0}),
+    ("school.task_completion", "2026Q2", {"school": 80.0}),
+    ("school.task_completion", "2025", {}),
+    ("department.task_completion", "2026", {MECH: 70.0}),
+    ("department.task_completion", "2026-10", {}),  # nothing due in October
+    ("department.task_completion", "2026Q4", {MECH: 70.0}),
 ]
 
 
