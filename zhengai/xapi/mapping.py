@@ -33,6 +33,7 @@ from django.db.models.functions import Lower
 from zhengai.datacenter.choices import LearningVerb
 from zhengai.datacenter.models import Offering, Staff, Student
 
+from . import rawsql
 from .validation import duration_seconds
 
 OFFERING_EXTENSION = "urn:zhengai:offering"
@@ -73,6 +74,26 @@ def resolve(hints: set[tuple[str, str]], offering_codes: set[str]) -> tuple[dict
     """
     names = sorted(v for k, v in hints if k == "name")
     emails = sorted(v for k, v in hints if k == "email")
+    if not (names or emails or offering_codes):
+        return {}, {}
+    if rawsql.enabled():
+        query = rawsql.people_and_offerings(Student._meta.db_table, Staff._meta.db_table, Offering._meta.db_table,
+                                            names, emails, sorted(offering_codes))
+    else:
+        query = _orm_query(names, emails, offering_codes)
+    people: dict[tuple[str, str], tuple[str, int]] = {}
+    offerings: dict[str, int] = {}
+    for kind, pk, number, email in query:
+        if kind == "offering":
+            offerings[number] = pk
+            continue
+        for hint in (("name", number), ("email", email)):
+            if hint in hints and (hint not in people or kind == "student"):
+                people[hint] = (kind, pk)
+    return people, offerings
+
+
+def _orm_query(names, emails, offering_codes):
     parts = []
     if names or emails:
         for model, number_field, kind in ((Student, "student_no", "student"), (Staff, "staff_no", "staff")):
@@ -84,19 +105,7 @@ def resolve(hints: set[tuple[str, str]], offering_codes: set[str]) -> tuple[dict
     if offering_codes:
         parts.append(Offering.objects.annotate(kind=Value("offering"), email_l=Value(""))
                      .filter(code__in=sorted(offering_codes)).values_list("kind", "pk", "code", "email_l").order_by())
-    if not parts:
-        return {}, {}
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    people: dict[tuple[str, str], tuple[str, int]] = {}
-    offerings: dict[str, int] = {}
-    for kind, pk, number, email in query:
-        if kind == "offering":
-            offerings[number] = pk
-            continue
-        for hint in (("name", number), ("email", email)):
-            if hint in hints and (hint not in people or kind == "student"):
-                people[hint] = (kind, pk)
-    return people, offerings
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
 def offering_candidates(statement: dict) -> list[str]:

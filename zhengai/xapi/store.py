@@ -22,7 +22,7 @@ from django.utils import timezone
 from zhengai.datacenter.choices import BatchStatus, SourceKind
 from zhengai.datacenter.models import ImportBatch, LearningActivity, SourceSystem
 
-from . import mapping
+from . import mapping, rawsql
 from .identity import agent_key, equivalent
 from .models import Statement
 from .validation import VOIDED, StatementError, normalise, parse_timestamp, validate_statement
@@ -130,10 +130,15 @@ def _store(source, statements, ids) -> tuple | None:
         # One query: statements already stored under these ids, and voiding statements already
         # stored that point at them (a voiding statement may arrive before its target).
         existing, voided_before = {}, set()
-        for sid, body, src, ref, is_voiding in Statement.objects.filter(
-                Q(statement_id__in=ids) | Q(ref_id__in=ids, is_voiding=True)).values_list(
-                "statement_id", "body", "source_id", "ref_id", "is_voiding"):
-            existing[str(sid)] = body
+        if rawsql.enabled():
+            found = rawsql.stored_or_voiding(Statement._meta.db_table, [i.lower() for i in ids])
+        else:
+            found = Statement.objects.filter(Q(statement_id__in=ids) | Q(ref_id__in=ids, is_voiding=True)).values_list(
+                "statement_id", "body", "ref_id", "is_voiding")
+        wanted = {i.lower() for i in ids}
+        for sid, body, ref, is_voiding in found:
+            if str(sid) in wanted:
+                existing[str(sid)] = body
             if is_voiding and ref is not None:
                 voided_before.add(str(ref))
         rows: list[_Row] = []
