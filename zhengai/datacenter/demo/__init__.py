@@ -14,16 +14,20 @@ Healthy population and planted patterns — the lines monitoring can use without
 Attendance rate = (present + late) / all attendance rows (leave and absent count as missed).
 
 - Healthy students miss 0.5–3 % of their sessions, spread out by error diffusion: at most one miss in
-  any ~16 consecutive sessions, so every student-month stays ≥ 90 % (≥ 85 % even in half months with
-  a holiday); late is 1.5 % and counts as attended.
-- ``declining_attendance`` (level student, subject 学号, ``from`` a month): ≥ 96 % before ``from``, then
+  any ~16 consecutive sessions, and only in half months in which their class has at least eight
+  sessions, so every student-month and half month stays ≥ 85 % (one miss in eight at worst; months
+  are ≥ 87.5 %). No session of a healthy offering loses more than one student in twelve (plus at most
+  one declining student), so offerings stay ≥ 85 % in every half month. Late is 1.5 % and counts as
+  attended.
+- ``declining_attendance`` (level student, subject 学号, ``from`` a month): no misses before ``from``, then
   missing 35–50 % (attendance 50–65 %, under the orange line 75 % and far under 80 %) in every month
   from ``from`` to the demo date. About half start in 2026-10, a quarter in 2026-09, a quarter in
   2026-04/2026-05 of the previous term. At most one per class; never in a class with a planted
   low-attendance offering. They also hand in fewer assignments and learn less online from then on.
 - ``low_course_attendance`` (level offering, subject 教学班代码, ``from`` the term's first month,
-  ``term``): about 68 % attendance all term (under 75 %); healthy offerings are ≥ 93 %. The misses count
-  against the students' own rate, so those students stay healthy.
+  ``term``): about 68 % attendance all term (under 75 %); healthy offerings are ≥ 90 % in every half
+  month. Their students miss nothing else that term, so every student-month stays ≥ 85 %; only in a
+  half month with fewer than eight sessions can one such miss take a student under 85 %.
 - ``low_evaluation`` (level offering): all three evaluations (student, peer, supervisor) 66–77.5
   (under 80); healthy offerings 84–97. Complete terms are evaluated three weeks before the term ends,
   the current term at mid-term (2026-11-13).

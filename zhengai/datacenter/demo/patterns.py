@@ -57,7 +57,9 @@ def plant(plan) -> None:
     # Offerings with low attendance: in classes without a declining student, one per class; two thirds
     # in the current term, the rest in the previous one.
     def pick_offerings(term, k, exclude_classes, attr):
-        pool = [o for o in plan.offerings_by_term[term.id] if o.klass.id not in exclude_classes and len(o.days) >= 8]
+        # Classes in their last term take four courses, not six: a planted offering would weigh too much.
+        pool = [o for o in plan.offerings_by_term[term.id]
+                if o.klass.id not in exclude_classes and len(o.days) >= 8 and term.index_for(o.klass.cohort) < 6]
         picked = []
         used = set(exclude_classes)
         order = list(range(len(pool)))

@@ -189,6 +189,9 @@ def attendance_rows(plan, source, batch):
             key = (o.klass.id, _half_month(day))
             per_window[key] = per_window.get(key, 0) + 1
         low_seen = {}
+        # Students of a class with a planted offering miss only there this term, so that their own
+        # months stay healthy.
+        low_classes = {o.klass.id for o in plan.offerings_by_term[term.id] if o.low_attendance}
         sid = plan.session_base[term.id]
         for day, _period, oid, o in sessions:
             sid += 1
@@ -206,7 +209,8 @@ def attendance_rows(plan, source, batch):
                     aid += 1
                     yield (aid, sid, s.id, oid, day, status, 2, source, batch)
                 continue
-            cap = max(1, len(roster) // 12) if per_window[(o.klass.id, _half_month(day))] >= DENSE_WINDOW else 0
+            dense = per_window[(o.klass.id, _half_month(day))] >= DENSE_WINDOW
+            cap = max(1, len(roster) // 12) if dense and o.klass.id not in low_classes else 0
             misses = 0
             for s in roster:
                 i = s.id
