@@ -25,7 +25,7 @@ Attendance rate = (present + late) / all attendance rows (leave and absent count
   2026-04/2026-05 of the previous term. At most one per class; never in a class with a planted
   low-attendance offering. They also hand in fewer assignments and learn less online from then on.
 - ``low_course_attendance`` (level offering, subject 教学班代码, ``from`` the term's first month,
-  ``term``): about 68 % attendance all term (under 75 %); healthy offerings are ≥ 90 % in every half
+  ``term``): about 68 % attendance all term (under 75 %); healthy offerings are ≥ 85 % in every half
   month. Their students miss nothing else that term, so every student-month stays ≥ 85 %; only in a
   half month with fewer than eight sessions can one such miss take a student under 85 %.
 - ``low_evaluation`` (level offering): all three evaluations (student, peer, supervisor) 66–77.5
@@ -36,8 +36,8 @@ Attendance rate = (present + late) / all attendance rows (leave and absent count
   2026. Every other teacher has ≥ 48 hours in each calendar year 2023–2026 and each complete academic
   year (the current academic year 2026-2027 has only begun: do not judge it).
 - ``weak_employment`` (level specialty, subject 专业代码, ``from`` 2026-08, ``graduation_year`` 2026):
-  employment rate (graduates not ``unemployed`` / graduates, reported 31 August) 68–74 % for the 2026
-  graduates; every other specialty-year 93–98 %.
+  employment rate (graduates not ``unemployed`` / graduates, reported 31 August) 66–75 % for the 2026
+  graduates; every other specialty-year 92–98 %.
 
 The manifest (``--manifest FILE.json``; also kept in the demo batch's log, see ``planted_patterns()``)
 lists one entry per planted subject.

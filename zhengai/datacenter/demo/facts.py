@@ -3,7 +3,7 @@ and 1+X certificates, admissions (plans, admissions, registration), graduates' e
 tests and second-classroom activity (德智体美劳).
 
 Rates that monitoring compares with a line are drawn as quotas, not coin flips: a healthy specialty's
-graduates are exactly 93–98 % placed, so only the planted specialties fall under 85 %.
+graduates are 92–98 % placed, so only the planted specialties fall under 85 %.
 """
 
 from datetime import date, timedelta
@@ -196,7 +196,7 @@ def admission_rows(plan, source, batch):
 
 def employment_rows(plan, source, batch):
     """Graduates' destinations on 31 August of their graduation year, as quotas per specialty and year:
-    healthy specialties place 93–98 % of their graduates; the planted ones under 75 % in 2026."""
+    healthy specialties place 92–98 % of their graduates; the planted ones under 75 % in 2026."""
     rng = Random(f"{plan.seed}:employment")
     dept_codes = {d["id"]: d["code"] for d in plan.departments}
     spec_dept = {s["id"]: dept_codes[s["department_id"]] for s in plan.specialties}

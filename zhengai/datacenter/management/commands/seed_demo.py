@@ -55,4 +55,6 @@ class Command(BaseCommand):
         if rows:
             self.stdout.write("演示账号（用户名 / 密码）：")
             for role, username, password in rows:
-                self.stdout.write(f"  {role:<8} {username:<14} {password}")
+                # Chinese characters take two columns in a terminal.
+                pad = 12 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in role)
+                self.stdout.write(f"  {role}{' ' * max(1, pad)}{username:<14} {password}")
