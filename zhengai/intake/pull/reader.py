@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import HighWaterKind
 from ..errors import SourceFailed
+from ..pipeline import TableRows
 from . import secrets
 
 HIGH_WATER_PARAM = "high_water"
@@ -125,17 +126,52 @@ def build_statement(pull, engine):
     return text(wrapped), {HIGH_WATER_PARAM: mark}
 
 
-class PullReader:
-    """Iterates a pull's rows as dicts and remembers the largest incremental value it saw."""
+class PullReader(TableRows):
+    """A pull's rows for the pipeline: the result's columns as the header and each row as it comes
+    (no dict per row: the pipeline reads positions), remembering the largest incremental value.
+
+    ``open()`` runs the query and reads the first row, so a failure to connect or an empty result
+    is known before any batch; iterating the reader itself gives dicts (for tests and scripts).
+    """
 
     def __init__(self, pull, chunk_size: int | None = None):
+        super().__init__(first_row=1)
         self.pull = pull
         self.chunk_size = chunk_size or pull.chunk_size or 5000
         self.rows_read = 0
         self.max_mark = None
         self.columns: list[str] = []
+        self._stream = None
+        self._first = None
+
+    def open(self) -> None:
+        if self._stream is None:
+            self._stream = self._stream_rows()
+            self._first = next(self._stream, None)
+            self.headers = list(self.columns)
+
+    @property
+    def empty(self) -> bool:
+        self.open()
+        return self._first is None
+
+    def numbered(self):
+        self.open()
+        if self._first is None:
+            return
+        yield 1, self._first
+        yield from enumerate(self._stream, start=2)
+
+    def close(self) -> None:
+        # Ends the generator early if the pipeline stopped reading: its ``finally`` frees the connection.
+        if self._stream is not None:
+            self._stream.close()
 
     def __iter__(self) -> Iterator[dict]:
+        for _n, values in self.numbered():
+            yield dict(zip(self.columns, values))
+
+    def _stream_rows(self):
         from sqlalchemy.exc import SQLAlchemyError
 
         engine = make_engine(self.pull.connection)
@@ -145,24 +181,24 @@ class PullReader:
                 stmt, params = build_statement(self.pull, engine)
                 result = conn.execution_options(stream_results=True, yield_per=self.chunk_size).execute(stmt, params)
                 self.columns = [str(k) for k in result.keys()]
-                lookup = {c.lower(): c for c in self.columns}
+                lookup = {c.lower(): i for i, c in enumerate(self.columns)}
                 if incremental and incremental.lower() not in lookup:
                     raise SourceReadError(
                         _("查询结果中没有增量字段 %(column)s（实际列：%(columns)s）")
                         % {"column": incremental, "columns": "、".join(self.columns)}
                     )
-                mark_key = lookup.get(incremental.lower()) if incremental else None
+                mark_at = lookup.get(incremental.lower()) if incremental else None
                 # An explicit size: without one SQLAlchemy 2.1 fetches everything at once from a
                 # server-side cursor, which is exactly what streaming must not do.
                 for partition in result.partitions(self.chunk_size):
-                    for values in partition:
-                        row = dict(zip(self.columns, values))
-                        self.rows_read += 1
-                        if mark_key is not None:
-                            value = row[mark_key]
-                            if value is not None and (self.max_mark is None or value > self.max_mark):
-                                self.max_mark = value
-                        yield row
+                    self.rows_read += len(partition)
+                    if mark_at is not None:
+                        marks = [v for v in (row[mark_at] for row in partition) if v is not None]
+                        if marks:
+                            top = max(marks)
+                            if self.max_mark is None or top > self.max_mark:
+                                self.max_mark = top
+                    yield from partition
         except SourceReadError:
             raise
         except (SQLAlchemyError, OSError) as exc:

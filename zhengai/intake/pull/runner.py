@@ -7,7 +7,6 @@ batch succeeded. A source that fails halfway leaves a batch recorded as failed w
 message, nothing written, and the mark where it was.
 """
 
-import itertools
 import logging
 from dataclasses import dataclass
 
@@ -88,22 +87,22 @@ def run_pull(pull: SavedPull, *, user=None, now=None, chunk_size: int | None = N
     started = timezone.now()
     reader = PullReader(pull, chunk_size=chunk_size)
     try:
-        rows = iter(reader)
         try:
-            # The first row is read here: a source with nothing new is a succeeded, empty batch
-            # (it was checked, so it is fresh), not the pipeline's "empty file" refusal.
-            first = next(rows, None)
-            if first is None:
+            # The query runs and its first row is read here: a source with nothing (new) is a
+            # succeeded, empty batch (it was checked, so it is fresh), not an "empty file" refusal.
+            if reader.empty:
                 batch = _record_empty(pull, user, started)
             else:
                 # The pipeline itself records a source failing later on (SourceReadError) as a
                 # failed batch with the reader's Chinese message, inside its all-or-nothing transaction.
                 batch = import_rows(
-                    pull.connection.source, pull.table, itertools.chain([first], rows),
+                    pull.connection.source, pull.table, reader,
                     file_name=pull.description, user=user, partial=pull.partial,
                 )
         except (SourceReadError, IntakeError) as exc:  # before any row, or a table that cannot be imported
             batch = _record_failure(pull, str(exc), user, started)
+        finally:
+            reader.close()
         fields = {"last_run_at": now, "last_batch": batch, "next_run_at": pull.schedule_next(now)}
         if batch.status == BatchStatus.SUCCEEDED and reader.max_mark is not None:
             # Only a batch that succeeded moves the mark: anything else reads the same rows again.

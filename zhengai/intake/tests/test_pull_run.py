@@ -242,3 +242,30 @@ def test_the_pull_command_runs_by_name_all_or_due_and_fails_loudly(college, tmp_
         call_command("pull", "nope")
     with pytest.raises(CommandError, match="三者选一"):
         call_command("pull")
+
+
+@pytest.mark.django_db
+def test_it_reads_a_vendor_schema_through_the_sources_saved_mapping(college, tmp_path):
+    from zhengai.intake.models import Mapping
+    from .source_dbs import SourceDB
+
+    # A vendor's 学工 database names its columns in pinyin initials and codes 性别 its own way.
+    db = SourceDB("sqlite", f"sqlite:///{tmp_path / 'vendor.sqlite3'}")
+    db.execute("CREATE TABLE T_XSXX (XH TEXT, XM TEXT, XBDM TEXT, BJDM TEXT, RXNF INTEGER, GXSJ TEXT)")
+    db.insert("T_XSXX", [
+        {"XH": "V001", "XM": "冯一", "XBDM": "02", "BJDM": "CNC2401", "RXNF": 2024, "GXSJ": "2026-10-01 08:00:00"},
+        {"XH": "V002", "XM": "陈二", "XBDM": "01", "BJDM": "SW2401", "RXNF": 2024, "GXSJ": "2026-10-02 08:00:00"},
+    ])
+    pull = saved_pull(db.url, source_table="T_XSXX", incremental_column="GXSJ")
+    Mapping.objects.create(
+        source=pull.connection.source, table="students",
+        columns={"XH": "student_no", "XM": "name", "XBDM": "gender", "BJDM": "admin_class", "RXNF": "cohort"},
+        value_maps={"gender": {"01": "男", "02": "女"}},
+    )
+
+    batch = run_pull(pull).batch
+
+    assert batch.status == BatchStatus.SUCCEEDED and batch.rows_inserted == 2, batch.error
+    assert dict(Student.objects.filter(student_no__startswith="V").values_list("student_no", "gender")) == {"V001": "F", "V002": "M"}
+    pull.refresh_from_db()
+    assert pull.high_water == "2026-10-02 08:00:00" and pull.high_water_kind == "text"  # SQLite keeps timestamps as text
