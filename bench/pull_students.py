@@ -97,7 +97,9 @@ def main() -> None:
         # 1. Reading only: streamed first (so its peak is measured before fetchall raises it).
         before = peak_mb()
         t = time.perf_counter()
-        count = sum(1 for _row in PullReader(pull))
+        reader = PullReader(pull)
+        count = sum(1 for _row in reader.numbered())  # rows by position, as the pipeline reads them
+        reader.close()
         stream_s = time.perf_counter() - t
         stream_peak = peak_mb()
         from sqlalchemy import text
