@@ -146,6 +146,9 @@ class TaskTable(models.Model):
     title = models.CharField(_("标题"), max_length=300, blank=True)
     sheet_name = models.CharField(_("工作表"), max_length=64, default="Sheet1")
     header = models.JSONField(_("表头"), default=list)
+    header_row = models.PositiveSmallIntegerField(_("表头行号"), default=2)
+    # Every non-empty cell above the header (the title rows), as [row, column, text].
+    preamble = models.JSONField(_("标题行"), default=list, blank=True)
     merges = models.JSONField(_("合并单元格"), default=list, help_text=_("如 A3:A8"))
     column_widths = models.JSONField(_("列宽"), default=dict, blank=True)
     year = models.PositiveSmallIntegerField(_("基准年份"), help_text=_("“每年1月”一类的日期从此年起算"))
