@@ -1,0 +1,227 @@
+"""Goal pages: the tree at a glance (restricted to the user's scope), one goal with its key
+results, children, reports and evidence, writing, submitting and reviewing, progress reports with
+evidence files, and the annual task table's import and export."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhengai.core.home import demo_today
+from zhengai.org.access import CHANGE, VIEW, access_object, grants_for, restrict
+
+from .. import goals as domain
+from .. import tasks_io
+from ..choices import GoalKind, GoalStatus, KeyResultKind
+from ..forms import GoalForm, KeyResultForm, NewGoalForm, ReportForm, ReviewForm, UploadForm
+from ..models import Evidence, Goal, KeyResult, TaskTable
+from ..xlsxutil import ImportProblems
+from .standards import XLSX
+
+
+@login_required
+def goal_tree(request):
+    kind = request.GET.get("kind") or ""
+    visible = restrict(Goal.objects.all(), request.user, VIEW)
+    if kind in GoalKind.values:
+        visible = visible.filter(kind=kind)
+    # Roots: visible goals whose parent the user cannot see (or that have none).
+    visible_ids = set(visible.values_list("pk", flat=True))
+    parents = dict(visible.values_list("pk", "parent_id"))
+    roots = [pk for pk, parent in parents.items() if parent not in visible_ids]
+    trees = domain.goal_tree(Goal.objects.filter(pk__in=roots[:200]).order_by("kind", "order", "pk"), demo_today())
+    own = domain.own_subject_ids(request.user)
+    return render(request, "chains/goal_tree.html", {
+        "trees": trees, "kinds": GoalKind.choices, "kind": kind, "today": demo_today(), "truncated": len(roots) > 200,
+        "may_create": bool(own) or not grants_for(request.user, CHANGE).is_empty(),
+        "breadcrumbs": [(_("目标"), None)],
+    })
+
+
+@login_required
+def goal_detail(request, pk):
+    goal = access_object(Goal.objects.select_related("owner", "parent", "reviewed_by"), request.user, VIEW, pk=pk)
+    [node] = domain.goal_tree(Goal.objects.filter(pk=goal.pk), demo_today())
+    reports = list(goal.reports.order_by("-as_of", "-pk").prefetch_related("evidence")[:20])
+    return render(request, "chains/goal_detail.html", {
+        "goal": goal, "node": node, "reports": reports, "evidence": goal.evidence.filter(report__isnull=True),
+        "may_edit": domain.can_edit_goal(request.user, goal),
+        "may_review": domain.can_review_goal(request.user, goal) and goal.status == GoalStatus.SUBMITTED,
+        "may_submit": goal.owner_id in domain.own_subject_ids(request.user) and goal.status in (GoalStatus.DRAFT, GoalStatus.RETURNED),
+        "review_form": ReviewForm(), "report_form": ReportForm(initial={"as_of": demo_today()}), "kr_form": KeyResultForm(),
+        "breadcrumbs": [(_("目标"), reverse("chains:goals")), (goal.title[:40], None)],
+    })
+
+
+@login_required
+def goal_new(request):
+    parent = None
+    if request.GET.get("parent"):
+        parent = access_object(Goal, request.user, VIEW, pk=request.GET["parent"])
+    own = domain.own_subject_ids(request.user)
+    initial = {}
+    if own:
+        from zhengai.datacenter.models import Subject
+
+        mine = Subject.objects.filter(pk__in=own).first()
+        initial = {"owner_level": mine.level, "owner_key": mine.key,
+                   "kind": GoalKind.STUDENT_ANNUAL if mine.level == "student" else GoalKind.TEACHER}
+    form = NewGoalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            goal = domain.do_create_goal(owner=data["owner"], kind=data["kind"], title=data["title"], start=data["start"],
+                                         end=data["end"], parent=parent, description=data["description"], acting_user=request.user)
+            return redirect("chains:goal", pk=goal.pk)
+        except (PermissionDenied, ValidationError) as exc:
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+    return render(request, "chains/form.html", {"form": form, "title": _("新建目标"), "breadcrumbs": [
+        (_("目标"), reverse("chains:goals")), (_("新建目标"), None)]})
+
+
+@login_required
+def goal_edit(request, pk):
+    goal = access_object(Goal, request.user, VIEW, pk=pk)
+    if not domain.can_edit_goal(request.user, goal):
+        raise PermissionDenied
+    form = GoalForm(request.POST or None, instance=Goal.objects.get(pk=goal.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.do_update_goal(goal, acting_user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+            return redirect("chains:goal", pk=goal.pk)
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+    return render(request, "chains/form.html", {"form": form, "title": _("修改目标"), "breadcrumbs": [
+        (_("目标"), reverse("chains:goals")), (goal.title[:40], reverse("chains:goal", args=[goal.pk])), (_("修改"), None)]})
+
+
+@login_required
+@require_POST
+def key_result_add(request, pk):
+    goal = access_object(Goal, request.user, VIEW, pk=pk)
+    form = KeyResultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}" for f, e in form.errors.items()))
+        return redirect("chains:goal", pk=goal.pk)
+    existing = [{f: getattr(kr, f) for f in form.Meta.fields} for kr in goal.key_results.order_by("order", "pk")]
+    try:
+        domain.do_update_goal(goal, acting_user=request.user, key_results=existing + [form.cleaned_data])
+    except PermissionDenied:
+        raise
+    return redirect("chains:goal", pk=goal.pk)
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk):
+    kr = KeyResult.objects.select_related("goal").filter(pk=pk, kind=KeyResultKind.MILESTONE).first()
+    if kr is None:
+        raise Http404
+    access_object(Goal, request.user, VIEW, pk=kr.goal_id)
+    domain.do_complete_milestone(kr, done=request.POST.get("done") == "1", on=demo_today(), text=request.POST.get("text", ""),
+                                 files=request.FILES.getlist("files"), acting_user=request.user)
+    return redirect("chains:goal", pk=kr.goal_id)
+
+
+@login_required
+@require_POST
+def goal_submit(request, pk):
+    goal = access_object(Goal, request.user, VIEW, pk=pk)
+    try:
+        domain.do_submit_goal(goal, acting_user=request.user)
+        messages.success(request, _("已提交审核。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("chains:goal", pk=goal.pk)
+
+
+@login_required
+@require_POST
+def goal_review(request, pk):
+    goal = access_object(Goal, request.user, VIEW, pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            domain.do_review_goal(goal, form.cleaned_data["decision"], form.cleaned_data["comment"], acting_user=request.user)
+            messages.success(request, _("审核完成。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("chains:goal", pk=goal.pk)
+
+
+@login_required
+@require_POST
+def goal_report(request, pk):
+    goal = access_object(Goal, request.user, VIEW, pk=pk)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            domain.do_report_progress(goal, completion=form.cleaned_data["completion"], as_of=form.cleaned_data["as_of"],
+                                      note=form.cleaned_data["note"], files=request.FILES.getlist("files"), acting_user=request.user)
+            messages.success(request, _("进展已填报。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("请检查截至日期与完成度（0–100）。"))
+    return redirect("chains:goal", pk=goal.pk)
+
+
+@login_required
+def evidence_file(request, pk):
+    evidence = access_object(Evidence, request.user, VIEW, pk=pk)
+    if not evidence.file:
+        raise Http404
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=str(evidence))
+
+
+@login_required
+def task_tables(request):
+    tables = list(TaskTable.objects.order_by("-imported_at", "-pk")[:20])
+    rows, _columns = domain.task_rows(request.GET.get("window") or None)
+    visible = set(restrict(Goal.objects.filter(pk__in=[r[0] for r in rows]), request.user, VIEW).values_list("pk", flat=True))
+    return render(request, "chains/tasks.html", {
+        "tables": tables, "rows": [r for r in rows if r[0] in visible], "may_import": grants_for(request.user, CHANGE).school,
+        "upload": UploadForm(), "window": request.GET.get("window", ""), "breadcrumbs": [(_("任务表"), None)],
+    })
+
+
+@login_required
+@require_POST
+def task_import(request):
+    if not grants_for(request.user, CHANGE).school:
+        raise PermissionDenied
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择 .xlsx 文件。"))
+        return redirect("chains:tasks")
+    try:
+        table, notices = tasks_io.import_table(form.cleaned_data["file"], acting_user=request.user,
+                                               source_name=form.cleaned_data["file"].name)
+    except ImportProblems as exc:
+        return render(request, "chains/problems.html", {"problems": exc.problems, "back": reverse("chains:tasks"),
+                                                        "breadcrumbs": [(_("任务表"), reverse("chains:tasks")), (_("导入失败"), None)]},
+                      status=400)
+    messages.success(request, _("已导入任务表：%(rows)s 行。") % {"rows": table.rows.count()})
+    for notice in notices:
+        messages.info(request, notice)
+    return redirect("chains:tasks")
+
+
+@login_required
+def task_export(request, pk):
+    table = TaskTable.objects.filter(pk=pk).first()
+    if table is None:
+        raise Http404
+    if not grants_for(request.user, VIEW).school:
+        raise PermissionDenied
+    out = io.BytesIO()
+    tasks_io.export_table(out, table)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tasks-{table.pk}.xlsx"'
+    return response

@@ -1,0 +1,220 @@
+"""Standards pages: the list, one standard with its versions and a readable tree, editing a draft,
+publishing, copying, and .xlsx import/export. Everyone signed in reads the college's standards;
+changing them is for whoever holds a school-wide change scope (``versions.can_edit_standards``)."""
+
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhengai.core.home import demo_today
+
+from .. import applicability, standards_io
+from ..choices import NodeKind, VersionStatus
+from ..forms import CopyForm, NodeForm, PublishForm, RuleForm, UploadForm
+from ..models import Standard, StandardNode, StandardVersion
+from ..models.standards import in_force_q
+from ..versions import can_edit_standards, do_copy_version, do_publish_version, require_draft
+from ..xlsxutil import ImportProblems
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _editor_or_403(user):
+    if not can_edit_standards(user):
+        raise PermissionDenied
+
+
+@login_required
+def standard_list(request):
+    today = demo_today()
+    standards = list(Standard.objects.annotate(n_versions=Count("versions")).order_by("level", "code"))
+    in_force = {v.standard_id: v for v in StandardVersion.objects.filter(in_force_q(today)).annotate(
+        points=Count("nodes", filter=Q(nodes__kind=NodeKind.POINT)))}
+    for s in standards:
+        s.current = in_force.get(s.pk)
+        s.rule_text = applicability.format_rule(s.current.applies_to) if s.current else ""
+    return render(request, "chains/standard_list.html", {
+        "standards": standards, "today": today, "may_edit": can_edit_standards(request.user),
+        "upload": UploadForm(), "breadcrumbs": [(_("标准"), None)],
+    })
+
+
+def _tree(version):
+    nodes = list(version.nodes.order_by("order", "pk"))
+    children = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    for node in nodes:
+        node.kids = children.get(node.pk, [])
+    return children.get(None, [])
+
+
+@login_required
+def standard_detail(request, pk):
+    standard = get_object_or_404(Standard, pk=pk)
+    versions = list(standard.versions.order_by("-effective_from", "-pk"))
+    chosen = None
+    if request.GET.get("version"):
+        chosen = next((v for v in versions if str(v.pk) == request.GET["version"]), None)
+    chosen = chosen or standard.version_in_force(demo_today()) or (versions[0] if versions else None)
+    may_edit = can_edit_standards(request.user)
+    context = {
+        "standard": standard, "versions": versions, "version": chosen, "tree": _tree(chosen) if chosen else [],
+        "rule_text": applicability.format_rule(chosen.applies_to) if chosen else "", "may_edit": may_edit,
+        "editable": may_edit and chosen is not None and chosen.status == VersionStatus.DRAFT,
+        "publish_form": PublishForm(initial={"effective_from": demo_today()}), "copy_form": CopyForm(),
+        "breadcrumbs": [(_("标准"), reverse("chains:standards")), (standard.name, None)],
+    }
+    if chosen is not None:
+        context["applies_count"] = _applies_count(standard.level, chosen.applies_to)
+    return render(request, "chains/standard_detail.html", context)
+
+
+def _applies_count(level, rule) -> int:
+    from zhengai.datacenter.models import Subject
+
+    return Subject.objects.filter(applicability.rule_q(level, rule), active=True).count()
+
+
+@login_required
+@require_POST
+def version_publish(request, pk):
+    _editor_or_403(request.user)
+    version = get_object_or_404(StandardVersion, pk=pk)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            do_publish_version(version, form.cleaned_data["effective_from"], acting_user=request.user)
+            messages.success(request, _("已发布版本“%(label)s”。") % {"label": version.label})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
+
+
+@login_required
+@require_POST
+def version_copy(request, pk):
+    _editor_or_403(request.user)
+    version = get_object_or_404(StandardVersion, pk=pk)
+    form = CopyForm(request.POST)
+    if form.is_valid():
+        try:
+            draft = do_copy_version(version, form.cleaned_data["label"], acting_user=request.user)
+            return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={draft.pk}")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
+
+
+@login_required
+def version_rule(request, pk):
+    _editor_or_403(request.user)
+    version = get_object_or_404(StandardVersion.objects.select_related("standard"), pk=pk)
+    require_draft(version)
+    form = RuleForm(request.POST or None, level=version.standard.level,
+                    initial={"applies_to": applicability.format_rule(version.applies_to)})
+    if request.method == "POST" and form.is_valid():
+        version.applies_to = form.cleaned_data["applies_to"]
+        version.save(update_fields=["applies_to"])
+        return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
+    return render(request, "chains/form.html", {"form": form, "title": _("适用范围"), "breadcrumbs": [
+        (_("标准"), reverse("chains:standards")), (version.standard.name, reverse("chains:standard", args=[version.standard_id])),
+        (_("适用范围"), None)]})
+
+
+@login_required
+def node_edit(request, version_pk, pk=None):
+    """Add a node under ``?parent=`` (or a project at the top), or edit one — drafts only."""
+    _editor_or_403(request.user)
+    version = get_object_or_404(StandardVersion.objects.select_related("standard"), pk=version_pk)
+    try:
+        require_draft(version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
+    node = get_object_or_404(StandardNode, pk=pk, version=version) if pk else None
+    parent = None
+    if node is None and request.GET.get("parent"):
+        parent = get_object_or_404(StandardNode, pk=request.GET["parent"], version=version)
+    kind = node.kind if node else (NodeKind.PROJECT if parent is None else
+                                    NodeKind.ELEMENT if parent.kind == NodeKind.PROJECT and request.GET.get("kind") != "point"
+                                    else NodeKind.POINT)
+    form = NodeForm(request.POST or None, instance=node, kind=kind, level=version.standard.level)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        if node is None:
+            obj.version, obj.parent, obj.kind = version, parent, kind
+            obj.order = StandardNode.objects.filter(version=version, parent=parent).count() + 1
+        obj.save()
+        return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
+    return render(request, "chains/form.html", {"form": form, "title": NodeKind(kind).label, "breadcrumbs": [
+        (_("标准"), reverse("chains:standards")), (version.standard.name, reverse("chains:standard", args=[version.standard_id])),
+        (NodeKind(kind).label, None)]})
+
+
+@login_required
+@require_POST
+def node_delete(request, pk):
+    _editor_or_403(request.user)
+    node = get_object_or_404(StandardNode.objects.select_related("version"), pk=pk)
+    try:
+        require_draft(node.version)
+        node.delete()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('chains:standard', args=[node.version.standard_id])}?version={node.version_id}")
+
+
+@login_required
+def standards_export(request):
+    out = io.BytesIO()
+    standards = Standard.objects.all()
+    if request.GET.get("standard"):
+        standards = standards.filter(pk=request.GET["standard"])
+    standards_io.export_workbook(out, standards)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="standards-{date.today():%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def standards_import(request):
+    _editor_or_403(request.user)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择 .xlsx 文件。"))
+        return redirect("chains:standards")
+    try:
+        counts = standards_io.import_workbook(form.cleaned_data["file"], acting_user=request.user)
+    except ImportProblems as exc:
+        return render(request, "chains/problems.html", {"problems": exc.problems, "back": reverse("chains:standards"),
+                                                        "breadcrumbs": [(_("标准"), reverse("chains:standards")), (_("导入失败"), None)]},
+                      status=400)
+    except Exception as exc:  # an unreadable file: say so rather than a server error
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, _("无法读取该文件：%(error)s") % {"error": exc})
+        return redirect("chains:standards")
+    messages.success(request, _("导入完成：标准 %(standards)s 个，版本 %(versions)s 个，诊断点 %(points)s 个，未变的已发布版本 %(unchanged)s 个。") % counts)
+    return redirect("chains:standards")
+
+
+@login_required
+@require_POST
+def standards_install_defaults(request):
+    _editor_or_403(request.user)
+    from ..defaults import install_default_standards
+
+    counts = install_default_standards(acting_user=request.user)
+    messages.success(request, _("默认标准：新建 %(standards)s 个，已存在 %(unchanged)s 个。") % counts)
+    return redirect("chains:standards")
