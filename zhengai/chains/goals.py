@@ -65,6 +65,13 @@ def can_review_goal(user, goal: Goal) -> bool:
             and _in_change_scope(user, goal))
 
 
+def may_see_tasks(user) -> bool:
+    """The annual task table belongs to the school and its departments: shown to whoever's scope
+    holds the school or a department."""
+    grants = grants_for(user, VIEW)
+    return grants.school or bool(grants.department)
+
+
 def can_create_goal_for(user, owner, kind: str) -> bool:
     from zhengai.datacenter.models import Subject
 

@@ -9,7 +9,9 @@ blank cells meaning "same as above"; dates are written ``2019.01``, ``每年1月
   (部门任务) under it, owned by its 牵头部门;
 - a blank cell takes the value above it (except 主要内容, which is the row's own);
 - departments are resolved by name (``、``/``,``/spaces separate them; ``…等``, ``等相关部门`` are
-  trimmed; ``二级学院``/``二级学院(部)`` means every teaching college). A name the data center
+  trimmed; ``二级学院``/``二级学院(部)`` means every teaching college; a short name such as 质管办
+  or 学工处 finds the one department whose full name holds its characters in order, 质量管理办公室
+  or 学生工作处). A name the data center
   does not know is kept as text on the task and listed in the import's notices — not an error,
   because plans name offices (党办, 院办, 高教所 …) that are not always in the data center; the
   task is then owned by the school.
@@ -160,6 +162,20 @@ def _department_index():
     return by_name, colleges
 
 
+def _abbreviation(name: str, index) -> int | None:
+    """A short name plans use (质管办, 学工处, 信息中心) for exactly one department whose full name
+    holds its characters in order (质量管理办公室, 学生工作处, 网络与信息中心)."""
+    if len(name) < 2:
+        return None
+
+    def holds(full: str) -> bool:
+        rest = iter(full)
+        return all(ch in rest for ch in name)
+
+    matches = {subject for full, subject in index.items() if holds(full)}
+    return matches.pop() if len(matches) == 1 else None
+
+
 _NOT_DEPARTMENTS = ("教师个人", "学生个体", "各诊改责任主体", "相关部门", "各部门")
 
 
@@ -173,9 +189,10 @@ def resolve_departments(text: str, index, colleges) -> tuple[list[int], list[str
             continue
         if name in ALL_COLLEGES:
             found.extend(c for c in colleges if c not in found)
-        elif name in index:
-            if index[name] not in found:
-                found.append(index[name])
+        elif name in index or _abbreviation(name, index):
+            subject = index.get(name) or _abbreviation(name, index)
+            if subject not in found:
+                found.append(subject)
         else:
             unknown.append(part.strip())
     return found, unknown

@@ -132,8 +132,14 @@ def test_it_imports_and_exports_the_task_table_on_pages(client, cast, college, s
     assert [[c.value for c in r] for r in exported.iter_rows()] == [[c.value for c in r] for r in original.iter_rows()]
 
 
-@pytest.mark.parametrize("name", ["chains:standards", "chains:goals", "chains:tasks", "chains:goal_new"])
-def test_it_serves_every_menu_page_to_every_role(client, cast, name):
+@pytest.mark.parametrize("name", ["chains:standards", "chains:goals", "chains:goal_new"])
+def test_it_serves_standards_and_goals_to_every_role(client, cast, name):
     for user in (cast.alice, cast.grace, cast.bob, cast.heidi, cast.ivan, cast.dave, cast.carol, cast.erin):
         client.force_login(user)
         assert client.get(reverse(name)).status_code == 200, (name, user)
+
+
+def test_it_shows_the_task_table_to_the_school_and_department_scopes_only(client, cast):
+    for user, status in ((cast.alice, 200), (cast.grace, 200), (cast.bob, 200), (cast.heidi, 403), (cast.dave, 403), (cast.erin, 403)):
+        client.force_login(user)
+        assert client.get(reverse("chains:tasks")).status_code == status, user

@@ -182,6 +182,8 @@ def evidence_file(request, pk):
 
 @login_required
 def task_tables(request):
+    if not domain.may_see_tasks(request.user):
+        raise PermissionDenied
     tables = list(TaskTable.objects.order_by("-imported_at", "-pk")[:20])
     rows, _columns = domain.task_rows(request.GET.get("window") or None)
     visible = set(restrict(Goal.objects.filter(pk__in=[r[0] for r in rows]), request.user, VIEW).values_list("pk", flat=True))
@@ -218,7 +220,7 @@ def task_export(request, pk):
     table = TaskTable.objects.filter(pk=pk).first()
     if table is None:
         raise Http404
-    if not grants_for(request.user, VIEW).school:
+    if not domain.may_see_tasks(request.user):
         raise PermissionDenied
     out = io.BytesIO()
     tasks_io.export_table(out, table)
