@@ -47,6 +47,9 @@ def install_demo_goals(demo_date=None) -> int:
     from . import indicator_codes
     from .models import TaskTable
 
+    # ``seed_demo --reset`` empties goals with the data center (they refer to its subjects) but not
+    # the task tables: a table left without rows is the previous demo's, gone.
+    TaskTable.objects.filter(source_name=MARK, rows__isnull=True).delete()
     if TaskTable.objects.filter(source_name=MARK).exists():
         return 0
     today = demo_date if isinstance(demo_date, date) else date.fromisoformat(str(demo_date or "2026-11-20"))

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from zhengai.datacenter.choices import DepartmentKind, Level
 
 from .choices import GoalKind, GoalStatus
-from .models import ChainEvent, Goal, TaskRow, TaskTable
+from .models import ChainEvent, Goal, GoalPartner, TaskRow, TaskTable
 from .xlsxutil import ImportProblems, cell_text, problem
 
 COLUMNS = ["体系类别", "工作任务", "主要内容", "主管(牵头)领导", "牵头部门", "承担部门", "成果形式", "开始时间", "完成时间"]
@@ -298,10 +298,10 @@ def _write(table: ParsedTable, specs, base_year, school, parent, acting_user, so
             partner_departments=filled[PARTNERS], outcome=filled[OUTCOME], status=GoalStatus.APPROVED,
             created_by=acting_user,
         )
-        partner_links.extend(Goal.partners.through(goal_id=task.pk, subject_id=s) for s in partners + leads[1:])
+        partner_links.extend(GoalPartner(goal_id=task.pk, subject_id=s) for s in dict.fromkeys(partners + leads[1:]))
         rows.append(TaskRow(table=stored, row_no=number, cells=cells, goal=task))
     TaskRow.objects.bulk_create(rows)
-    Goal.partners.through.objects.bulk_create(partner_links, ignore_conflicts=True)
+    GoalPartner.objects.bulk_create(partner_links)
     ChainEvent.objects.create(user=acting_user, action="import_task_table", detail={
         "table": stored.pk, "rows": len(rows), "annual_tasks": len(annual)})
     return stored

@@ -43,7 +43,8 @@ class Goal(models.Model):
     lead_departments = models.CharField(_("牵头部门"), max_length=300, blank=True)
     partner_departments = models.CharField(_("承担部门"), max_length=300, blank=True)
     outcome = models.CharField(_("成果形式"), max_length=300, blank=True)
-    partners = models.ManyToManyField("datacenter.Subject", blank=True, related_name="partner_goals", verbose_name=_("承担主体"))
+    partners = models.ManyToManyField("datacenter.Subject", blank=True, related_name="partner_goals", verbose_name=_("承担主体"),
+                                      through="GoalPartner")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("审核人"))
@@ -63,6 +64,19 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class GoalPartner(models.Model):
+    """A department that shares a task (承担部门) beyond its lead. An explicit model rather than
+    Django's hidden table, so that whatever empties the data center (``seed_demo --reset``) sees it."""
+
+    goal = models.ForeignKey(Goal, models.CASCADE, related_name="+", verbose_name=_("任务"))
+    subject = models.ForeignKey("datacenter.Subject", models.CASCADE, related_name="+", verbose_name=_("承担主体"))
+
+    class Meta:
+        verbose_name = _("承担主体")
+        verbose_name_plural = _("承担主体")
+        constraints = [models.UniqueConstraint(fields=["goal", "subject"], name="goal_partner_unique")]
 
 
 class KeyResult(models.Model):
