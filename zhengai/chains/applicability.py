@@ -132,4 +132,4 @@ def subject_ids(level: str, rule: dict) -> frozenset[int] | None:
 
     if not rule:
         return None
-    return frozenset(Subject.objects.filter(rule_q(level, rule)).values_list("pk", flat=True))
+    return frozenset(Subject.objects.filter(rule_q(level, rule)).order_by().values_list("pk", flat=True))
