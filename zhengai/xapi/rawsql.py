@@ -21,7 +21,7 @@ def enabled() -> bool:
 def fetch(sql: str, params: tuple) -> list[tuple]:
     connection.ensure_connection()
     started = time.monotonic()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if connection.queries_logged:

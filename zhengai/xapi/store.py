@@ -190,7 +190,9 @@ def write_rows(model, columns, rows: list[tuple]) -> None:
         names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
         sql = f"COPY {table} ({names}) FROM STDIN"
         started = time.monotonic()
-        with connection.cursor() as cursor:
+        # Django's wrapper turns psycopg's errors into django.db ones (a duplicate id into
+        # IntegrityError, which store_statements answers by running the request again).
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             with cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
