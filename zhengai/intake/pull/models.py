@@ -186,8 +186,10 @@ class SavedPull(models.Model):
     chunk_size = models.PositiveIntegerField(_("每批读取行数"), default=5000)
     next_run_at = models.DateTimeField(_("下次运行时间"), null=True, blank=True)
     # A compare-and-set claim (as healthchecks' sendalerts): a run sets it from NULL, so two workers
-    # never run one pull at once; a claim older than STALE_CLAIM is from a killed process.
+    # never run one pull at once. A claim whose process on this host is gone (killed, crashed), or
+    # older than STALE_CLAIM, is taken over.
     running_since = models.DateTimeField(_("运行开始于"), null=True, blank=True, editable=False)
+    runner = models.CharField(_("运行进程"), max_length=100, blank=True, editable=False, help_text=_("主机:进程号"))
     last_run_at = models.DateTimeField(_("最近运行时间"), null=True, blank=True)
     last_batch = models.ForeignKey(
         "datacenter.ImportBatch", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("最近批次")

@@ -42,11 +42,20 @@ class PullOutcome:
 
 
 def _claim(pull: SavedPull, now) -> bool:
-    stale = now - SavedPull.STALE_CLAIM
-    claimed = SavedPull.objects.filter(pk=pull.pk).filter(
-        Q(running_since__isnull=True) | Q(running_since__lt=stale)
-    ).update(running_since=now)
-    return claimed == 1
+    """Take the pull for this process; False if another live process holds it."""
+    from zhengai.intake.pipeline import _alive, _runner
+
+    me = _runner()
+    free = Q(running_since__isnull=True) | Q(running_since__lt=now - SavedPull.STALE_CLAIM)
+    if SavedPull.objects.filter(pk=pull.pk).filter(free).update(running_since=now, runner=me):
+        return True
+    # Held: by a process of this host that no longer exists? Take it over, conditionally on the same holder.
+    holder = SavedPull.objects.filter(pk=pull.pk).values_list("runner", flat=True).first() or ""
+    host, _sep, pid = holder.rpartition(":")
+    if host == me.rpartition(":")[0] and pid.isdigit() and not _alive(int(pid)):
+        log.warning("pull %s: taking over the claim of dead process %s", pull.name, holder)
+        return bool(SavedPull.objects.filter(pk=pull.pk, runner=holder).update(running_since=now, runner=me))
+    return False
 
 
 def _record_failure(pull: SavedPull, message: str, user, started) -> ImportBatch:
@@ -111,8 +120,8 @@ def run_pull(pull: SavedPull, *, user=None, now=None, chunk_size: int | None = N
             setattr(pull, name, value)
         SavedPull.objects.filter(pk=pull.pk).update(**fields)
     finally:
-        SavedPull.objects.filter(pk=pull.pk).update(running_since=None)
-        pull.running_since = None
+        SavedPull.objects.filter(pk=pull.pk).update(running_since=None, runner="")
+        pull.running_since, pull.runner = None, ""
     log.info("pull %s: batch %s %s", pull.name, batch.pk, batch.status)
     return PullOutcome(pull, batch)
 

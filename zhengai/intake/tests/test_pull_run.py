@@ -188,17 +188,32 @@ def test_it_runs_only_the_due_pulls_and_schedules_the_next_run(college, tmp_path
 
 
 @pytest.mark.django_db
-def test_it_never_runs_one_pull_twice_at_once(college, tmp_path):
-    pull = saved_pull(f"sqlite:///{tmp_path / 'src.sqlite3'}")
-    SavedPull.objects.filter(pk=pull.pk).update(running_since=timezone.now() - timedelta(minutes=3))
+def test_it_never_runs_one_pull_twice_at_once_but_takes_over_a_dead_processs_claim(college, tmp_path):
+    import socket
+    import subprocess
+    import sys
 
-    with pytest.raises(PullBusy, match="正在运行中"):
-        run_pull(pull)
+    from zhengai.intake.pipeline import _runner
+
+    pull = saved_pull(f"sqlite:///{tmp_path / 'src.sqlite3'}")
+    recently = timezone.now() - timedelta(minutes=3)
+
+    # Held by a live process (this one, or one on another host): refused.
+    for holder in (_runner(), "other-host:12345"):
+        SavedPull.objects.filter(pk=pull.pk).update(running_since=recently, runner=holder)
+        with pytest.raises(PullBusy, match="正在运行中"):
+            run_pull(pull)
     assert ImportBatch.objects.filter(source__code="xg").count() == 0
 
-    # A claim from a process killed hours ago does not block for ever.
-    SavedPull.objects.filter(pk=pull.pk).update(running_since=timezone.now() - timedelta(hours=7))
-    assert run_pull(pull).batch.status == BatchStatus.FAILED  # the source file has no such table
+    # Held by a process of this host that was killed: taken over at once.
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    SavedPull.objects.filter(pk=pull.pk).update(running_since=recently, runner=f"{socket.gethostname()}:{gone.stdout.strip()}")
+    assert run_pull(pull).batch.status == BatchStatus.FAILED  # ran (the source file has no such table)
+    assert SavedPull.objects.filter(pk=pull.pk, running_since__isnull=True, runner="").exists()
+
+    # Held elsewhere for longer than any pull takes: taken over too.
+    SavedPull.objects.filter(pk=pull.pk).update(running_since=timezone.now() - timedelta(hours=7), runner="other-host:1")
+    assert run_pull(pull).batch is not None
 
 
 @pytest.mark.django_db

@@ -165,3 +165,27 @@ def test_it_counts_unresolved_xapi_actors_per_source(client, cast, college):
 
     assert {r.source.code: r.unresolved_actors for r in report.sources} == {"jw": 0, "lms": 2}
     assert report.unresolved_total == 2
+
+
+@pytest.mark.django_db
+def test_the_page_takes_as_many_queries_for_a_big_college_as_for_a_tiny_one(client, cast, college):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.alice)
+    client.get("/intake/quality/")  # warm: session and menu caches
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/intake/quality/").status_code == 200
+
+    for i in range(20):
+        SourceSystem.objects.create(code=f"s{i}", name=f"系统{i}", kind="file")
+        batch(college.source, days_ago=i * 3, read=100, rejected=i)
+    Student.objects.bulk_create(
+        Student(student_no=f"Y{i}", name="某", gender="F", admin_class=college.class_soft, specialty=college.soft, cohort=2024)
+        for i in range(300)
+    )
+    with CaptureQueriesContext(connection) as big:
+        assert client.get("/intake/quality/").status_code == 200
+
+    # The session, the account and its roles, the menu, and the report's twelve: none per row.
+    assert len(big.captured_queries) == len(small.captured_queries), [q["sql"][:120] for q in big.captured_queries]
