@@ -72,16 +72,19 @@ class Indicator:
     def evaluate(self, window: Window, *, subjects: dict[int, int] | None = None) -> dict[int, int | float]:
         """The value of every subject of the level that has data in ``window``, keyed by subject id.
 
-        Two queries whatever the number of subjects: the evaluator's aggregate and the map from
-        master ids to subject ids (skipped when ``subjects`` — ``subject_map(level)``, as
-        ``compute`` shares it — is given).
+        At most two queries whatever the number of subjects: the evaluator's aggregate and the map
+        from master ids to subject ids (skipped when the aggregate is empty, or when ``subjects`` —
+        ``subject_map(level)``, as ``compute`` shares it — is given).
         """
-        if subjects is None:
-            subjects = subject_map(self.level)
         if self.keyed_by_subject:
+            if subjects is None:
+                subjects = subject_map(self.level)
             of_level = set(subjects.values())
             return {sid: normalise(v) for sid, v in self.evaluator(window) if sid in of_level and v is not None}
-        return keyed(self.evaluator(window), subjects, self.level)
+        rows = list(self.evaluator(window))
+        if not rows:  # nothing in the window: no map needed (it is the costly query at the student level)
+            return {}
+        return keyed(rows, subjects if subjects is not None else subject_map(self.level), self.level)
 
     @property
     def cadence(self) -> str:
