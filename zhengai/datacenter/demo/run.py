@@ -246,6 +246,7 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
         if reset_first:
             accounts.delete_demo_accounts()
             reset([m for m in apps.get_app_config("datacenter").get_models()])
+            progress.started = progress.last = time.monotonic()  # the rate is of rows written
         loader = make_loader(progress)
         loader.before(tables)
         sources = source_ids()
