@@ -8,6 +8,7 @@ Every response carries ``X-Experience-API-Version``; statement responses also ca
 
 import base64
 import binascii
+import logging
 import re
 from datetime import timedelta
 
@@ -24,6 +25,8 @@ from zhengai.intake.sources import source_for_basic
 from . import query
 from .store import XapiError, store_statements
 from .validation import StatementError, uuid
+
+log = logging.getLogger(__name__)
 
 VERSION = "1.0.3"
 VERSION_HEADER_RE = re.compile(r"^1\.0(?:\.\d+)?$")
@@ -140,6 +143,11 @@ def statements(request):
         response = _dispatch(request)
     except XapiError as exc:
         response = _error(exc)
+    except Exception:
+        # Logged with its traceback; the client still gets JSON and the version header, as on
+        # every response of this resource.
+        log.exception("xAPI request failed: %s %s", request.method, request.path)
+        response = _error(XapiError(500, "服务器内部错误，请求未被处理（已记入日志），可稍后重试"))
     response["X-Experience-API-Version"] = VERSION
     response["X-Experience-API-Consistent-Through"] = (timezone.now() - CONSISTENCY_MARGIN).isoformat().replace("+00:00", "Z")
     return response

@@ -369,3 +369,18 @@ def test_head_answers_headers_without_a_body(bare_lrs):
 
 def test_about_lists_the_versions(client):
     assert "1.0.3" in client.get("/xapi/about").json()["version"]
+
+
+def test_an_unexpected_failure_still_answers_json_with_the_version_header(bare_lrs, monkeypatch, caplog):
+    from zhengai.xapi import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(views, "store_statements", broken)
+
+    response = bare_lrs.post(statement())
+
+    assert response.status_code == 500
+    assert response["X-Experience-API-Version"] == "1.0.3" and "服务器内部错误" in response.json()["message"]
+    assert "disk on fire" in caplog.text
