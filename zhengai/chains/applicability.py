@@ -113,16 +113,20 @@ def format_rule(rule: dict) -> str:
 
 def rule_q(level: str, rule: dict) -> Q:
     """The filter on ``Subject`` that keeps the subjects of ``level`` the rule applies to."""
+    from zhengai.datacenter.models import Subject
+
     q = Q(level=level)
     for code, values in (rule or {}).items():
         attribute = BY_CODE[code]
-        lookup = attribute.lookups[level]
+        column, field = attribute.lookups[level].split("__", 1)
         if code == "dual":
-            q &= Q(**{f"{lookup}__in": [v == "true" for v in values]})
+            values = [v == "true" for v in values]
         elif code == "cohort":
-            q &= Q(**{f"{lookup}__in": [int(v) for v in values]})
-        else:
-            q &= Q(**{f"{lookup}__in": values})
+            values = [int(v) for v in values]
+        # A subquery on the master table rather than a join: the registry's coordinate columns are
+        # not all indexed, and "ids whose row matches" is what the rule means.
+        master = Subject._meta.get_field(column).related_model
+        q &= Q(**{f"{column}_id__in": master.objects.filter(**{f"{field}__in": values}).values("pk")})
     return q
 
 
