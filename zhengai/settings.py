@@ -200,6 +200,11 @@ ZHENGAI_IMPORT_MAX_BYTES = envint("ZHENGAI_IMPORT_MAX_BYTES", str(200 * 1024 * 1
 # marked running on another host is taken for dead.
 ZHENGAI_IMPORT_MAX_REJECTS = envint("ZHENGAI_IMPORT_MAX_REJECTS", "10000")
 ZHENGAI_IMPORT_STALE_HOURS = envint("ZHENGAI_IMPORT_STALE_HOURS", "12")
+# PostgreSQL: check foreign keys of bulk writes with one lock per referenced table instead of a
+# trigger per row, where the database role allows it (see zhengai.intake.staging).
+ZHENGAI_IMPORT_SET_BASED_FK_CHECKS = envbool("ZHENGAI_IMPORT_SET_BASED_FK_CHECKS", "true")
+# PostgreSQL work_mem of an import's transaction (hash joins and groupings over the staged rows).
+ZHENGAI_IMPORT_WORK_MEM = env("ZHENGAI_IMPORT_WORK_MEM", "128MB")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

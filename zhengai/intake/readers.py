@@ -10,6 +10,7 @@ the table, and yields (row number as the spreadsheet shows it, cells).
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -296,15 +297,13 @@ class FileRows(TableRows):
             self.notes.append(_("表头在第 %(n)s 行，之前的行已跳过。") % {"n": buffered[index][0]})
         rest = buffered[index + 1:]
 
-        def rows():
-            for n, row in rest:
-                if _has_values(row):
-                    yield n, row
-            for n, row in numbered:
-                if _has_values(row):
-                    yield n, row
-
-        self._iter = rows()
+        # Blank rows (trailing ones are common in spreadsheets) are skipped; CSV cells are text, so
+        # any() tells a blank row at C speed.
+        has_values = _has_text if self.encoding else _has_values
+        self._iter = itertools.chain(
+            (pair for pair in rest if has_values(pair[1])),
+            (pair for pair in numbered if has_values(pair[1])),
+        )
 
     def numbered(self):
         return self._iter
@@ -375,6 +374,10 @@ def _header_text(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell).strip()
+
+
+def _has_text(row) -> bool:
+    return any(row)
 
 
 def _has_values(row) -> bool:
