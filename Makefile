@@ -63,7 +63,7 @@ test-postgres: install-test assets system-deps
 # (translate them in zhengai/locale/en/LC_MESSAGES/django.po), `compilemessages` builds the .mo
 # that is committed beside it. Both need GNU gettext, which system-deps installs.
 messages: install system-deps
-	$(BIN)/zhengai makemessages -l en --no-location --no-obsolete -i node_modules -i data -i staticfiles -i bench
+	$(BIN)/zhengai makemessages -l en --no-location --no-obsolete --no-wrap -i node_modules -i data -i staticfiles -i bench
 
 compilemessages: install system-deps
 	$(BIN)/zhengai compilemessages

@@ -140,6 +140,40 @@ def counsellor_classes(user, today: date) -> list[dict]:
     return rows
 
 
+def class_roster(user, klass: AdminClass, term: Term | None, today: date) -> list[dict]:
+    """A class's enrolled students with their attendance this month and this term (2 queries)."""
+    students = list(
+        restrict(Student.objects.filter(admin_class=klass, status=StudentStatus.ENROLLED), user).order_by("student_no")
+    )
+    month = month_of(today)
+    start = min(term.start_date, month.start) if term else month.start
+    in_month = Q(date__gte=month.start, date__lte=month.end)
+    in_term = Q(date__gte=term.start_date, date__lte=today) if term else Q(pk__in=[])
+    attended = Q(status__in=ATTENDED)
+    totals = {
+        row["student_id"]: row
+        for row in restrict(Attendance.objects.filter(student__admin_class=klass, date__range=(start, max(today, month.end))), user)
+        .values("student_id")
+        .annotate(
+            month_total=Count("pk", filter=in_month),
+            month_attended=Count("pk", filter=in_month & attended),
+            term_total=Count("pk", filter=in_term),
+            term_attended=Count("pk", filter=in_term & attended),
+        )
+        .order_by()
+    }
+    rows = []
+    for student in students:
+        t = totals.get(student.pk, {"month_total": 0, "month_attended": 0, "term_total": 0, "term_attended": 0})
+        rows.append({
+            "student": student,
+            "month_rate": rate(t["month_attended"], t["month_total"]),
+            "term_rate": rate(t["term_attended"], t["term_total"]),
+            "term_records": t["term_total"],
+        })
+    return rows
+
+
 # --- teacher and course leader: offerings of the current term ------------------------------------------
 
 
@@ -201,7 +235,7 @@ def student_courses(user, student: Student, term: Term | None) -> list[Enrolment
 def student_attendance_by_month(user, student: Student, term: Term | None, today: date) -> dict:
     """Attendance rate per month of the term up to today, for a line chart (1 query)."""
     if term is None:
-        return {"labels": [], "series": []}
+        return {"labels": [], "series": [], "min": 0, "max": 100}
     rows = (
         restrict(Attendance.objects.filter(student=student, date__range=(term.start_date, min(today, term.end_date))), user)
         .annotate(month=TruncMonth("date"))
@@ -213,7 +247,7 @@ def student_attendance_by_month(user, student: Student, term: Term | None, today
     for row in rows:
         labels.append(row["month"].strftime("%Y-%m"))
         values.append(rate(row["attended"], row["total"]))
-    return {"labels": labels, "series": [{"name": _("出勤率（%）"), "values": values}]}
+    return {"labels": labels, "series": [{"name": _("出勤率（%）"), "values": values}], "min": 0, "max": 100}
 
 
 def sections_for(user) -> set[str]:

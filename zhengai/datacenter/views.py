@@ -8,7 +8,7 @@ from zhengai.core.home import demo_today
 from zhengai.core.output import xlsx_response
 from zhengai.org.access import access_object, has_role
 
-from .models import Student
+from .models import AdminClass, Student
 from .nav import STAFF_ROLES
 
 from .dictionary import dictionary_sheets, tables
@@ -53,3 +53,21 @@ def student(request, student_no):
         "breadcrumbs": [(_("学生"), None), (person.name, None)],
     }
     return render(request, "datacenter/student.html", context)
+
+
+@login_required
+def admin_class(request, code):
+    """One administrative class (行政班): its students and their attendance, for its counsellor
+    and anyone whose scope holds the class."""
+    user = request.user
+    klass = access_object(AdminClass.objects.select_related("specialty__department", "counsellor"), user, code=code)
+    today = demo_today()
+    term = dashboards.current_term(today)
+    context = {
+        "klass": klass,
+        "term": term,
+        "month": dashboards.month_of(today),
+        "rows": dashboards.class_roster(user, klass, term, today),
+        "breadcrumbs": [(_("行政班"), None), (klass.name, None)],
+    }
+    return render(request, "datacenter/admin_class.html", context)

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,11 @@ import zhengai
 PACKAGE = Path(zhengai.__file__).parent
 PO = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+
+
+class Context(NamedTuple):
+    context: str
+    msgid: str
 
 
 def read_po(path: Path) -> dict:
@@ -40,6 +46,8 @@ def read_po(path: Path) -> dict:
         if "msgid_plural" in fields:
             forms = tuple(v for k, v in sorted(fields.items()) if k.startswith("msgstr["))
             entries[(fields["msgid"], fields["msgid_plural"])] = () if fuzzy else forms
+        elif "msgctxt" in fields:
+            entries[Context(fields["msgctxt"], fields["msgid"])] = "" if fuzzy else fields.get("msgstr", "")
         else:
             entries[fields["msgid"]] = "" if fuzzy else fields.get("msgstr", "")
     return entries
@@ -49,6 +57,7 @@ def test_it_has_english_for_every_entry_of_the_catalogue():
     entries = read_po(PO)
     assert len(entries) > 300
     missing = [k for k, v in entries.items() if not v or (isinstance(v, tuple) and not all(v))]
+    assert entries[Context("首页统计", "部门")] == "Departments" and entries["部门"] == "Department"
     assert missing == [], f"{len(missing)} strings without English in {PO} (README: Translations): {missing[:10]}"
 
 
@@ -57,7 +66,10 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_po_file():
         catalogue = gettext.GNUTranslations(handle)
     stale = []
     for key, value in read_po(PO).items():
-        if isinstance(key, tuple):
+        if isinstance(key, Context):
+            if catalogue.pgettext(key.context, key.msgid) != value:
+                stale.append(key)
+        elif isinstance(key, tuple):
             if catalogue.ngettext(key[0], key[1], 1) != value[0] or catalogue.ngettext(key[0], key[1], 2) != value[1]:
                 stale.append(key[0])
         elif catalogue.gettext(key) != value:
@@ -97,6 +109,7 @@ def test_it_shows_chinese_by_default_and_english_after_switching(client, cast):
     text = client.get(reverse("home")).content.decode()
     assert '<html lang="en">' in text
     assert "Enrolled students by department" in text and "Sign out" in text and "My account" in text
+    assert "Departments" in text and "Specialties" in text  # the home figures, plural in English
     assert "各部门在读学生" not in text and "退出" not in text
     switch_to(client, "zh-hans")
     assert "各部门在读学生" in client.get(reverse("home")).content.decode()

@@ -30,3 +30,62 @@ def test_it_lets_a_counsellor_open_their_class_only(client, cast, college):
     client.force_login(cast.carol)
     assert client.get(page("2024002")).status_code == 200
     assert client.get(page("2024101")).status_code == 404
+
+
+def test_it_lists_a_counsellors_class_with_each_students_attendance(client, cast, college):
+    from datetime import date
+
+    from zhengai.datacenter.models import ClassSession
+
+    s = college.sessions_cnc  # 10-08, 10-15, 10-22, 11-05
+    def mark(session, student, status):
+        Attendance.objects.create(session=session, student=student, offering=college.off_cnc, date=session.date, status=status)
+    mark(s[0], college.s_zhang, "absent")
+    mark(s[3], college.s_zhang, "present")
+    mark(s[3], college.s_chen, "absent")
+    extra = ClassSession.objects.create(offering=college.off_cnc, date=date(2026, 11, 12), period=3)
+    mark(extra, college.s_chen, "late")
+    client.force_login(cast.carol)
+    response = client.get(reverse("datacenter:admin_class", args=["CNC2401"]))
+    assert response.status_code == 200
+    rows = {r["student"].student_no: (r["month_rate"], r["term_rate"], r["term_records"]) for r in response.context["rows"]}
+    # 张三: November 1 of 1 attended, term 1 of 2; 陈四: November 1 of 2, term the same
+    assert rows == {"2024001": (100.0, 50.0, 2), "2024002": (50.0, 50.0, 2)}
+    assert reverse("datacenter:student", args=["2024002"]) in response.content.decode()
+
+
+def test_it_keeps_classes_outside_ones_scope_out_of_reach(client, cast, college):
+    url = reverse("datacenter:admin_class", args=["SW2401"])
+    for who in (cast.carol, cast.erin, cast.dave, cast.bob):
+        client.force_login(who)
+        assert client.get(url).status_code == 404
+    client.force_login(cast.alice)
+    assert client.get(url).status_code == 200
+
+
+def test_it_costs_the_same_queries_for_a_larger_class(client, cast, college):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengai.datacenter.choices import Gender
+    from zhengai.datacenter.models import Student
+
+    url = reverse("datacenter:admin_class", args=["CNC2401"])
+
+    def count():
+        client.force_login(type(cast.carol).objects.get(pk=cast.carol.pk))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = count()
+    session = college.sessions_cnc[3]
+    more = Student.objects.bulk_create(
+        Student(student_no=f"2024{i:03d}X", name=f"新生{i}", gender=Gender.MALE, admin_class=college.class_cnc, specialty=college.cnc, cohort=2024)
+        for i in range(20)
+    )
+    Attendance.objects.bulk_create(
+        Attendance(session=session, student=s, offering=college.off_cnc, date=session.date, status="present") for s in more
+    )
+    # session, user, roles, staff and student look-ups, the class, the term, students, attendance
+    assert count() == small <= 12

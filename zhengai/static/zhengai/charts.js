@@ -27,9 +27,9 @@ window.ZhenGai = window.ZhenGai || {};
     var d = data(dataId), chart = mount(id);
     if (!d || !chart) return;
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: {}, grid: { left: 48, right: 16, top: 32, bottom: 40 },
+      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 48, right: 16, top: 40, bottom: 32 },
       xAxis: { type: "category", data: d.labels },
-      yAxis: { type: "value" },
+      yAxis: { type: "value", min: d.min, max: d.max },
       series: d.series.map(function (s) { return { type: "line", name: s.name, data: s.values, smooth: true }; })
     });
   };
