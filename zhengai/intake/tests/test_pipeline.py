@@ -213,3 +213,31 @@ def test_the_number_of_queries_does_not_grow_with_rows(college):
     # staging (SQLite: one executemany per 2,000 rows), composite resolution, duplicate check, upsert,
     # and the batch's results: the same for 5 rows as for 1,500.
     assert run(5, "2026-10-08") == run(1500, "2026-10-15")
+
+
+def test_offerings_name_their_term_as_colleges_write_it_and_their_teacher_by_staff_number(college):
+    rows = [{"教学班代码": "2026-2027-1-C002-02", "课程代码": "C002", "学期代码": "2026-2027学年第一学期",
+             "任课教师工号": "T002", "上课班级": "SW2401", "计划课次": "32"}]
+
+    batch = import_rows(college.source, "offerings", rows)
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.error
+    from zhengai.datacenter.models import Offering
+
+    offering = Offering.objects.get(code="2026-2027-1-C002-02")
+    assert (offering.term, offering.teacher, offering.admin_class, offering.planned_sessions) == (
+        college.term, college.t_li, college.class_soft, 32)
+    assert Subject.objects.filter(level="offering", key="2026-2027-1-C002-02").exists()
+
+
+def test_dates_are_read_in_the_ways_clerks_write_them(college):
+    rows = [{"教学班代码": OFF, "上课日期": day, "开始节次": n} for n, day in
+            enumerate(["2026-11-12", "2026/11/19", "2026.11.26", "2026年12月3日", "20261210"], start=1)]
+
+    batch = import_rows(college.source, "sessions", rows)
+
+    assert batch.status == BatchStatus.SUCCEEDED, batch.error
+    from zhengai.datacenter.models import ClassSession
+
+    days = sorted(ClassSession.objects.filter(offering=college.off_cnc, date__gte=date(2026, 11, 12)).values_list("date", flat=True))
+    assert days == [date(2026, 11, 12), date(2026, 11, 19), date(2026, 11, 26), date(2026, 12, 3), date(2026, 12, 10)]
