@@ -68,7 +68,7 @@ def detail(request, code):
         "indicator": indicator, "window": window, "window_text": request.GET.get("window") or window.code,
         "window_error": window_error, "sources": pages.sources(indicator), "subjects": len(subjects),
         "distribution": distribution, "ranked": distribution["ranked"][:20],
-        "series": pages.series(indicator, window, subjects),
+        "series": pages.series(indicator, window, subjects, request.user),
         "custom": indicator.kind == registry.CUSTOM, "may_define": may_define(request.user),
         "breadcrumbs": [(_("指标库"), reverse("indicators:library")), (indicator.name_zh, None)],
     })

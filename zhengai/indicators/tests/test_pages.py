@@ -191,3 +191,24 @@ def test_the_cli_lists_custom_indicators_as_custom(client, people):
     call_command("indicators", "--level", "student", "--window", "2026-10", "--format", "csv", stdout=out)
     row = {r["subject"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}["2024001"]
     assert row["student.my_attendance"] == row["student.attendance_rate"] == "66.6667"
+
+
+def test_the_series_reads_earlier_windows_from_stored_measurements(client, people):
+    from zhengai.datacenter.models import Subject
+    from zhengai.monitoring.models import Measurement
+
+    # Monitoring stored September values (made-up 10 and 30 for 张三 and 刘五): the page shows their
+    # mean for 2026-09 (bob, head of 机械, sees only 张三's), and still computes October live.
+    zhang, liu = (Subject.objects.get(level="student", key=k) for k in ("2024001", "2024101"))
+    for subject, value in ((zhang, 10.0), (liu, 30.0)):
+        Measurement.objects.create(subject=subject, level="student", indicator_code="student.attendance_rate",
+                                   window_code="2026-09", window_end="2026-09-30", value=value)
+    url = reverse("indicators:detail", args=["student.attendance_rate"])
+    client.force_login(people.alice)
+    series = client.get(url, {"window": "2026-10"}).context["series"]
+    by_window = dict(zip(series["labels"], series["series"][0]["values"]))
+    assert by_window["2026-09"] == 20.0 and series["stored"] == ["2026-09"]
+    assert by_window["2026-10"] == round((200 / 3 + 0 + 100) / 3, 2)
+    client.force_login(people.bob)
+    series = client.get(url, {"window": "2026-10"}).context["series"]
+    assert dict(zip(series["labels"], series["series"][0]["values"]))["2026-09"] == 10.0
