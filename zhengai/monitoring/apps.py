@@ -6,3 +6,11 @@ class MonitoringConfig(AppConfig):
     name = "zhengai.monitoring"
     label = "monitoring"
     verbose_name = _("监测预警")
+
+    def ready(self):
+        from zhengai.datacenter.signals import demo_seeded
+
+        from .demo import on_demo_seeded
+
+        # After the chains app's receiver (it comes earlier in INSTALLED_APPS): standards first.
+        demo_seeded.connect(on_demo_seeded, dispatch_uid="zhengai.monitoring.demo")

@@ -28,8 +28,9 @@ from django.utils import timezone
 
 from . import drilldown
 from .choices import ACTIVE_STATUSES, DONE_STATUSES, GRADE_RANK, EventKind, Grade, RunStatus, WarningSource, WarningStatus
+from .bulk import fast_update, upsert_measurements
 from .lock import claimed
-from .models import Measurement, Run, Warning, WarningEvent
+from .models import Run, Warning, WarningEvent
 from .owners import escalation_owners, owners_for, subject_rows
 from .policies import policy_for
 from .sources import Sources
@@ -158,26 +159,12 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     summary.subjects = len(subjects)
     values = sources.compute(level, window, codes) if codes else {}
 
-    # Measurements: upsert the window's rows (ids stay stable, so warnings keep their links), then
-    # drop the rows this run did not write — together, the window's measurements are replaced.
-    rows = [
-        Measurement(run=run, subject_id=sid, level=level, indicator_code=code, window_code=window.code,
-                    window_end=window.end, value=float(value))
-        for code in codes for sid, value in (values.get(code) or {}).items()
-        if sid in subjects and value is not None
-    ]
-    Measurement.objects.bulk_create(
-        rows, batch_size=BATCH, update_conflicts=True, unique_fields=["subject", "indicator_code", "window_code"],
-        update_fields=["run", "value", "window_end", "level"],
-    )
-    Measurement.objects.filter(level=level, window_code=window.code).exclude(run=run).delete()
-    summary.measurements = len(rows)
-    measurement_ids = {(m.subject_id, m.indicator_code): m.pk for m in rows}
-    if rows and rows[0].pk is None:  # a backend that returns no ids from bulk upserts
-        measurement_ids = {
-            (s, c): pk for s, c, pk in Measurement.objects.filter(level=level, window_code=window.code)
-            .values_list("subject_id", "indicator_code", "pk")
-        }
+    # Measurements: upserted (ids stay stable, so warnings keep their links); rows of the window this
+    # run did not write are dropped — together, the window's measurements are replaced.
+    kept = {code: {sid: v for sid, v in (values.get(code) or {}).items() if sid in subjects and v is not None}
+            for code in codes}
+    measurement_ids = upsert_measurements(run.pk, level, window, kept)
+    summary.measurements = sum(len(v) for v in kept.values())
 
     # Verdicts, in memory: the worst grade any applicable rule gives each (subject, indicator).
     verdicts: dict[tuple, Verdict] = {}
@@ -303,7 +290,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         update_fields |= {"escalated_level", "escalated_at"}
         summary.escalated = len(escalate)
     if to_update:
-        Warning.objects.bulk_update(to_update, sorted(update_fields), batch_size=BATCH)
+        fast_update(Warning, to_update, sorted(update_fields))
     through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
     WarningEvent.objects.bulk_create(events, batch_size=BATCH)
     summary.still_open = Warning.objects.filter(level=level, status__in=ACTIVE_STATUSES).count()
