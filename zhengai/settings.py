@@ -220,6 +220,22 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TIMEZONE = TIME_ZONE
+# The ONE schedule of the periodic jobs (Celery beat in production; `zhengai scheduler` runs the same
+# jobs in-process). Every job is idempotent and bounded (see zhengai/monitoring/scheduling.py).
+CELERY_BEAT_SCHEDULE = {
+    "monitoring-due": {"task": "zhengai.monitoring.run_due", "schedule": float(envint("MONITORING_DUE_EVERY", "600"))},
+    "notifications-retry": {"task": "zhengai.notifications.deliver_due", "schedule": 60.0},
+}
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-run leaves the task to another (runs are idempotent)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Monitoring: at most this many runs per scheduler tick; a run still "running" after this many seconds
+# on SQLite is taken for dead (PostgreSQL knows from its advisory lock).
+MONITORING_MAX_RUNS_PER_TICK = envint("MONITORING_MAX_RUNS_PER_TICK", "200")
+MONITORING_RUN_TIMEOUT = envint("MONITORING_RUN_TIMEOUT", str(2 * 3600))
+# Notifications: webhook timeout (s), attempts before a delivery is given up, first retry delay (s, doubling).
+NOTIFY_TIMEOUT = envint("NOTIFY_TIMEOUT", "5")
+NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", "4")
+NOTIFY_BACKOFF_SECONDS = envint("NOTIFY_BACKOFF_SECONDS", "60")
 
 # The demo college's fixed "today", so data and every test see the same calendar.
 ZHENGAI_DEMO_DATE = env("ZHENGAI_DEMO_DATE", "2026-11-20")

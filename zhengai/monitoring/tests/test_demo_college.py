@@ -1,0 +1,109 @@
+"""Done means: on the tiny demo college, monitored through ``demo_seeded`` with the default standards
+and the real indicator library, the planted patterns are found — each declining-attendance student is
+warned in the month their attendance first crosses the line, never before their ``from`` month — and
+warnings resolve when the data recovers; re-running a window duplicates nothing."""
+
+import io
+import json
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
+
+from zhengai.core import windows
+from zhengai.datacenter.models import Attendance, Subject
+from zhengai.monitoring.choices import RunStatus, WarningStatus
+from zhengai.monitoring.engine import run_window
+from zhengai.monitoring.models import Measurement, Run, Warning
+
+RATE = "student.attendance_rate"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One tiny demo college (seed 1) for the module, seeded and monitored outside the tests'
+    transactions, removed at the end."""
+    from django.apps import apps
+
+    from zhengai.datacenter.demo.accounts import delete_demo_accounts
+    from zhengai.datacenter.demo.loaders import reset
+
+    manifest = tmp_path_factory.mktemp("demo") / "manifest.json"
+    with django_db_blocker.unblock():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            call_command("seed_demo", "--size", "tiny", "--seed", "1", "--manifest", str(manifest), stdout=io.StringIO())
+        yield json.loads(manifest.read_text(encoding="utf-8"))
+        with transaction.atomic():
+            delete_demo_accounts()
+            reset(list(apps.get_app_config("datacenter").get_models()))
+
+
+def monthly_rates_by_hand(student_ids):
+    """(student id, "YYYY-MM") → attendance rate in %, from the attendance rows (present and late count)."""
+    seen, attended = defaultdict(int), defaultdict(int)
+    for sid, day, status in Attendance.objects.filter(student_id__in=student_ids).values_list("student_id", "date", "status"):
+        key = (sid, f"{day.year}-{day.month:02d}")
+        seen[key] += 1
+        attended[key] += status in ("present", "late")
+    return {k: 100.0 * attended[k] / seen[k] for k in seen}
+
+
+@pytest.mark.django_db
+def test_each_declining_student_is_warned_in_the_month_attendance_crosses_the_line_and_not_before(demo):
+    declining = {p["subject"]: p["from"] for p in demo["patterns"] if p["pattern"] == "declining_attendance"}
+    assert declining and Run.objects.filter(status=RunStatus.FAILED).count() == 0
+    students = dict(Subject.objects.filter(level="student", key__in=declining).values_list("key", "student_id"))
+    rates = monthly_rates_by_hand(students.values())
+    warned = {w.subject.key: w for w in Warning.objects.filter(indicator_code=RATE).select_related("subject")}
+
+    # Only the planted students are warned on attendance: no false positives among the healthy.
+    assert set(warned) == set(declining)
+    yellow = 85  # the default student standard's yellow line (chains defaults)
+    for key, start in declining.items():
+        months = sorted(m for (sid, m) in rates if sid == students[key] and m >= "2026-03" and m <= "2026-10")
+        crossing = next(m for m in months if rates[(students[key], m)] < yellow)
+        assert crossing >= start, (key, start, crossing)
+        warning = warned[key]
+        assert warning.opened_window == crossing, (key, start, crossing, warning.opened_window)
+        assert warning.grade in ("orange", "red") and warning.status == WarningStatus.OPEN
+        assert warning.value == pytest.approx(rates[(students[key], warning.last_window)], abs=0.01)
+
+
+@pytest.mark.django_db
+def test_a_warning_resolves_when_the_data_recovers_and_rerunning_duplicates_nothing(demo):
+    warning = Warning.objects.filter(indicator_code=RATE, opened_window="2026-10").select_related("subject").first()
+    student_id = warning.subject.student_id
+    before = (Warning.objects.count(), Measurement.objects.filter(window_code="2026-10").count())
+
+    # Re-running October changes nothing.
+    summary = run_window("student", windows.parse("2026-10"), notify=False)
+    assert summary.opened == 0
+    assert (Warning.objects.count(), Measurement.objects.filter(window_code="2026-10").count()) == before
+
+    # November's records are corrected: the student attended after all (recovering facts).
+    november = Attendance.objects.filter(student_id=student_id, date__gte="2026-11-01", date__lte="2026-11-30")
+    assert november.exclude(status="present").exists()
+    november.update(status="present")
+    summary = run_window("student", windows.parse("2026-11"), notify=False)
+    warning.refresh_from_db()
+    assert warning.status == WarningStatus.RESOLVED and warning.resolved_window == "2026-11"
+    assert warning.resolved_by_measurement.value == 100.0
+    assert summary.resolved >= 1
+
+
+@pytest.mark.django_db
+def test_the_other_planted_patterns_are_found(demo):
+    planted = defaultdict(set)
+    for p in demo["patterns"]:
+        planted[p["pattern"]].add(p["subject"])
+    warned = defaultdict(set)
+    for level, code, key in Warning.objects.values_list("level", "indicator_code", "subject__key"):
+        warned[code].add(key)
+    assert planted["low_course_attendance"] <= warned["offering.attendance_rate"]
+    assert planted["weak_employment"] <= warned["specialty.employment_rate"]
+    # Training is planted per calendar year: monitor teachers over 2026 (a window by hand).
+    run_window("teacher", windows.parse("2026"), notify=False)
+    trained = set(Warning.objects.filter(indicator_code="teacher.training_hours").values_list("subject__key", flat=True))
+    assert planted["teacher_training_shortfall"] <= trained
