@@ -8,3 +8,13 @@ def _fast_passwords(settings):
 
 
 from zhengai.monitoring.testing import injected_sources  # noqa: E402,F401  (a fixture for these tests)
+
+
+@pytest.fixture(autouse=True)
+def _no_runs_left_by_other_modules(db):
+    # A module elsewhere that seeds the demo college (demo_seeded → the history is monitored) leaves
+    # runs and policies behind: its reset empties only the tables hanging off the data center.
+    from zhengai.monitoring.models import MonitoringPolicy, Run
+
+    Run.objects.all().delete()
+    MonitoringPolicy.objects.all().delete()
