@@ -225,6 +225,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "monitoring-due": {"task": "zhengai.monitoring.run_due", "schedule": float(envint("MONITORING_DUE_EVERY", "600"))},
     "notifications-retry": {"task": "zhengai.notifications.deliver_due", "schedule": 60.0},
+    "intake-run-due-pulls": {"task": "zhengai.intake.tasks.run_due_pulls", "schedule": 300.0},
 }
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-run leaves the task to another (runs are idempotent)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
