@@ -56,3 +56,49 @@ def fast_update(model, objects, field_names) -> None:
     params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def insert_objects(model, objects) -> None:
+    """Insert many unsaved instances in one COPY (PostgreSQL) or one ``executemany`` (SQLite), ids
+    assigned up front (from the sequence / after the current maximum) and set on the instances, so
+    events and links can refer to them. Django's ``bulk_create`` spends ~15 µs of Python per field and
+    row: seconds for tens of thousands of 40-field warnings."""
+    import json
+
+    if not objects:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    columns = [meta.pk.column] + [f.column for f in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [meta.db_table, meta.pk.column, len(objects)])
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX({qn(meta.pk.column)}), 0) FROM {table}")
+            first = cursor.fetchone()[0] + 1
+            ids = range(first, first + len(objects))
+        for obj, pk in zip(objects, ids):
+            obj.pk = pk
+            obj._state.adding = False
+
+        def value(obj, f):
+            raw = f.pre_save(obj, True)  # fills auto_now / auto_now_add like a save would
+            if f.get_internal_type() == "JSONField":
+                return json.dumps(raw, ensure_ascii=False)
+            if connection.vendor == "postgresql":
+                return raw  # COPY dumps Python values by their types
+            return f.get_db_prep_save(raw, connection)
+
+        rows = [[obj.pk] + [value(obj, f) for f in fields] for obj in objects]
+        column_list = ", ".join(qn(c) for c in columns)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", rows)

@@ -58,28 +58,46 @@ def _has_path(model, path: str) -> bool:
     return True
 
 
-def describe(level: str, indicator, subject: dict, window) -> list[dict]:
-    """The stored drill-down for one subject's value of ``indicator`` over ``window``."""
+def plan(level: str, indicator, window) -> list[tuple]:
+    """Worked out once per indicator and run: [(model label, subject lookup, coordinate, date filter)]."""
     out = []
     for source in getattr(indicator, "sources", None) or ():
         model = _model(source)
         if model is None:
             continue
-        flt = {}
-        for lookup, coordinate in LEVEL_LOOKUPS.get(level, []):
-            if _has_path(model, lookup) and subject.get(coordinate):
-                flt[lookup] = subject[coordinate]
+        lookup = coordinate = None
+        for candidate, coord in LEVEL_LOOKUPS.get(level, []):
+            if _has_path(model, candidate):
+                lookup, coordinate = candidate, coord
                 break
-        else:
-            if level != Level.SCHOOL:
-                continue
+        if lookup is None and level != Level.SCHOOL:
+            continue
+        dates = {}
         for name in DATE_FIELDS:
             if _has_path(model, name):
-                flt[f"{name}__gte"] = window.start.isoformat()
-                flt[f"{name}__lte"] = window.end.isoformat()
+                dates = {f"{name}__gte": window.start.isoformat(), f"{name}__lte": window.end.isoformat()}
                 break
-        out.append({"model": model._meta.label_lower, "filter": flt})
+        out.append((model._meta.label_lower, lookup, coordinate, dates))
     return out
+
+
+def fill(planned: list[tuple], subject: dict) -> list[dict]:
+    """The stored drill-down of one subject: ``{"model": …, "filter": {…}}`` per source table."""
+    out = []
+    for label, lookup, coordinate, dates in planned:
+        flt = {}
+        if lookup is not None:
+            if not subject.get(coordinate):
+                continue
+            flt[lookup] = subject[coordinate]
+        flt.update(dates)
+        out.append({"model": label, "filter": flt})
+    return out
+
+
+def describe(level: str, indicator, subject: dict, window) -> list[dict]:
+    """The stored drill-down for one subject's value of ``indicator`` over ``window``."""
+    return fill(plan(level, indicator, window), subject)
 
 
 def rows(entry: dict, user, limit: int = 50):

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from . import drilldown
 from .choices import ACTIVE_STATUSES, DONE_STATUSES, GRADE_RANK, EventKind, Grade, RunStatus, WarningSource, WarningStatus
-from .bulk import fast_update, upsert_measurements
+from .bulk import fast_update, insert_objects, upsert_measurements
 from .lock import claimed
 from .models import Run, Warning, WarningEvent
 from .owners import escalation_owners, owners_for, subject_rows
@@ -208,6 +208,12 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
             finished[(sid, code, source)] = (pk, last_end, kind)
 
     policy = policy_for(level)
+    indicators = {code: sources.describe(code) for code in codes}
+    plans = {code: drilldown.plan(level, indicators[code], window) for code in codes}
+
+    def describe_facts(code, subject):
+        return drilldown.fill(plans[code], subject)
+
     to_create, to_update, events, escalate = [], [], [], []
     update_fields = {"grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
                      "status", "resolved_at", "resolved_window", "resolved_window_end", "resolved_by_measurement",
@@ -235,7 +241,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
                 resolve_windows=max(1, getattr(rule, "resolve_windows", 1) or 1),
                 opened_at=now, measurement_id=mid,
                 reopened_from_id=previous[0] if previous and previous[2] else None,
-                drilldown=drilldown.describe(level, sources.describe(code), subjects[sid], window),
+                drilldown=describe_facts(code, subjects[sid]),
             )
             to_create.append(warning)
             summary.opened += 1
@@ -267,11 +273,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         warning.updated_at = now
         to_update.append(warning)
 
-    Warning.objects.bulk_create(to_create, batch_size=BATCH)
-    if to_create and to_create[0].pk is None:
-        fresh = {(w.subject_id, w.indicator_code, w.source): w for w in Warning.objects.filter(
-            level=level, status__in=ACTIVE_STATUSES, opened_window=window.code)}
-        to_create = [fresh[(w.subject_id, w.indicator_code, w.source)] for w in to_create]
+    insert_objects(Warning, to_create)
     for warning in to_create:
         events.append(_event(warning, run, EventKind.OPENED, window, to_status=WarningStatus.OPEN, to_grade=warning.grade))
 
@@ -291,8 +293,13 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         summary.escalated = len(escalate)
     if to_update:
         fast_update(Warning, to_update, sorted(update_fields))
-    through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
-    WarningEvent.objects.bulk_create(events, batch_size=BATCH)
+    if escalate:  # an escalation may name someone who already owns the warning
+        existing = set(through.objects.filter(warning_id__in=[w.pk for w in escalate]).values_list("warning_id", "user_id"))
+        links = [link for link in links if (link.warning_id, link.user_id) not in existing]
+    insert_objects(through, list({(link.warning_id, link.user_id): link for link in links}.values()))
+    for event in events:
+        event.warning_id = event.warning.pk
+    insert_objects(WarningEvent, events)
     summary.still_open = Warning.objects.filter(level=level, status__in=ACTIVE_STATUSES).count()
     return summary
 
