@@ -45,16 +45,30 @@ def upsert_measurements(run_id: int, level: str, window, values: dict[str, dict[
 
 
 def fast_update(model, objects, field_names) -> None:
-    """``UPDATE … WHERE id = %s`` for many rows in one ``executemany`` (pipelined by the driver).
-    Django's ``bulk_update`` builds a CASE expression per row and field: seconds for thousands."""
+    """Update ``field_names`` of many rows by id. PostgreSQL: COPY the new values into a temporary
+    table and ``UPDATE … FROM`` it (one statement); SQLite: one ``executemany``. Django's
+    ``bulk_update`` builds a CASE expression per row and field: seconds for thousands."""
     if not objects:
         return
     fields = [model._meta.get_field(name) for name in field_names]
     qn = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        qn(model._meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in fields), qn(model._meta.pk.column))
-    params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    columns = [qn(f.column) for f in fields]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            temp = qn(f"zg_update_{model._meta.db_table}")
+            cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS SELECT {pk}, {', '.join(columns)} "
+                           f"FROM {table} LIMIT 0")
+            with cursor.cursor.copy(f"COPY {temp} ({pk}, {', '.join(columns)}) FROM STDIN") as copy:
+                for obj in objects:
+                    copy.write_row([obj.pk] + [getattr(obj, f.attname) for f in fields])
+            assignments = ", ".join(f"{c} = t.{c}" for c in columns)
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} t WHERE {table}.{pk} = t.{pk}")
+            cursor.execute(f"DROP TABLE {temp}")
+            return
+        sql = f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE {pk} = %s"
+        params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
         cursor.executemany(sql, params)
 
 

@@ -248,6 +248,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
             continue
         if warning.last_window_end and window.end < warning.last_window_end:
             continue  # an older window re-run: the warning has moved on
+        before = _state(warning)
         same_window = warning.last_window == window.code
         if not same_window:
             warning.cadences_open += 1
@@ -270,8 +271,9 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         if (warning.status in ACTIVE_STATUSES and not warning.escalated_level
                 and policy.escalate_after and warning.cadences_open >= policy.escalate_after):
             escalate.append(warning)
-        warning.updated_at = now
-        to_update.append(warning)
+        if _state(warning) != before or warning in escalate:
+            warning.updated_at = now
+            to_update.append(warning)  # a re-run that changes nothing writes nothing
 
     insert_objects(Warning, to_create)
     for warning in to_create:
@@ -302,6 +304,11 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     insert_objects(WarningEvent, events)
     summary.still_open = Warning.objects.filter(level=level, status__in=ACTIVE_STATUSES).count()
     return summary
+
+
+def _state(warning) -> tuple:
+    return (warning.grade, warning.value, warning.threshold, warning.last_window, warning.inside_streak,
+            warning.cadences_open, warning.status)
 
 
 def _rank(verdict: Verdict) -> int:
