@@ -94,6 +94,14 @@ class Indicator:
     def level_label(self) -> str:
         return str(Level(self.level).label)
 
+    @property
+    def name(self) -> str:
+        """The name in the active language: English pages show ``name_en``, every other language the
+        Chinese name (the library's names are data, not gettext strings)."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+
 
 def subject_map(level: str) -> dict[int, int]:
     """Master id → subject id of every subject of ``level``, in one query — the same map as

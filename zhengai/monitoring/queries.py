@@ -64,6 +64,6 @@ def rows(qs, sources: Sources | None = None):
         code = w.indicator_code
         if code not in names:
             indicator = sources.describe(code) if code else None
-            names[code] = getattr(indicator, "name_zh", "") or ("" if code else w.get_source_display())
+            names[code] = (getattr(indicator, "name", "") or getattr(indicator, "name_zh", "")) or ("" if code else w.get_source_display())
         yield [w.subject.key, w.level, code, names[code], w.grade, w.status, w.opened_window, w.last_window,
                w.value, w.opened_at.replace(microsecond=0)]

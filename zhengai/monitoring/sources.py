@@ -105,4 +105,4 @@ def use(sources: Sources | None) -> None:
 
 def indicator_name(code: str, sources: Sources | None = None) -> str:
     indicator = (sources or default()).describe(code) if code else None
-    return getattr(indicator, "name_zh", "") or code
+    return (getattr(indicator, "name", "") or getattr(indicator, "name_zh", "")) or code
