@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Standards and key results bind indicators, so they share the indicators' notion of direction.
+from zhengai.indicators.choices import Direction  # noqa: F401
+
 
 class StandardClass(models.TextChoices):
     """The class of subject a standard is written for (the seed's kinds of standards)."""
@@ -27,11 +30,6 @@ class NodeKind(models.TextChoices):
     PROJECT = "project", _("诊断项目")
     ELEMENT = "element", _("诊断要素")
     POINT = "point", _("诊断点")
-
-
-class Direction(models.TextChoices):
-    HIGHER = "higher", _("越高越好")
-    LOWER = "lower", _("越低越好")
 
 
 class Grade(models.TextChoices):
