@@ -32,6 +32,20 @@ class NodeKind(models.TextChoices):
     POINT = "point", _("诊断点")
 
 
+class JudgingPeriod(models.TextChoices):
+    """The window a 诊断点 is judged over (评价周期). Blank: whatever window its level is monitored
+    on. An annual requirement (40 training hours a year) judged on a term or a month would warn
+    nearly everyone, so it names its own period and is judged once that window has ended."""
+
+    EVERY_RUN = "", _("随监测周期")
+    HALF_MONTH = "half_month", _("半月")
+    MONTH = "month", _("月")
+    QUARTER = "quarter", _("季度")
+    TERM = "term", _("学期")
+    ACADEMIC_YEAR = "academic_year", _("学年")
+    YEAR = "year", _("自然年")
+
+
 class Grade(models.TextChoices):
     """A graded judgement of a value against a 诊断点's thresholds. The values are the Chinese
     words themselves because other stages (monitoring, portraits, reports) print and compare them."""

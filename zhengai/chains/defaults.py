@@ -7,8 +7,9 @@ Warning lines are set only where the demo college's healthy population stays cle
 planted patterns cross them (``zhengai.datacenter.demo``): attendance under 85 % yellow, 75 % orange,
 60 % red (healthy students and offerings stay ≥ 85 % in every month and half month; declining
 students fall to 50–65 %, low-attendance offerings to about 68 %); evaluation scores under 80 (low
-ones 66–77.5, healthy 84–97); training under 40 hours a year (healthy ≥ 48; judge it over a calendar
-or academic year, not a term); employment under 85 % (weak specialties 66–75 %, healthy 92–98 %).
+ones 66–77.5, healthy 84–97); training under 40 hours a year (healthy ≥ 48), judged over the
+academic year (评价周期 学年) once it has ended — on a term most teachers fall short, since they train
+in the winter and summer breaks; employment under 85 % (weak specialties 66–75 %, healthy 92–98 %).
 Indicators without a documented healthy range (GPA, failed courses, fitness, submission and credit
 rates, employment relevance …) carry grade thresholds only, so the demo raises no false alarms.
 
@@ -33,11 +34,12 @@ VERSION = "2023版"
 
 
 def P(code, name, indicator="", direction="", q=None, g=None, e=None, y=None, o=None, r=None, w=1, evidence="",
-      margin=None, windows=None):
-    """A 诊断点: indicator, thresholds 合格/良好/优秀, warning lines yellow/orange/red, weight."""
+      margin=None, windows=None, period=""):
+    """A 诊断点: indicator, thresholds 合格/良好/优秀, warning lines yellow/orange/red, weight, and
+    the window it is judged over when that is not its level's monitoring window."""
     return {"point_code": code, "point_name": name, "indicator_code": indicator, "direction": direction,
             "qualified": q, "good": g, "excellent": e, "yellow": y, "orange": o, "red": r, "weight": w,
-            "evidence": evidence, "resolve_margin": margin, "resolve_windows": windows}
+            "evidence": evidence, "resolve_margin": margin, "resolve_windows": windows, "period": period}
 
 
 def _specialty(tier_label: str, strict: int) -> dict:
@@ -173,7 +175,8 @@ DEFAULT_STANDARDS = {
             "projects": [
                 ("1", "教学", [
                     ("1.1", "教学工作量", [
-                        P("1.1.1", "授课学时", "teacher.teaching_hours", "higher", hours, hours + 40, hours + 80),
+                        P("1.1.1", "授课学时（学年）", "teacher.teaching_hours", "higher", hours, hours + 40, hours + 80,
+                          period="academic_year"),
                     ]),
                     ("1.2", "教学质量", [
                         P("1.2.1", "学生评教平均分", "teacher.evaluation_average", "higher", 85, 90, 95, 80, 75, 70, w=2),
@@ -181,13 +184,16 @@ DEFAULT_STANDARDS = {
                 ]),
                 ("2", "科研与社会服务", [
                     ("2.1", "科研", [
-                        P("2.1.1", "科研成果数", "teacher.research_outputs", "higher", research, research + 1, research + 2, None, None, None),
+                        P("2.1.1", "科研成果数（学年）", "teacher.research_outputs", "higher", research, research + 1, research + 2,
+                          period="academic_year"),
                     ]),
                 ]),
                 ("3", "专业发展", [
                     ("3.1", "培训与实践", [
-                        P("3.1.1", "培训学时（年）", "teacher.training_hours", "higher", 40, 60, 80, 40, 30, 20),
-                        P("3.1.2", "企业实践天数", "teacher.enterprise_practice_days", "higher", 15, 30, 45, None, None, None),
+                        P("3.1.1", "培训学时（学年）", "teacher.training_hours", "higher", 40, 60, 80, 40, 30, 20,
+                          period="academic_year"),
+                        P("3.1.2", "企业实践天数（学年）", "teacher.enterprise_practice_days", "higher", 15, 30, 45,
+                          period="academic_year"),
                         P("3.1.3", "个人发展规划", evidence="教师个人发展规划及年度总结"),
                     ]),
                 ]),

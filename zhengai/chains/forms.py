@@ -18,7 +18,7 @@ class NodeForm(forms.ModelForm):
     class Meta:
         model = StandardNode
         fields = ["code", "name", "indicator_code", "direction", "qualified", "good", "excellent", "yellow", "orange",
-                  "red", "weight", "resolve_margin", "resolve_windows", "evidence"]
+                  "red", "weight", "resolve_margin", "resolve_windows", "period", "evidence"]
         widgets = {"evidence": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, kind=NodeKind.POINT, level=None, **kwargs):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from . import applicability
-from .choices import Direction, GoalStatus, Grade, KeyResultKind, NodeKind
+from .choices import Direction, GoalStatus, Grade, KeyResultKind, NodeKind, VersionStatus
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class WarningRule:
     resolve_margin: Decimal  # a warning closes once the value is back inside its line by this much …
     resolve_windows: int  # … or has stayed inside for this many consecutive windows
     subject_ids: frozenset[int] | None  # None: every subject of the level
+    # The kind of window the point is judged over ("academic_year" …); "" for every run's window.
+    period: str = ""
     # Beyond the monitoring contract: the point's grading and place, for portraits and reports.
     qualified: Decimal | None = None
     good: Decimal | None = None
@@ -69,8 +71,28 @@ def warning_rules(level: str, on_date: date) -> list[WarningRule]:
             resolve_margin=point.resolve_margin, resolve_windows=point.resolve_windows,
             subject_ids=evaluated[key], qualified=point.qualified, good=point.good, excellent=point.excellent,
             weight=point.weight, standard_id=point.version.standard_id, point_code=point.code, point_name=point.name,
+            period=point.period,
         ))
     return rules
+
+
+def judging_periods(since: date) -> dict[str, set[str]]:
+    """For each level, the judging periods named by its points with warning lines, in published
+    standard versions in force at any time from ``since`` on; one query. Schedulers monitor those
+    windows as well as each level's cadence."""
+    from .models import StandardNode
+
+    rows = (
+        StandardNode.objects.filter(kind=NodeKind.POINT, version__status=VersionStatus.PUBLISHED)
+        .filter(Q(version__effective_to__isnull=True) | Q(version__effective_to__gte=since))
+        .exclude(period="").exclude(indicator_code="")
+        .filter(Q(yellow__isnull=False) | Q(orange__isnull=False) | Q(red__isnull=False))
+        .values_list("version__standard__level", "period").distinct()
+    )
+    periods: dict[str, set[str]] = {}
+    for level, period in rows:
+        periods.setdefault(level, set()).add(period)
+    return periods
 
 
 def crossed_line(rule, value: Decimal | None) -> str | None:

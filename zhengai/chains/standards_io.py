@@ -2,7 +2,8 @@
 
 Columns (``COLUMNS``): 标准代码, 标准, 层面, 标准类别, 版本, 状态, 生效日期, 失效日期, 适用范围,
 项目编号, 诊断项目, 要素编号, 诊断要素, 诊断点编号, 诊断点, 指标代码, 方向, 合格, 良好, 优秀,
-黄色预警, 橙色预警, 红色预警, 权重, 解除回差, 连续达标窗口, 证据要求. A row with no 诊断点 keeps an
+黄色预警, 橙色预警, 红色预警, 权重, 解除回差, 连续达标窗口, 证据要求, 评价周期 (a column added
+later, so files without it still import). A row with no 诊断点 keeps an
 element (or a project) that has no points yet. The standard's and the version's columns repeat on
 every row and must agree.
 
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from zhengai.datacenter.choices import Level
 
 from . import applicability, indicator_codes
-from .choices import Direction, NodeKind, StandardClass, VersionStatus
+from .choices import Direction, JudgingPeriod, NodeKind, StandardClass, VersionStatus
 from .models import ChainEvent, Standard, StandardNode, StandardVersion
 from .xlsxutil import ImportProblems, cell_text, decimal_cell, parse_day, parse_decimal, problem
 
@@ -38,13 +39,14 @@ COLUMNS = [
     ("point_name", "诊断点"), ("indicator_code", "指标代码"), ("direction", "方向"),
     ("qualified", "合格"), ("good", "良好"), ("excellent", "优秀"),
     ("yellow", "黄色预警"), ("orange", "橙色预警"), ("red", "红色预警"),
-    ("weight", "权重"), ("resolve_margin", "解除回差"), ("resolve_windows", "连续达标窗口"), ("evidence", "证据要求"),
+    ("weight", "权重"), ("resolve_margin", "解除回差"), ("resolve_windows", "连续达标窗口"),
+    ("evidence", "证据要求"), ("period", "评价周期"),
 ]
 HEADER = {key: label for key, label in COLUMNS}
 STANDARD_KEYS = ("std_name", "level", "std_class")
 VERSION_KEYS = ("status", "effective_from", "effective_to", "applies_to")
 POINT_KEYS = ("indicator_code", "direction", "qualified", "good", "excellent", "yellow", "orange", "red",
-              "weight", "resolve_margin", "resolve_windows", "evidence")
+              "weight", "resolve_margin", "resolve_windows", "period", "evidence")
 NUMBER_KEYS = ("qualified", "good", "excellent", "yellow", "orange", "red", "weight", "resolve_margin")
 POINT_DEFAULTS = {"weight": Decimal(1), "resolve_margin": Decimal(0), "resolve_windows": 1, "direction": Direction.HIGHER}
 
@@ -133,6 +135,8 @@ def row_cells(row: dict) -> list:
             value = str(VersionStatus(value).label)
         elif key == "direction":
             value = str(Direction(value).label) if value else ""
+        elif key == "period":
+            value = str(JudgingPeriod(value).label) if value else ""
         elif key == "applies_to":
             value = applicability.format_rule(value)
         elif key in ("effective_from", "effective_to"):
@@ -182,6 +186,8 @@ def _help_lines() -> list[str]:
           for a in applicability.ATTRIBUTES],
         _("方向：越高越好、越低越好。越高越好时，低于预警线即预警，红色预警线最低。"),
         _("无指标可测的诊断点：指标代码留空，填写证据要求。"),
+        _("评价周期：留空表示每次监测都判定；年度要求（如每年培训学时）填“学年”或“自然年”，只在该学年或该年结束后判定。可选：")
+        + "、".join(str(label) for value, label in JudgingPeriod.choices if value),
     ]
 
 
@@ -237,6 +243,7 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[OrderedDict, lis
     known = indicator_codes.known()
     levels, classes = _label_map(Level.choices), _label_map(StandardClass.choices)
     statuses, directions = _label_map(VersionStatus.choices), _label_map(Direction.choices)
+    periods = {"": "", **_label_map(JudgingPeriod.choices)}
     standards: OrderedDict[str, _Standard] = OrderedDict()
     for number, texts in rows:
         flat, bad = {}, False
@@ -281,7 +288,7 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[OrderedDict, lis
         has_point = bool(flat["point_name"] or flat["point_code"])
         if has_point and not flat["point_name"]:
             fail("point_name", _("有诊断点编号时须填写诊断点"))
-        _parse_point(texts, flat, has_point, known, directions, fail)
+        _parse_point(texts, flat, has_point, known, (directions, periods), fail)
         if bad:
             continue
         standard = standards.get(flat["std_code"])
@@ -301,7 +308,8 @@ def parse_rows(rows: list[tuple[int, dict[str, str]]]) -> tuple[OrderedDict, lis
     return standards, problems
 
 
-def _parse_point(texts, flat, has_point, known, directions, fail):
+def _parse_point(texts, flat, has_point, known, labels, fail):
+    directions, periods = labels
     if not has_point:
         for key in POINT_KEYS:
             if texts.get(key):
@@ -337,6 +345,11 @@ def _parse_point(texts, flat, has_point, known, directions, fail):
         fail("resolve_windows", _("应为正整数"))
         windows = ""
     flat["resolve_windows"] = int(windows) if windows else POINT_DEFAULTS["resolve_windows"]
+    period_text = texts.get("period", "")
+    flat["period"] = periods.get(period_text)
+    if flat["period"] is None:
+        fail("period", _("应为以下之一：") + "、".join(str(label) for _v, label in JudgingPeriod.choices))
+        flat["period"] = ""
     if not code and any(flat[k] is not None for k in ("qualified", "good", "excellent", "yellow", "orange", "red")):
         fail("indicator_code", _("填写了阈值或预警线，须同时填写指标代码"))
     for key, message in check_lines(flat):

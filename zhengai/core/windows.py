@@ -1,6 +1,9 @@
 """Time windows, written the way users write them — one parser for pages, commands and the API.
 
     2025-2026-1              a term (学年-学期), dates from the Term table
+    2025-2026                an academic year (学年): from 1 September (or its first term's start,
+                             if earlier) to the day before the next academic year starts, so the
+                             summer break — when teachers train — closes the year it ends
     2026                     a calendar year
     2026Q4                   a quarter
     2026-10                  a month
@@ -8,7 +11,7 @@
     2026-09-01..2026-09-30   an explicit range, both ends included
 
 A window is closed on both ends (``start <= day <= end``). Cadences (``month``, ``half_month``,
-``quarter``, ``term``, ``year``) name the kind of window a monitoring schedule steps through.
+``quarter``, ``term``, ``academic_year``, ``year``) name the kind of window a monitoring schedule steps through.
 """
 
 import calendar
@@ -16,11 +19,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 ACCEPTED_FORMS = gettext_lazy(
-    "2025-2026-1（学期）、2026（年）、2026Q4（季度）、2026-10（月）、2026-10H1 / 2026-10H2（半月）、2026-09-01..2026-09-30（日期区间）"
+    "2025-2026-1（学期）、2025-2026（学年）、2026（年）、2026Q4（季度）、2026-10（月）、2026-10H1 / 2026-10H2（半月）、2026-09-01..2026-09-30（日期区间）"
 )
 
 
@@ -53,6 +57,7 @@ class Window:
 
 
 _TERM = re.compile(r"^(\d{4})-(\d{4})-([12])$")
+_ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -98,12 +103,37 @@ def term(code: str) -> Window:
     return Window(row[0], row[1], "term", code)
 
 
+def _academic_year_starts(first: int, last: int) -> dict[int, date]:
+    """The first day of each academic year ``first``…``last`` (by its first year): 1 September, or
+    the start of its earliest term when a term starts before that (one query)."""
+    from zhengai.datacenter.models import Term
+
+    starts = {y: date(y, 9, 1) for y in range(first, last + 1)}
+    prefixes = Q()
+    for y in starts:
+        prefixes |= Q(code__startswith=f"{y}-{y + 1}-")
+    for code, start in Term.objects.filter(prefixes).values_list("code", "start_date"):
+        y = int(code[:4])
+        starts[y] = min(starts[y], start)
+    return starts
+
+
+def academic_year(first_year: int) -> Window:
+    starts = _academic_year_starts(first_year, first_year + 1)
+    return Window(starts[first_year], starts[first_year + 1] - timedelta(days=1), "academic_year",
+                  f"{first_year}-{first_year + 1}")
+
+
 def parse(text: str) -> Window:
     """Parse a window as users write it; raise ``WindowError`` naming the accepted forms."""
     text = (text or "").strip()
     try:
         if _TERM.match(text):
             return term(text)
+        if m := _ACADEMIC_YEAR.match(text):
+            if int(m.group(2)) != int(m.group(1)) + 1:
+                raise _fail(text, _("学年应为相邻两年，如 2025-2026"))
+            return academic_year(int(m.group(1)))
         if m := _YEAR.match(text):
             return year(int(m.group(1)))
         if m := _QUARTER.match(text):
@@ -124,13 +154,16 @@ def parse(text: str) -> Window:
     raise _fail(text)
 
 
-CADENCES = ("half_month", "month", "quarter", "term", "year")
+CADENCES = ("half_month", "month", "quarter", "term", "academic_year", "year")
 
 
 def containing(cadence: str, day: date) -> Window:
     """The window of ``cadence`` that contains ``day``."""
     if cadence == "year":
         return year(day.year)
+    if cadence == "academic_year":
+        starts = _academic_year_starts(day.year - 1, day.year)
+        return academic_year(day.year if day >= starts[day.year] else day.year - 1)
     if cadence == "quarter":
         return quarter(day.year, (day.month - 1) // 3 + 1)
     if cadence == "month":

@@ -47,6 +47,11 @@ LEVEL_CADENCE = {
     Level.STUDENT: "month",
 }
 
+# Units of indicators whose value over a longer window is the sum of its parts (hours, days, counts of
+# events or outputs), as opposed to rates, averages, scores and headcounts. A goal's key result on
+# such an indicator accrues over the goal's period, so its expected value to date starts from zero.
+ACCUMULATING_UNITS = frozenset({"小时", "分钟", "天", "次", "项", "门", "节"})
+
 # Rows an evaluator yields: (master-row id of the level — None for the school —, raw value).
 Rows = Iterable[tuple[int | None, object]]
 
@@ -89,6 +94,11 @@ class Indicator:
     @property
     def cadence(self) -> str:
         return LEVEL_CADENCE[self.level]
+
+    @property
+    def accumulates(self) -> bool:
+        """Whether the value over a window is the sum of its values over the window's parts."""
+        return self.unit in ACCUMULATING_UNITS
 
     @property
     def level_label(self) -> str:

@@ -11,6 +11,7 @@ class Cadence(models.TextChoices):
     MONTH = "month", _("每月")
     QUARTER = "quarter", _("每季度")
     TERM = "term", _("每学期")
+    ACADEMIC_YEAR = "academic_year", _("每学年")
     YEAR = "year", _("每年")
 
 

@@ -2,8 +2,9 @@
 moves warnings, set-based.
 
 A run (level, window):
-1. reads the warning rules in force on the window's last day and the goal key results due, and so the
-   indicator codes they need;
+1. reads the warning rules in force on the window's last day that judge this kind of window (a point
+   with its own judging period, e.g. 学年, only on windows of that kind) and the goal key results
+   due, and so the indicator codes they need;
 2. computes those indicators for ALL subjects of the level (the indicators app groups in the
    database) and replaces the window's measurements in bulk;
 3. judges every (subject, indicator) in memory: which line it crosses (yellow/orange/red), or whether
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from zhengai.core import windows as W
 
 from . import drilldown
 from .choices import ACTIVE_STATUSES, DONE_STATUSES, GRADE_RANK, EventKind, Grade, RunStatus, WarningSource, WarningStatus
@@ -51,6 +54,7 @@ class Verdict:
     direction: str
     rule: object
     source: str
+    period: tuple | None = None  # (start, end) the value was measured over, when not the run's window
 
 
 def _f(x):
@@ -61,6 +65,13 @@ def _worse(value, line, direction) -> bool:
     if line is None:
         return False
     return value < float(line) if direction != "lower" else value > float(line)
+
+
+def judged_on(rule, window) -> bool:
+    """A point with its own judging period (评价周期) is judged only on a window of that kind — an
+    annual requirement on 学年 windows, never on a month or a term, where nearly everyone falls short."""
+    period = getattr(rule, "period", "")
+    return not period or period == window.kind
 
 
 def judge_rule(rule, value: float) -> Verdict:
@@ -83,23 +94,37 @@ def judge_rule(rule, value: float) -> Verdict:
                    rule.direction, rule, WarningSource.STANDARD)
 
 
-def expected_on_track(goal, day) -> float:
-    """The straight-line trajectory from baseline (at start) to target (at end), on ``day``."""
+def goal_period(goal, window) -> tuple:
+    """The days a key result is measured over in a run of ``window``: from its goal's start to the
+    window's end, or to the goal's end once that has passed."""
+    return goal.start, min(window.end, goal.end)
+
+
+def period_window(start, end) -> W.Window:
+    return W.Window(start, end, "range", f"{start.isoformat()}..{end.isoformat()}")
+
+
+def expected_on_track(goal, day, *, accumulates: bool = False) -> float:
+    """The straight-line trajectory to the target (at the goal's end), on ``day``: from the baseline
+    for a level (a rate, a score), from zero for a quantity that accrues over the period (hours,
+    days, outputs — the baseline is then last period's total, not where this one starts)."""
     span = (goal.end - goal.start).days
     share = 1.0 if span <= 0 else min(1.0, max(0.0, (day - goal.start).days / span))
-    baseline, target = float(goal.baseline), float(goal.target)
-    return baseline + (target - baseline) * share
+    target = float(goal.target)
+    start = 0.0 if accumulates else float(goal.baseline)
+    return start + (target - start) * share
 
 
-def judge_goal(goal, value: float, day) -> Verdict | None:
+def judge_goal(goal, value: float, day, *, accumulates: bool = False) -> Verdict | None:
     """Behind its trajectory by more than the margin → a yellow "goal behind" verdict. A key result
     without a baseline has no trajectory: it is judged against its target once its period is over."""
     if goal.baseline is None:
         if day < goal.end:
             return None
         goal = dataclasses.replace(goal, baseline=goal.target)
-    expected = expected_on_track(goal, day)
-    margin = abs(float(goal.target) - float(goal.baseline)) * GOAL_MARGIN_SHARE
+    expected = expected_on_track(goal, day, accumulates=accumulates)
+    start = 0.0 if accumulates else float(goal.baseline)
+    margin = abs(float(goal.target) - start) * GOAL_MARGIN_SHARE
     if goal.direction != "lower":
         behind = value < expected - margin
     else:
@@ -152,9 +177,10 @@ def _notify(run_id: int) -> None:
 def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     summary = Summary(run=run)
     now = timezone.now()
-    rules = list(sources.rules(level, window.end) or [])
+    rules = [rule for rule in sources.rules(level, window.end) or [] if judged_on(rule, window)]
     goals = list(sources.goals(level, window) or [])
     codes = sorted({r.indicator_code for r in rules} | {g.indicator_code for g in goals})
+    indicators = {code: sources.describe(code) for code in codes}
     subjects = subject_rows(level)  # query: the level's active subjects with their coordinates
     summary.subjects = len(subjects)
     values = sources.compute(level, window, codes) if codes else {}
@@ -181,14 +207,26 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
             if current is None or _rank(verdict) > _rank(current) or (
                     _rank(verdict) == _rank(current) and current.well_inside and not verdict.well_inside):
                 verdicts[key] = verdict
+    # A key result is measured over its goal's period so far, not over the run's window: 60 training
+    # hours in a year is not judged on one term's hours. One computation per distinct period.
+    goal_values = {(window.start, window.end): values}
+    periods: dict[tuple, set] = {}
     for goal in goals:
-        value = (values.get(goal.indicator_code) or {}).get(goal.subject_id)
+        periods.setdefault(goal_period(goal, window), set()).add(goal.indicator_code)
+    for (start, end), needed in periods.items():
+        if (start, end) not in goal_values:
+            goal_values[(start, end)] = sources.compute(level, period_window(start, end), sorted(needed)) or {}
+    for goal in goals:
+        period = goal_period(goal, window)
+        value = (goal_values[period].get(goal.indicator_code) or {}).get(goal.subject_id)
         if value is None or goal.subject_id not in subjects:
             continue
         key = (goal.subject_id, goal.indicator_code, WarningSource.GOAL.value)
-        verdict = judge_goal(goal, float(value), window.end)
+        accumulates = getattr(indicators[goal.indicator_code], "accumulates", False)
+        verdict = judge_goal(goal, float(value), period[1], accumulates=accumulates)
         if verdict is None:
             continue
+        verdict.period = period
         if key not in verdicts or _rank(verdict) > _rank(verdicts[key]):
             verdicts[key] = verdict
 
@@ -208,10 +246,14 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
             finished[(sid, code, source)] = (pk, last_end, kind)
 
     policy = policy_for(level)
-    indicators = {code: sources.describe(code) for code in codes}
     plans = {code: drilldown.plan(level, indicators[code], window) for code in codes}
 
-    def describe_facts(code, subject):
+    def describe_facts(code, subject, period=None):
+        if period and period != (window.start, window.end):
+            key = (code, period)
+            if key not in plans:
+                plans[key] = drilldown.plan(level, indicators[code], period_window(*period))
+            return drilldown.fill(plans[key], subject)
         return drilldown.fill(plans[code], subject)
 
     to_create, to_update, events, escalate = [], [], [], []
@@ -222,7 +264,9 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     for key, verdict in verdicts.items():
         sid, code, source = key
         warning = active.get(key)
-        mid = measurement_ids.get((sid, code))
+        # A goal judged over its own period has no measurement of the run's window behind it.
+        own_period = verdict.period and verdict.period != (window.start, window.end)
+        mid = None if own_period else measurement_ids.get((sid, code))
         if warning is None:
             if verdict.grade is None:
                 continue
@@ -241,7 +285,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
                 resolve_windows=max(1, getattr(rule, "resolve_windows", 1) or 1),
                 opened_at=now, measurement_id=mid,
                 reopened_from_id=previous[0] if previous and previous[2] else None,
-                drilldown=describe_facts(code, subjects[sid]),
+                drilldown=describe_facts(code, subjects[sid], verdict.period),
             )
             to_create.append(warning)
             summary.opened += 1

@@ -43,20 +43,28 @@ def history_start(today: date) -> date:
     return starts[-1]
 
 
-def due_windows(today: date, since: date | None = None, levels=None) -> list[tuple[str, W.Window]]:
-    """(level, window) pairs whose window has ended by ``today``, started on or after ``since``
-    (default: the previous term's start), and has no successful run yet — oldest first per level."""
+def due_windows(today: date, since: date | None = None, levels=None, *, sources=None) -> list[tuple[str, W.Window]]:
+    """(level, window) pairs whose window has ended by ``today`` and on or after ``since`` (default:
+    the previous term's start), and has no successful run yet — oldest first per level. A level's
+    windows are those of its cadence and of every judging period its standards' points name (a
+    teacher's 学年 training hours are judged once the academic year has ended)."""
+    from .sources import default as default_sources
+
     since = since or history_start(today)
     done = set(Run.objects.filter(status=RunStatus.SUCCEEDED).values_list("level", "window_code"))
+    periods = (sources or default_sources()).periods(since) or {}
     due = []
     for policy in policies():
         if not policy.active or (levels and policy.level not in levels):
             continue
-        try:
-            candidates = W.between(policy.cadence, since, today)
-        except W.WindowError:
-            continue
-        for window in candidates:
+        kinds = [policy.cadence] + sorted(set(periods.get(policy.level, ())) - {policy.cadence})
+        candidates = []
+        for kind in kinds:
+            try:
+                candidates += W.between(kind, since, today)
+            except W.WindowError:
+                continue
+        for window in sorted(candidates, key=lambda w: (w.end, w.start)):
             if window.end < today and window.end >= since and (policy.level, window.code) not in done:
                 due.append((policy.level, window))
     return due

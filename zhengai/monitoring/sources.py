@@ -3,12 +3,15 @@
 - ``rules(level, on_date)`` → warning rules of the standard versions in force on that date
   (``zhengai.chains.rules.warning_rules``): objects with ``point_id, version_id, indicator_code,
   direction, yellow, orange, red, resolve_margin, resolve_windows, subject_ids`` (a frozenset of
-  subject ids, or None for every subject of the level).
+  subject ids, or None for every subject of the level) and ``period``, the kind of window the point
+  is judged over ("" for every run's window).
 - ``goals(level, window)`` → goal key results due in the window (``zhengai.chains.rules.goal_targets``):
   ``goal_id, key_result_id, subject_id, indicator_code, direction, baseline, target, start, end``.
 - ``compute(level, window, codes)`` → ``{code: {subject_id: value}}``, set-based
   (``zhengai.indicators.registry.compute``).
 - ``describe(code)`` → the indicator (name, unit, sources) or None.
+- ``periods(since)`` → ``{level: {window kind, …}}``: the judging periods points name beyond each
+  level's cadence (``zhengai.chains.rules.judging_periods``), which the scheduler monitors as well.
 """
 
 from dataclasses import dataclass, field
@@ -30,6 +33,7 @@ class WarningRule:
     resolve_margin: float = 0.0
     resolve_windows: int = 1
     subject_ids: frozenset | None = None
+    period: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,14 @@ def _chains_goals(level, window):
     return goal_targets(level, window)
 
 
+def _chains_periods(since):
+    try:
+        from zhengai.chains.rules import judging_periods
+    except ImportError:
+        return {}
+    return judging_periods(since)
+
+
 def _indicators_compute(level, window, codes):
     if not codes:
         return {}
@@ -86,6 +98,7 @@ class Sources:
     goals: Callable[[str, Any], list] = _chains_goals
     compute: Callable[[str, Any, list], dict] = _indicators_compute
     describe: Callable[[str], Any] = _indicators_describe
+    periods: Callable[[date], dict] = _chains_periods
     extra: dict = field(default_factory=dict)
 
 

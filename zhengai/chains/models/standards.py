@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengai.datacenter.choices import Level
 
-from ..choices import Direction, NodeKind, StandardClass, VersionStatus
+from ..choices import Direction, JudgingPeriod, NodeKind, StandardClass, VersionStatus
 
 _DEC = {"max_digits": 14, "decimal_places": 4, "null": True, "blank": True}
 
@@ -81,6 +81,7 @@ class StandardNode(models.Model):
     (yellow/orange/red) and a weight, or asks for evidence (files, text) where no indicator fits.
     ``resolve_margin`` and ``resolve_windows`` keep a warning from flapping: it closes only when the
     value is back inside the line by the margin, or has stayed inside for that many windows.
+    ``period`` (评价周期) keeps an annual requirement from being judged on a month or a term.
     """
 
     version = models.ForeignKey(StandardVersion, models.CASCADE, related_name="nodes", verbose_name=_("标准版本"))
@@ -100,6 +101,10 @@ class StandardNode(models.Model):
     weight = models.DecimalField(_("权重"), max_digits=8, decimal_places=4, default=1)
     resolve_margin = models.DecimalField(_("解除回差"), max_digits=14, decimal_places=4, default=0)
     resolve_windows = models.PositiveSmallIntegerField(_("连续达标窗口数"), default=1)
+    period = models.CharField(
+        _("评价周期"), max_length=16, blank=True, default="", choices=JudgingPeriod.choices,
+        help_text=_("空：每次监测都判定；填写后只在该周期的窗口（如学年）结束后判定"),
+    )
     evidence = models.TextField(_("证据要求"), blank=True, help_text=_("无指标可测时，需提交的材料（文件、文字）"))
 
     class Meta:

@@ -94,6 +94,26 @@ def test_it_names_every_bad_cell_and_writes_nothing(college):
     assert Standard.objects.count() == StandardNode.objects.count() == 0
 
 
+def test_a_point_names_the_period_it_is_judged_over(college):
+    # A file from before the 评价周期 column imports (blank: every run's window); the column names
+    # one by its Chinese label or its code, and a wrong value is named by row and column.
+    row = list(BRAND_ROWS[0]) + ["学年"]
+    source = workbook(row, list(BRAND_ROWS[1]) + ["term"])
+    import_workbook(source)
+    assert dict(StandardNode.objects.filter(kind=NodeKind.POINT).values_list("code", "period")) == {
+        "2.1.1": "academic_year", "2.1.2": "term"}
+    rule, = [r for r in rules.warning_rules(Level.STUDENT, date(2025, 1, 1)) if r.point_code == "2.1.1"]
+    assert rule.period == "academic_year"
+    out = io.BytesIO()
+    export_workbook(out)
+    assert [r[-1] for r in cells(out)[1:]] == ["学年", "学期"]
+    bad = list(BRAND_ROWS[0]) + ["每年"]
+    bad[4] = "v9"
+    with pytest.raises(ImportProblems) as caught:
+        import_workbook(workbook(bad))
+    assert any(p.startswith("第 2 行，“评价周期”列，值“每年”：应为以下之一：") for p in caught.value.problems)
+
+
 def test_it_refuses_lines_out_of_order_for_the_direction(college):
     row = list(BRAND_ROWS[0])
     row[21], row[22] = 60, 70  # orange below red for a "higher is better" indicator

@@ -45,3 +45,26 @@ def test_it_steps_through_cadences_across_year_ends():
     assert parse("2026Q1").previous().code == "2025Q4"
     assert [w.code for w in windows.between("month", date(2026, 11, 20), date(2027, 1, 3))] == ["2026-11", "2026-12", "2027-01"]
     assert windows.containing("half_month", date(2026, 11, 20)).code == "2026-11H2"
+
+
+def test_an_academic_year_runs_from_september_to_the_end_of_the_summer_break(db):
+    # No terms stored: the statutory 1 September start.
+    window = parse("2025-2026")
+    assert (window.start, window.end, window.kind, window.code) == (date(2025, 9, 1), date(2026, 8, 31), "academic_year", "2025-2026")
+    assert window.next().code == "2026-2027"
+    assert windows.containing("academic_year", date(2026, 8, 31)).code == "2025-2026"
+    assert windows.containing("academic_year", date(2026, 9, 1)).code == "2026-2027"
+
+
+def test_an_academic_year_starts_with_its_first_term_when_that_is_earlier(db):
+    from zhengai.datacenter.models import Term
+
+    Term.objects.create(code="2026-2027-1", start_date=date(2026, 8, 24), end_date=date(2027, 1, 15))
+    assert parse("2025-2026").end == date(2026, 8, 23)
+    assert parse("2026-2027").start == date(2026, 8, 24)
+    assert windows.containing("academic_year", date(2026, 8, 25)).code == "2026-2027"
+
+
+def test_an_academic_year_must_be_two_adjacent_years(db):
+    with pytest.raises(WindowError, match="相邻两年"):
+        parse("2025-2027")

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from zhengai.core import windows as W
 from zhengai.datacenter.models import Student, Subject
 from zhengai.datacenter.subjects import sync_subjects
 from zhengai.monitoring.choices import EventKind, RunStatus, WarningStatus
@@ -141,15 +142,49 @@ def test_a_goal_key_result_behind_its_trajectory_gets_a_yellow_warning(college):
     zhang = Subject.objects.get(level="student", key="2024001").pk
     chen = Subject.objects.get(level="student", key="2024002").pk
     # From 60 credits on 1 Sep to 90 on 31 Dec: on 31 Oct expected 60 + 30 * 60/121 ≈ 74.9, margin 3.
+    # The key results are measured over the goal's period so far (1 Sep – 31 Oct), not October alone.
     goals = [
         GoalTarget(7, 70, zhang, "stu_credits", "higher", 60, 90, date(2026, 9, 1), date(2026, 12, 31)),
         GoalTarget(8, 80, chen, "stu_credits", "higher", 60, 90, date(2026, 9, 1), date(2026, 12, 31)),
     ]
-    table = {"2026-10": {"stu_credits": {"2024001": 70, "2024002": 73}}}
+    table = {"2026-10": {"stu_credits": {"2024001": 10, "2024002": 10}},
+             "2026-09-01..2026-10-31": {"stu_credits": {"2024001": 70, "2024002": 73}}}
     run_window("student", month("2026-10"), sources=table_sources(table, [], goals=goals))
     warning, = Warning.objects.all()
     assert (warning.subject_id, warning.source, warning.grade, warning.key_result_id) == (zhang, "goal", "yellow", 70)
     assert warning.threshold == pytest.approx(60 + 30 * 60 / 121)
+    assert warning.value == 70 and warning.measurement is None  # not October's 10
+
+
+def test_a_key_result_that_accrues_is_expected_pro_rata_from_zero(college):
+    from datetime import date
+    from types import SimpleNamespace
+
+    zhang = Subject.objects.get(level="student", key="2024001").pk
+    chen = Subject.objects.get(level="student", key="2024002").pk
+    # 60 hours in the year 2026 (last year: 40). By 30 June, 60 * 180/364 ≈ 29.7 are due, margin 6:
+    # 25 hours so far is on track, 20 is behind. Judged from the baseline, both would be behind.
+    goals = [
+        GoalTarget(1, 10, zhang, "hours", "higher", 40, 60, date(2026, 1, 1), date(2026, 12, 31)),
+        GoalTarget(2, 20, chen, "hours", "higher", 40, 60, date(2026, 1, 1), date(2026, 12, 31)),
+    ]
+    table = {"2026-01-01..2026-06-30": {"hours": {"2024001": 25, "2024002": 20}}}
+    sources = table_sources(table, [], goals=goals, describe=lambda code: SimpleNamespace(accumulates=True, sources=()))
+    run_window("student", W.parse("2026-06"), sources=sources)
+    warning, = Warning.objects.all()
+    assert (warning.subject_id, warning.value) == (chen, 20)
+    assert warning.threshold == pytest.approx(60 * 180 / 364)
+
+
+def test_a_point_with_its_own_judging_period_is_judged_only_on_windows_of_that_kind(college):
+    # 培训学时 judged per 学年: a month's 5 hours warns nobody; the academic year's 25 hours does.
+    rule = attendance_rule(indicator_code="hours", yellow=40, orange=30, red=20, period="academic_year")
+    table = {"2026-06": {"hours": {"2024001": 5}}, "2025-2026": {"hours": {"2024001": 25}}}
+    summary = run_window("student", W.parse("2026-06"), sources=table_sources(table, [rule]))
+    assert summary.opened == 0 and summary.measurements == 0 and not Warning.objects.exists()
+    summary = run_window("student", W.parse("2025-2026"), sources=table_sources(table, [rule]))
+    warning, = Warning.objects.all()
+    assert (warning.grade, warning.opened_window, warning.value) == ("orange", "2025-2026", 25)
 
 
 def test_a_failed_run_leaves_previous_results_intact_and_records_its_error(college):

@@ -162,3 +162,15 @@ def test_monitor_due_runs_every_ended_window_once(college, capsys, injected_sour
     call_command("monitor", "--due", "--today", "2026-11-20")
     assert Run.objects.filter(status="succeeded").count() == len(due)
     assert due_windows(today) == []
+
+
+def test_a_judging_period_of_a_standard_makes_its_windows_due_too(college, injected_sources):
+    from dataclasses import replace
+
+    from zhengai.monitoring.policies import due_windows
+
+    # Teachers are monitored per term; a 学年 point adds the ended academic year 2025-2026.
+    sources = replace(table_sources({}, []), periods=lambda since: {"teacher": {"academic_year"}})
+    teacher = [w.code for level, w in due_windows(date(2026, 11, 20), sources=sources) if level == "teacher"]
+    assert teacher == ["2025-2026-2", "2025-2026"]
+    assert [w.code for level, w in due_windows(date(2026, 11, 20), sources=table_sources({}, [])) if level == "teacher"] == ["2025-2026-2"]
