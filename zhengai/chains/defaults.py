@@ -285,17 +285,58 @@ def default_rows() -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def install_default_standards(acting_user=None) -> dict[str, int]:
+def _tree(rows) -> list[tuple]:
+    """A version's content as spreadsheet cells, without what names or dates the version, so that
+    two versions compare by content."""
+    from .choices import VersionStatus
+    from .standards_io import row_cells
+
+    head = {"std_code": "", "std_name": "", "level": Level.SCHOOL, "std_class": StandardClass.SCHOOL, "version": "",
+            "status": VersionStatus.DRAFT, "effective_from": None, "effective_to": None, "applies_to": {}}
+    return [tuple(row_cells({**row, **head})) for row in rows]
+
+
+def outdated_defaults() -> dict[str, str]:
+    """Default standards whose version in force now (the latest published, open-ended one) differs
+    from the set this release ships: standard code → label of that stored version. Three queries."""
+    from .choices import VersionStatus
+    from .models import Standard
+    from .standards_io import flat_rows, parse_rows
+
+    stored: dict[str, dict[str, list]] = {}
+    for row in flat_rows(Standard.objects.filter(code__in=list(DEFAULT_STANDARDS))):
+        if row["status"] == VersionStatus.PUBLISHED and row["effective_to"] is None:
+            stored.setdefault(row["std_code"], {}).setdefault(row["version"], []).append(row)
+    shipped, _problems = parse_rows(default_rows())
+    outdated = {}
+    for code, versions in stored.items():
+        label, rows = max(versions.items(), key=lambda item: item[1][0]["effective_from"])
+        if code in shipped and _tree(rows) != _tree(r for _n, r in shipped[code].versions[VERSION].rows):
+            outdated[code] = label
+    return outdated
+
+
+def install_default_standards(acting_user=None, *, upgrade_from: date | None = None) -> dict[str, int]:
     """Install the default standard set; safe to run any number of times. A default version already
-    stored (perhaps edited since, or published with points the library lacked then) is left as it is."""
+    stored is never edited (history is judged by it). With ``upgrade_from``, a stored default that
+    differs from this release's (see ``outdated_defaults``) gets this release's content as a new
+    published version from that day, labelled ``2023版（修订YYYYMMDD）``; the stored one closes the day
+    before, so earlier windows keep being judged by it."""
     from .models import StandardVersion
     from .standards_io import import_rows
 
     present = set(StandardVersion.objects.filter(standard__code__in=list(DEFAULT_STANDARDS), label=VERSION)
                   .values_list("standard__code", flat=True))
     rows = [(n, texts) for n, texts in default_rows() if texts["std_code"] not in present]
+    upgraded = {}
+    if upgrade_from is not None:
+        upgraded = outdated_defaults()
+        label = f"{VERSION}（修订{upgrade_from:%Y%m%d}）"
+        rows += [(n, dict(texts, version=label, effective_from=upgrade_from.isoformat()))
+                 for n, texts in default_rows() if texts["std_code"] in upgraded]
     if not rows:
-        return {"standards": 0, "versions": 0, "unchanged": len(present), "points": 0}
-    counts = import_rows(rows)
-    counts["unchanged"] += len(present)
+        return {"standards": 0, "versions": 0, "unchanged": len(present), "points": 0, "upgraded": 0}
+    counts = import_rows(rows, acting_user=acting_user)
+    counts["unchanged"] += len(present) - len(upgraded)
+    counts["upgraded"] = len(upgraded)
     return counts

@@ -183,6 +183,33 @@ def test_it_installs_the_default_set_once_and_its_lines_apply(college):
     assert rules.warning_rules(Level.STUDENT, date(2023, 8, 31)) == []
 
 
+def test_an_installed_default_set_from_an_older_release_is_upgraded_only_when_asked(college, capsys):
+    from django.core.management import call_command
+
+    from zhengai.chains.defaults import outdated_defaults
+
+    install_default_standards()
+    assert outdated_defaults() == {}
+    # As an older release installed it: training hours judged on every run's window.
+    StandardNode.objects.filter(version__standard__code="TD-MIDDLE-2023", indicator_code="teacher.training_hours").update(period="")
+    assert outdated_defaults() == {"TD-MIDDLE-2023": "2023版"}
+    call_command("standards", "install-defaults")
+    assert "TD-MIDDLE-2023（2023版）" in capsys.readouterr().out and StandardVersion.objects.filter(standard__code="TD-MIDDLE-2023").count() == 1
+
+    counts = install_default_standards(upgrade_from=date(2025, 9, 1))
+
+    assert counts["upgraded"] == 1 and counts["versions"] == 1 and outdated_defaults() == {}
+    old, new = StandardVersion.objects.filter(standard__code="TD-MIDDLE-2023").order_by("effective_from")
+    assert (old.effective_to, new.label, new.effective_from) == (date(2025, 8, 31), "2023版（修订20250901）", date(2025, 9, 1))
+
+    def period(day):
+        return {r.period for r in rules.warning_rules(Level.TEACHER, day)
+                if r.indicator_code == "teacher.training_hours" and r.version_id in (old.pk, new.pk)}
+
+    assert period(date(2025, 6, 30)) == {""} and period(date(2025, 9, 1)) == {"academic_year"}
+    assert install_default_standards(upgrade_from=date(2025, 9, 1))["upgraded"] == 0
+
+
 def test_it_binds_the_defaults_only_to_indicators_of_the_library():
     """Every default point's code must exist in the library for each level the library covers
     (levels it does not cover yet are left out at install time, with a log line)."""

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         p = sub.add_parser("export", help="把标准导出为 .xlsx")
         p.add_argument("file")
         p.add_argument("--code", action="append", help="只导出这些标准代码（可重复）")
-        sub.add_parser("install-defaults", help="安装默认标准（可重复运行）")
+        p = sub.add_parser("install-defaults", help="安装默认标准（可重复运行）")
+        p.add_argument("--upgrade-from", metavar="YYYY-MM-DD",
+                       help="已安装的默认标准与本版本不同时，自该日起发布本版本内容为新版本（此前的窗口仍按旧版本判定）")
         p = sub.add_parser("list", help="列出标准版本")
         p.add_argument("--format", choices=FORMATS, default="table")
 
@@ -45,8 +47,28 @@ class Command(BaseCommand):
         elif action == "install-defaults":
             from zhengai.chains.defaults import install_default_standards
 
-            counts = install_default_standards()
-            self.stdout.write("默认标准：新建 {standards} 个，已存在 {unchanged} 个，诊断点 {points} 个。".format(**counts))
+            from zhengai.chains.defaults import outdated_defaults
+            from zhengai.chains.xlsxutil import parse_day
+
+            upgrade_from = None
+            if options.get("upgrade_from"):
+                try:
+                    upgrade_from = parse_day(options["upgrade_from"])
+                except ValueError as exc:
+                    raise CommandError(f"--upgrade-from：{exc}") from None
+            try:
+                counts = install_default_standards(upgrade_from=upgrade_from)
+            except ImportProblems as exc:
+                for line in exc.problems:
+                    self.stderr.write(line)
+                raise CommandError("默认标准未能安装，未写入任何内容。") from None
+            self.stdout.write("默认标准：新建 {standards} 个，已存在 {unchanged} 个，修订 {upgraded} 个，诊断点 {points} 个。".format(**counts))
+            if upgrade_from is None:
+                outdated = outdated_defaults()
+                if outdated:
+                    self.stdout.write("以下默认标准与本版本随附的内容不同（已修改，或为旧版本）："
+                                      + "、".join(f"{code}（{label}）" for code, label in sorted(outdated.items()))
+                                      + "。如需采用本版本的内容，请运行 zhengai standards install-defaults --upgrade-from YYYY-MM-DD。")
         elif action == "list":
             from django.db.models import Count, Q
 
