@@ -7,6 +7,10 @@ into one ``Q`` over those lookups. Views never filter by role on their own.
 
 Scope kinds in ``scope_lookups``: ``department``, ``specialty``, ``course``, ``admin_class``,
 ``self_staff`` (rows belonging to the staff member signed in) and ``self_student``.
+
+Some rows are about one quality subject, and there it matters whose the subject *is*: its owner
+(责任人) writes for it, a head over it reviews. Such a model also declares ``subject_level_lookup``
+(the lookup to its subject's level); ``owner_q`` and ``head_q`` read it with ``scope_lookups``.
 """
 
 from dataclasses import dataclass, field
@@ -128,6 +132,68 @@ def access_object(queryset_or_model, user, action: str = VIEW, **lookup):
 def can(user, action: str, obj) -> bool:
     """Whether ``user`` may ``action`` on one already-loaded object (one query)."""
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+# The scope that makes a user the owner (责任人) of a subject of each level, rather than someone
+# over it: the quality office for the school, a department's head, a specialty's leader, a course's
+# leader, the teacher themself (and the offerings they teach), a student's counsellor (who writes
+# the 操行评定 a student's standard asks for).
+OWNER_SCOPE = {
+    "school": "school", "department": "department", "specialty": "specialty", "course": "course",
+    "offering": "self_staff", "teacher": "self_staff", "student": "admin_class",
+}
+# The scopes of heads (部门负责人, 专业负责人, 课程负责人) and the school: who may review what
+# the owners under them submit. A counsellor's class or a teacher's self is not a head's scope.
+HEAD_SCOPES = ("department", "specialty", "course")
+
+
+def _level_lookup(model) -> str:
+    lookup = getattr(model, "subject_level_lookup", None)
+    if lookup is None:
+        raise TypeError(f"{model.__name__} declares no subject_level_lookup; it is not about one subject")
+    return lookup
+
+
+def owner_q(model, user) -> Q:
+    """The rows of ``model`` whose subject the user owns (``OWNER_SCOPE``), with a change grant."""
+    grants = grants_for(user, CHANGE)
+    level, lookups = _level_lookup(model), model.scope_lookups
+    q = Q(pk__in=[])
+    for subject_level, kind in OWNER_SCOPE.items():
+        if kind == "school":
+            if grants.school:
+                q |= Q(**{level: subject_level})
+            continue
+        ids = getattr(grants, kind)
+        if ids and kind in lookups:
+            q |= Q(**{level: subject_level, f"{lookups[kind]}__in": sorted(ids)})
+    return q
+
+
+def owned(queryset: QuerySet, user) -> QuerySet:
+    """``queryset`` narrowed to the rows whose subject ``user`` owns."""
+    return queryset.filter(owner_q(queryset.model, user))
+
+
+def head_q(model, user) -> Q:
+    """The rows of ``model`` a head over their subject may review: inside the user's school,
+    department, specialty or course change scope, and not the user's own subject."""
+    grants = grants_for(user, CHANGE)
+    if grants.school:
+        inside = Q()
+    else:
+        lookups = model.scope_lookups
+        inside = Q(pk__in=[])
+        for kind in HEAD_SCOPES:
+            ids = getattr(grants, kind)
+            if ids and kind in lookups:
+                inside |= Q(**{f"{lookups[kind]}__in": sorted(ids)})
+    return inside & ~owner_q(model, user)
+
+
+def headed(queryset: QuerySet, user) -> QuerySet:
+    """``queryset`` narrowed to the rows ``user`` may review as a head over their subject."""
+    return queryset.filter(head_q(queryset.model, user))
 
 
 ROLE_PRIORITY = [

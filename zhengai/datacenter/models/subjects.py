@@ -39,6 +39,7 @@ class Subject(models.Model):
         "self_staff": "staff_id",
         "self_student": "student_id",
     }
+    subject_level_lookup = "level"
 
     class Meta:
         verbose_name = _("质量主体")
