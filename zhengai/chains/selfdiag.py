@@ -4,9 +4,10 @@ where no indicator fits, who owes it, submitting it and reviewing it.
 - An *evidence point* is a 诊断点 with an evidence requirement and no indicator, in a published
   standard version. Which subjects owe it is the version's applicability rule
   (``zhengai.chains.applicability``), never a hand list.
-- Evidence is given per window: a term (``2026-2027-1``), an academic year (where the windows
-  module reads one) or a calendar year (``2026``). The standard that asks is the version in force
-  on the window's last day, so a window is judged by one version.
+- Evidence is given per window: a term (``2026-2027-1``), an academic year (``2026-2027``) or a
+  calendar year (``2026``); a point that names its judging period (评价周期) is due only in windows
+  of that period. The standard that asks is the version in force on the window's last day, so a
+  window is judged by one version.
 - The owner of the subject (``zhengai.org.access.OWNER_SCOPE``: a department's head, a specialty's
   leader, a course's leader, the teacher themself …) submits; a head over the subject or the
   quality office reviews it (``access.head_q``): 达标, 不达标 or 需补充 with a comment. Until it is
@@ -34,7 +35,7 @@ from .choices import EVIDENCE_REVIEW_RESULTS, EvidenceStatus, NodeKind
 from .models import ChainEvent, PointEvidence, PointEvidenceFile, StandardNode
 from .models.standards import in_force_q
 
-# Kinds of window evidence is given over. "academic_year" is accepted where the windows module reads it.
+# Kinds of window evidence is given over.
 WINDOW_KINDS = ("term", "academic_year", "year")
 MISSING = "missing"  # a subject that owes evidence and has submitted none: a status for pages only
 
@@ -66,7 +67,7 @@ def parse_window(text: str) -> windows.Window:
     except windows.WindowError as exc:
         raise ValidationError(str(exc)) from None
     if window.kind not in WINDOW_KINDS:
-        raise ValidationError(_("自诊材料按学期或年度提交：“%(text)s”不是学期（如 2026-2027-1）或年份（如 2026）。") % {"text": text})
+        raise ValidationError(_("自诊材料按学期、学年或年度提交：“%(text)s”不是学期（如 2026-2027-1）、学年（如 2026-2027）或年份（如 2026）。") % {"text": text})
     return window
 
 
@@ -85,8 +86,7 @@ def evidence_points_q(prefix: str = "") -> Q:
 
 def _due_in(point, window) -> bool:
     # A point that names its judging period is due only in windows of that period.
-    period = getattr(point, "period", "") or ""
-    return not period or period == window.kind
+    return not point.period or point.period == window.kind
 
 
 def evidence_points(window, *, levels=None, standard=None) -> list[StandardNode]:

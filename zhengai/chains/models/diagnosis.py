@@ -29,7 +29,7 @@ class PointEvidence(models.Model):
     subject = models.ForeignKey("datacenter.Subject", models.PROTECT, related_name="point_evidence", verbose_name=_("主体"))
     # PROTECT: a published version is never edited, so its points stay while evidence refers to them.
     point = models.ForeignKey("StandardNode", models.PROTECT, related_name="submissions", verbose_name=_("诊断点"))
-    window = models.CharField(_("时间窗口"), max_length=32, help_text=_("学期（如 2026-2027-1）或年份"))
+    window = models.CharField(_("时间窗口"), max_length=32, help_text=_("学期（如 2026-2027-1）、学年（如 2026-2027）或年份（如 2026）"))
     text = models.TextField(_("文字说明"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=EvidenceStatus.choices, default=EvidenceStatus.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("提交人"))

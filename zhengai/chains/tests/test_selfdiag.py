@@ -80,8 +80,21 @@ def test_the_points_owed_come_from_the_standards_applicability_rules(cast, stand
     assert owed(cast.heidi) == {("460103", "SP-BACKBONE-2023", "1.2.1")}
 
 
+def test_a_point_that_names_its_judging_period_is_owed_only_in_windows_of_that_period(cast, standards):
+    plan = point("SP-BRAND-2023", "1.2.1")
+    StandardNode.objects.filter(pk=plan.pk).update(period="academic_year")
+
+    def owed(window):
+        return [i.point.code for g in selfdiag.my_items(cast.heidi, selfdiag.parse_window(window)) for i in g.items]
+
+    assert owed(WINDOW) == [] and owed("2026") == []
+    assert owed("2026-2027") == ["1.2.1"]
+    with pytest.raises(ValidationError, match="不要求提交材料"):
+        selfdiag.do_submit_evidence(subject(Level.SPECIALTY, "460103"), plan, WINDOW, text="规划", acting_user=cast.heidi)
+
+
 def test_a_window_must_be_a_term_or_a_year(standards):
-    assert selfdiag.parse_window("2026").kind == "year"
+    assert selfdiag.parse_window("2026").kind == "year" and selfdiag.parse_window("2026-2027").kind == "academic_year"
     with pytest.raises(ValidationError, match="不是学期"):
         selfdiag.parse_window("2026-10")
     with pytest.raises(ValidationError, match="无法识别"):
