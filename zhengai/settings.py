@@ -196,6 +196,9 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))
 ZHENGAI_IMPORT_MAX_BYTES = envint("ZHENGAI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))
+# Self-diagnosis evidence files (自诊材料): each up to this size; the accepted types are in
+# zhengai.chains.selfdiag.DEFAULT_EXTENSIONS (ZHENGAI_EVIDENCE_EXTENSIONS overrides them in settings).
+ZHENGAI_EVIDENCE_MAX_BYTES = envint("ZHENGAI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 # Rejected rows kept per batch (the count goes on beyond it), and the age after which a batch still
 # marked running on another host is taken for dead.
 ZHENGAI_IMPORT_MAX_REJECTS = envint("ZHENGAI_IMPORT_MAX_REJECTS", "10000")
