@@ -73,3 +73,26 @@ def test_it_refuses_a_model_that_declares_no_scope(cast):
 
     with pytest.raises(TypeError, match="scope_lookups"):
         restrict(SourceSystem.objects.all(), cast.erin)
+
+
+def test_it_tells_a_subjects_owner_from_the_heads_over_it(cast, college):
+    from zhengai.org.access import headed, owned
+
+    def keys(qs):
+        return sorted(f"{level}:{key}" for level, key in qs.filter(level__in=["school", "department", "specialty", "course", "teacher", "student"])
+                      .values_list("level", "key"))
+
+    subjects = Subject.objects.all()
+    # the owner: a department's head, a specialty's or course's leader, the teacher, a class's counsellor, the quality office
+    assert keys(owned(subjects, cast.bob)) == ["department:D01"]
+    assert keys(owned(subjects, cast.heidi)) == ["specialty:460103"]
+    assert keys(owned(subjects, cast.ivan)) == ["course:C001"]
+    assert keys(owned(subjects, cast.dave)) == ["teacher:T001"]
+    assert keys(owned(subjects, cast.carol)) == ["student:2024001", "student:2024002"]
+    assert keys(owned(subjects, cast.alice)) == ["school:school"]
+    assert keys(owned(subjects, cast.grace)) == keys(owned(subjects, cast.erin)) == []
+    # the heads over it: not their own subject; a teacher or a counsellor heads nobody
+    assert keys(headed(subjects, cast.bob)) == ["course:C001", "specialty:460103", "student:2024001", "student:2024002", "teacher:T001"]
+    assert keys(headed(subjects, cast.heidi)) == ["course:C001", "student:2024001", "student:2024002"]
+    assert keys(headed(subjects, cast.dave)) == keys(headed(subjects, cast.carol)) == keys(headed(subjects, cast.grace)) == []
+    assert "school:school" not in keys(headed(subjects, cast.alice)) and "department:D01" in keys(headed(subjects, cast.alice))
