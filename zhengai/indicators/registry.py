@@ -23,6 +23,8 @@ The public interface (other apps depend on it):
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -229,9 +231,11 @@ def all_indicators() -> list[Indicator]:
     return builtins + _custom()
 
 
-def compute(level: str, window: Window, codes: Iterable[str] | None = None) -> dict[str, dict[int, int | float]]:
+def compute(level: str, window: Window, codes: Iterable[str] | None = None, *,
+            subject_ids: Iterable[int] | None = None) -> dict[str, dict[int, int | float]]:
     """Several indicators of one level over one window: one query per indicator plus one for the
-    subject map, whatever the number of subjects."""
+    subject map, whatever the number of subjects. With ``subject_ids``, the result holds at least
+    those subjects, and evaluators grouped by subject read only their rows (``only``)."""
     if codes is None:
         indicators = for_level(level)
     else:
@@ -240,4 +244,28 @@ def compute(level: str, window: Window, codes: Iterable[str] | None = None) -> d
         if wrong:
             raise ValueError(f"not {level} indicators: {', '.join(wrong)}")
     subjects = subject_map(level)
-    return {i.code: i.evaluate(window, subjects=subjects) for i in indicators}
+    if subject_ids is None or level == Level.SCHOOL:
+        return {i.code: i.evaluate(window, subjects=subjects) for i in indicators}
+    wanted = set(subject_ids)
+    with only(master for master, sid in subjects.items() if sid in wanted):
+        return {i.code: i.evaluate(window, subjects=subjects) for i in indicators}
+
+
+# The master ids an evaluation is restricted to (``only``), or None for all.
+_only: ContextVar[frozenset | None] = ContextVar("indicators_only", default=None)
+
+
+@contextmanager
+def only(master_ids: Iterable[int]):
+    """Within the block, evaluators that group by the level's master id read only the rows of these
+    masters. Their values are the same as unrestricted, since the filter is on the grouping key;
+    an evaluator that cannot be restricted simply computes every subject."""
+    token = _only.set(frozenset(master_ids))
+    try:
+        yield
+    finally:
+        _only.reset(token)
+
+
+def restricted_to() -> frozenset | None:
+    return _only.get()

@@ -7,8 +7,8 @@
   is judged over ("" for every run's window).
 - ``goals(level, window)`` → goal key results due in the window (``zhengai.chains.rules.goal_targets``):
   ``goal_id, key_result_id, subject_id, indicator_code, direction, baseline, target, start, end``.
-- ``compute(level, window, codes)`` → ``{code: {subject_id: value}}``, set-based
-  (``zhengai.indicators.registry.compute``).
+- ``compute(level, window, codes, subject_ids=None)`` → ``{code: {subject_id: value}}``, set-based
+  (``zhengai.indicators.registry.compute``); with ``subject_ids``, at least those subjects.
 - ``describe(code)`` → the indicator (name, unit, sources) or None.
 - ``periods(since)`` → ``{level: {window kind, …}}``: the judging periods points name beyond each
   level's cadence (``zhengai.chains.rules.judging_periods``), which the scheduler monitors as well.
@@ -73,12 +73,12 @@ def _chains_periods(since):
     return judging_periods(since)
 
 
-def _indicators_compute(level, window, codes):
+def _indicators_compute(level, window, codes, subject_ids=None):
     if not codes:
         return {}
     from zhengai.indicators.registry import compute
 
-    return compute(level, window, list(codes))
+    return compute(level, window, list(codes), subject_ids=subject_ids)
 
 
 def _indicators_describe(code):

@@ -12,7 +12,7 @@ from .sources import Sources, WarningRule
 def table_sources(table: dict, rules: list, goals=None, describe=None) -> Sources:
     """``table[window_code][code][subject_key] = value``: values as a person writes them down."""
 
-    def compute(level, window, codes):
+    def compute(level, window, codes, subject_ids=None):
         keys = dict(Subject.objects.filter(level=level).values_list("key", "pk"))
         by_code = table.get(window.code, {})
         return {code: {keys[k]: v for k, v in by_code.get(code, {}).items()} for code in codes}

@@ -5,13 +5,14 @@ level. Rates are computed in Python from the numerator and denominator the query
 databases give the same figure and a zero denominator simply yields no entry.
 """
 
+from django.db import connections
 from django.db.models import Count, F, FloatField, Func, OuterRef, Q, Subquery, Value
 
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.dictionary import model_for_table
 
 from ..paths import group_lookup, window_q
-from ..registry import Indicator, register
+from ..registry import Indicator, register, restricted_to
 
 
 def rows_of(qs, key: str, **aggregates):
@@ -19,19 +20,37 @@ def rows_of(qs, key: str, **aggregates):
 
     ``key`` "" is the whole school: the rows are grouped by a constant, so an empty table gives no
     group (no data, no entry) and non-aggregate columns (correlated subqueries) work as for any level.
+
+    The rows are read through a bare cursor: for tens of thousands of groups Django's per-row
+    converters cost more than the query. Values come as the database gives them (``int``,
+    ``float`` or ``Decimal``); ``registry.normalise`` and ``ratio`` make them one type.
     """
     if key == "":
         # Django leaves a constant out of GROUP BY, so an empty table still gives one row: count it.
         qs = qs.annotate(_school=Value(0))
-        for row in qs.order_by().values("_school").annotate(_rows=Count("pk"), **aggregates):
+        names, rows = _fetch(qs.order_by().values("_school").annotate(_rows=Count("pk"), **aggregates))
+        for row in rows:
+            row = dict(zip(names, row))
             row.pop("_school")
             if row.pop("_rows"):
                 yield None, row
         return
-    for row in qs.order_by().values(key).annotate(**aggregates):
-        group = row.pop(key)
-        if group is not None:
-            yield group, row
+    masters = restricted_to()
+    if masters is not None:
+        qs = qs.filter(**{f"{key}__in": masters})
+    names, rows = _fetch(qs.order_by().values(key).annotate(**aggregates))
+    names = names[1:]  # the group key comes first
+    for row in rows:
+        if row[0] is not None:
+            yield row[0], dict(zip(names, row[1:]))
+
+
+def _fetch(qs) -> tuple[list[str], list[tuple]]:
+    """The column names and rows of a ``values()`` queryset, read through a bare cursor."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [column[0] for column in cursor.description], cursor.fetchall()
 
 
 class GroupScalar(Subquery):
@@ -69,6 +88,8 @@ def masters(level: str):
 def per_master(level: str, qs=None, **subqueries):
     """(master id — None for the school —, {alias: value}) with each alias a correlated subquery."""
     qs = masters(level) if qs is None else qs
+    if level != Level.SCHOOL and restricted_to() is not None:
+        qs = qs.filter(pk__in=restricted_to())
     names = list(subqueries)
     # Prefixed: a master model may have a relation of the same name (Specialty.students …).
     aliased = {f"_v_{name}": expression for name, expression in subqueries.items()}

@@ -59,6 +59,24 @@ def _more_subjects(college, n=4):
     sync_subjects()
 
 
+def test_a_computation_for_some_subjects_gives_them_the_values_of_the_whole_level(facts):
+    # Every built-in indicator of every level, restricted to one subject of the level: that subject's
+    # value is the one the unrestricted computation gives, and grouped evaluators read no other rows.
+    windows = [parse("2026-10"), parse("2026-2027-1"), parse("2026")]
+    restricted_somewhere = False
+    for level in Subject.objects.exclude(level="school").values_list("level", flat=True).distinct():
+        subject_ids = list(Subject.objects.filter(level=level).order_by("pk").values_list("pk", flat=True))
+        one = subject_ids[0]
+        codes = [i.code for i in registry.for_level(level) if i.kind == registry.BUILTIN]
+        for window in windows:
+            whole = registry.compute(level, window, codes)
+            part = registry.compute(level, window, codes, subject_ids=[one])
+            for code in codes:
+                assert part[code].get(one) == whole[code].get(one), (code, window.code)
+                restricted_somewhere |= len(whole[code]) > 1 and set(part[code]) == ({one} & set(whole[code]))
+    assert restricted_somewhere
+
+
 def test_no_evaluator_runs_more_queries_for_more_subjects(facts):
     windows = [parse("2026-10"), parse("2026-2027-1"), parse("2026")]
 
