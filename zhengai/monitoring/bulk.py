@@ -1,9 +1,9 @@
 """Bulk writes a run makes, without Django's per-row Python: tens of thousands of measurements and
 warnings must cost a statement or two, not seconds of expression building.
 
-- ``upsert_measurements``: PostgreSQL COPYs the rows into a temporary table and upserts them with one
-  ``INSERT … SELECT … ON CONFLICT DO UPDATE``; SQLite runs one ``executemany`` of the same upsert.
-  Either way ids stay stable for rows that existed, so warnings keep their links.
+- ``upsert_measurements``: the rows go into a temporary table (COPY on PostgreSQL), then one delete,
+  one update of changed values and one insert of new rows, joined on the window's rows; ids stay
+  stable for rows that existed, so warnings keep their links, and an unchanged re-run writes nothing.
 - ``fast_update``: ``UPDATE … WHERE id = %s`` for many rows in one ``executemany``.
 """
 
@@ -14,33 +14,66 @@ from .models import Measurement
 _COLUMNS = ("run_id", "subject_id", "level", "indicator_code", "window_code", "window_end", "value")
 
 
-def upsert_measurements(run_id: int, level: str, window, values: dict[str, dict[int, float]]) -> dict[tuple, int]:
-    """Write ``values`` ({code: {subject id: value}}) as the window's measurements; return
-    {(subject id, code): measurement id}. Rows of the window not in ``values`` are removed."""
+def upsert_measurements(run_id: int, level: str, window, values: dict[str, dict[int, float]]) -> int:
+    """Write ``values`` ({code: {subject id: value}}) as the window's measurements, and remove the
+    window's rows not in ``values``; returns the number of rows written or changed.
+
+    The rows go into a temporary table (COPY on PostgreSQL, one ``executemany`` on SQLite) and reach
+    the table in three statements: a delete of the rows no longer there, an update of changed values
+    and an insert of new rows (a run holds its window's lock, so nobody else inserts them).
+    Re-running a window whose data did not change writes nothing (a measurement's ``run`` is the
+    run that last changed it), and ids stay stable, so warnings keep their links."""
     table = connection.ops.quote_name(Measurement._meta.db_table)
     rows = [(run_id, sid, level, code, window.code, window.end, float(v))
             for code, by_subject in values.items() for sid, v in by_subject.items()]
-    conflict = (f"ON CONFLICT (subject_id, indicator_code, window_code) DO UPDATE SET run_id = EXCLUDED.run_id, "
-                f"value = EXCLUDED.value, window_end = EXCLUDED.window_end, level = EXCLUDED.level")
     columns = ", ".join(_COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and rows:
+        if connection.vendor == "postgresql":
             cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS zg_measurement_in "
                            "(run_id integer, subject_id integer, level varchar(16), indicator_code varchar(64), "
                            "window_code varchar(32), window_end date, value double precision) ON COMMIT DELETE ROWS")
             cursor.execute("TRUNCATE zg_measurement_in")
+            # One block of COPY text rather than a write_row() per row: codes and windows are plain
+            # identifiers (no tab, newline or backslash to escape), numbers print as PostgreSQL reads them.
             with cursor.cursor.copy(f"COPY zg_measurement_in ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM zg_measurement_in {conflict}")
-        elif rows:
+                copy.write("".join(f"{r}\t{sid}\t{lv}\t{code}\t{wc}\t{we.isoformat()}\t{v!r}\n"
+                                   for r, sid, lv, code, wc, we, v in rows))
+        else:
+            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS zg_measurement_in "
+                           "(run_id integer, subject_id integer, level text, indicator_code text, "
+                           "window_code text, window_end date, value real)")
+            cursor.execute("DELETE FROM zg_measurement_in")
             placeholders = ", ".join(["%s"] * len(_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) {conflict}", rows)
-        cursor.execute(f"DELETE FROM {table} WHERE level = %s AND window_code = %s AND run_id <> %s",
-                       [level, window.code, run_id])
+            cursor.executemany(f"INSERT INTO zg_measurement_in ({columns}) VALUES ({placeholders})", rows)
+        # Joins on the window's rows (hash joins over the level-window index), not one unique-index
+        # probe per row as an INSERT … ON CONFLICT would make: a re-run mostly finds nothing to do.
+        differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"  # null-safe
+        mine = f"{table}.level = %s AND {table}.window_code = %s"
+        same = f"t.subject_id = {table}.subject_id AND t.indicator_code = {table}.indicator_code"
+        cursor.execute(f"DELETE FROM {table} WHERE {mine} AND NOT EXISTS (SELECT 1 FROM zg_measurement_in t WHERE {same})",
+                       [level, window.code])
+        deleted = cursor.rowcount
+        cursor.execute(f"UPDATE {table} SET run_id = t.run_id, value = t.value, window_end = t.window_end "
+                       f"FROM zg_measurement_in t WHERE {mine} AND {same} "
+                       f"AND ({table}.value {differs} t.value OR {table}.window_end <> t.window_end)",
+                       [level, window.code])
+        written = cursor.rowcount
+        # In the unique index's order, so that the index pages are filled one after another.
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM zg_measurement_in t "
+                       f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {mine} AND {same}) "
+                       f"ORDER BY t.subject_id, t.indicator_code", [level, window.code])
+        written += cursor.rowcount
+    return max(written, 0) + max(deleted, 0)
+
+
+def measurement_ids(level: str, window, subject_ids) -> dict[tuple, int]:
+    """{(subject id, code): measurement id} of the window's measurements of ``subject_ids`` (one query)."""
+    if not subject_ids:
+        return {}
     return {
-        (sid, code): pk for sid, code, pk in Measurement.objects.filter(level=level, window_code=window.code)
-        .values_list("subject_id", "indicator_code", "pk").iterator(chunk_size=10000)
+        (sid, code): pk for sid, code, pk in Measurement.objects.filter(
+            level=level, window_code=window.code, subject_id__in=list(subject_ids))
+        .values_list("subject_id", "indicator_code", "pk")
     }
 
 

@@ -31,10 +31,10 @@ from zhengai.core import windows as W
 
 from . import drilldown
 from .choices import ACTIVE_STATUSES, DONE_STATUSES, GRADE_RANK, EventKind, Grade, RunStatus, WarningSource, WarningStatus
-from .bulk import fast_update, insert_objects, upsert_measurements
+from .bulk import fast_update, insert_objects, measurement_ids, upsert_measurements
 from .lock import claimed
 from .models import Run, Warning, WarningEvent
-from .owners import escalation_owners, owners_for, subject_rows
+from .owners import active_subject_ids, escalation_owners, owners_for, subject_rows
 from .policies import policy_for
 from .sources import Sources
 from .sources import default as default_sources
@@ -74,6 +74,18 @@ def judged_on(rule, window) -> bool:
     return not period or period == window.kind
 
 
+def _crossing_test(rule):
+    """A fast test of whether a value crosses any of ``rule``'s lines (for the many values that don't)."""
+    lines = [float(line) for line in (rule.yellow, rule.orange, rule.red) if line is not None]
+    if not lines:
+        return lambda value: False
+    if rule.direction != "lower":
+        highest = max(lines)
+        return lambda value: value < highest
+    lowest = min(lines)
+    return lambda value: value > lowest
+
+
 def judge_rule(rule, value: float) -> Verdict:
     """Where ``value`` stands against one rule's warning lines."""
     grade, threshold = None, None
@@ -95,8 +107,8 @@ def judge_rule(rule, value: float) -> Verdict:
 
 
 def goal_period(goal, window) -> tuple:
-    """The days a key result is measured over in a run of ``window``: from its goal's start to the
-    window's end, or to the goal's end once that has passed."""
+    """The days a key result on an accruing quantity is measured over in a run of ``window``: from
+    its goal's start to the window's end, or to the goal's end once that has passed."""
     return goal.start, min(window.end, goal.end)
 
 
@@ -181,7 +193,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     goals = list(sources.goals(level, window) or [])
     codes = sorted({r.indicator_code for r in rules} | {g.indicator_code for g in goals})
     indicators = {code: sources.describe(code) for code in codes}
-    subjects = subject_rows(level)  # query: the level's active subjects with their coordinates
+    subjects = active_subject_ids(level)  # query: ids only; coordinates are read for new warnings alone
     summary.subjects = len(subjects)
     values = sources.compute(level, window, codes) if codes else {}
 
@@ -189,46 +201,8 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     # run did not write are dropped — together, the window's measurements are replaced.
     kept = {code: {sid: v for sid, v in (values.get(code) or {}).items() if sid in subjects and v is not None}
             for code in codes}
-    measurement_ids = upsert_measurements(run.pk, level, window, kept)
+    upsert_measurements(run.pk, level, window, kept)
     summary.measurements = sum(len(v) for v in kept.values())
-
-    # Verdicts, in memory: the worst grade any applicable rule gives each (subject, indicator).
-    verdicts: dict[tuple, Verdict] = {}
-    for rule in rules:
-        column = values.get(rule.indicator_code) or {}
-        targets = rule.subject_ids if rule.subject_ids is not None else column.keys()
-        for sid in targets:
-            value = column.get(sid)
-            if value is None or sid not in subjects:
-                continue
-            verdict = judge_rule(rule, float(value))
-            key = (sid, rule.indicator_code, WarningSource.STANDARD.value)
-            current = verdicts.get(key)
-            if current is None or _rank(verdict) > _rank(current) or (
-                    _rank(verdict) == _rank(current) and current.well_inside and not verdict.well_inside):
-                verdicts[key] = verdict
-    # A key result is measured over its goal's period so far, not over the run's window: 60 training
-    # hours in a year is not judged on one term's hours. One computation per distinct period.
-    goal_values = {(window.start, window.end): values}
-    periods: dict[tuple, set] = {}
-    for goal in goals:
-        periods.setdefault(goal_period(goal, window), set()).add(goal.indicator_code)
-    for (start, end), needed in periods.items():
-        if (start, end) not in goal_values:
-            goal_values[(start, end)] = sources.compute(level, period_window(start, end), sorted(needed)) or {}
-    for goal in goals:
-        period = goal_period(goal, window)
-        value = (goal_values[period].get(goal.indicator_code) or {}).get(goal.subject_id)
-        if value is None or goal.subject_id not in subjects:
-            continue
-        key = (goal.subject_id, goal.indicator_code, WarningSource.GOAL.value)
-        accumulates = getattr(indicators[goal.indicator_code], "accumulates", False)
-        verdict = judge_goal(goal, float(value), period[1], accumulates=accumulates)
-        if verdict is None:
-            continue
-        verdict.period = period
-        if key not in verdicts or _rank(verdict) > _rank(verdicts[key]):
-            verdicts[key] = verdict
 
     # Active warnings of the level, and recent finished ones (re-opening after a correction; never
     # re-opening from an older window than one already judged), each in one query.
@@ -237,6 +211,57 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         for w in Warning.objects.filter(level=level, status__in=ACTIVE_STATUSES)
         .exclude(source=WarningSource.MANUAL)
     }
+
+    # Verdicts, in memory: the worst grade any applicable rule gives each (subject, indicator). Most
+    # subjects are inside every line and have no warning: they are passed over without a verdict.
+    verdicts: dict[tuple, Verdict] = {}
+    standard = WarningSource.STANDARD.value
+    for rule in rules:
+        code = rule.indicator_code
+        column = values.get(code) or {}
+        targets = rule.subject_ids if rule.subject_ids is not None else column.keys()
+        crosses = _crossing_test(rule)
+        for sid in targets:
+            value = column.get(sid)
+            if value is None or sid not in subjects:
+                continue
+            key = (sid, code, standard)
+            if not crosses(value) and key not in active and key not in verdicts:
+                continue
+            verdict = judge_rule(rule, float(value))
+            current = verdicts.get(key)
+            if current is None or _rank(verdict) > _rank(current) or (
+                    _rank(verdict) == _rank(current) and current.well_inside and not verdict.well_inside):
+                verdicts[key] = verdict
+    # A key result on a quantity that accrues (training hours, outputs) is measured over its goal's
+    # period so far — 60 hours in a year is not judged on one term's hours; one on a level (a rate,
+    # a score) by its value in the run's window. Accrued values are computed for the goals' owners
+    # only, once per distinct period.
+    goal_values = {(window.start, window.end): values}
+    periods: dict[tuple, tuple[set, set]] = {}
+    for goal in goals:
+        if getattr(indicators[goal.indicator_code], "accumulates", False):
+            codes_needed, owners = periods.setdefault(goal_period(goal, window), (set(), set()))
+            codes_needed.add(goal.indicator_code)
+            owners.add(goal.subject_id)
+    for (start, end), (needed, owners) in periods.items():
+        if (start, end) not in goal_values:
+            goal_values[(start, end)] = sources.compute(level, period_window(start, end), sorted(needed),
+                                                        subject_ids=owners) or {}
+    for goal in goals:
+        accumulates = getattr(indicators[goal.indicator_code], "accumulates", False)
+        period = goal_period(goal, window) if accumulates else (window.start, window.end)
+        value = (goal_values[period].get(goal.indicator_code) or {}).get(goal.subject_id)
+        if value is None or goal.subject_id not in subjects:
+            continue
+        key = (goal.subject_id, goal.indicator_code, WarningSource.GOAL.value)
+        verdict = judge_goal(goal, float(value), period[1], accumulates=accumulates)
+        if verdict is None:
+            continue
+        verdict.period = period
+        if key not in verdicts or _rank(verdict) > _rank(verdicts[key]):
+            verdicts[key] = verdict
+
     finished = {}
     if codes:
         done_qs = Warning.objects.filter(level=level, status__in=DONE_STATUSES, indicator_code__in=codes).filter(
@@ -257,6 +282,10 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         return drilldown.fill(plans[code], subject)
 
     to_create, to_update, events, escalate = [], [], [], []
+    # Filled after the loop, in one query each: the measurements behind new warnings and automatic
+    # resolutions, and the coordinates (owners, fact rows) of the subjects of new warnings.
+    needs_measurement: list[tuple[Warning, str, str]] = []  # (warning, attribute, code)
+    periods_of: dict[int, tuple | None] = {}
     update_fields = {"grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
                      "status", "resolved_at", "resolved_window", "resolved_window_end", "resolved_by_measurement",
                      "updated_at"}
@@ -265,8 +294,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         sid, code, source = key
         warning = active.get(key)
         # A goal judged over its own period has no measurement of the run's window behind it.
-        own_period = verdict.period and verdict.period != (window.start, window.end)
-        mid = None if own_period else measurement_ids.get((sid, code))
+        own_period = bool(verdict.period) and verdict.period != (window.start, window.end)
         if warning is None:
             if verdict.grade is None:
                 continue
@@ -283,11 +311,12 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
                 value=verdict.value, threshold=verdict.threshold,
                 resolve_margin=getattr(rule, "resolve_margin", 0) or 0,
                 resolve_windows=max(1, getattr(rule, "resolve_windows", 1) or 1),
-                opened_at=now, measurement_id=mid,
-                reopened_from_id=previous[0] if previous and previous[2] else None,
-                drilldown=describe_facts(code, subjects[sid], verdict.period),
+                opened_at=now, reopened_from_id=previous[0] if previous and previous[2] else None,
             )
             to_create.append(warning)
+            periods_of[id(warning)] = verdict.period
+            if not own_period:
+                needs_measurement.append((warning, "measurement_id", code))
             summary.opened += 1
             continue
         if warning.last_window_end and window.end < warning.last_window_end:
@@ -310,15 +339,25 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
                 events.append(_event(warning, run, EventKind.AUTO_RESOLVED, window, to_status=WarningStatus.RESOLVED))
                 warning.status, warning.resolved_at, warning.resolved_window = WarningStatus.RESOLVED, now, window.code
                 warning.resolved_window_end = window.end
-                warning.resolved_by_measurement_id = mid
+                warning.resolved_by_measurement_id = None
+                if not own_period:
+                    needs_measurement.append((warning, "resolved_by_measurement_id", code))
                 summary.resolved += 1
         if (warning.status in ACTIVE_STATUSES and not warning.escalated_level
                 and policy.escalate_after and warning.cadences_open >= policy.escalate_after):
             escalate.append(warning)
-        if _state(warning) != before or warning in escalate:
+        if _state(warning) != before or (escalate and escalate[-1] is warning):
             warning.updated_at = now
             to_update.append(warning)  # a re-run that changes nothing writes nothing
 
+    mids = measurement_ids(level, window, {w.subject_id for w, _a, _c in needs_measurement})
+    for warning, attribute, code in needs_measurement:
+        setattr(warning, attribute, mids.get((warning.subject_id, code)))
+    coordinates = subject_rows(level, ids={w.subject_id for w in to_create} | {w.subject_id for w in escalate}) \
+        if to_create or escalate else {}
+    for warning in to_create:
+        warning.drilldown = describe_facts(warning.indicator_code, coordinates.get(warning.subject_id) or {},
+                                           periods_of[id(warning)])
     insert_objects(Warning, to_create)
     for warning in to_create:
         events.append(_event(warning, run, EventKind.OPENED, window, to_status=WarningStatus.OPEN, to_grade=warning.grade))
@@ -327,10 +366,10 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     through = Warning.owners.through
     links = []
     if to_create:
-        owners = owners_for(level, {w.subject_id: subjects[w.subject_id] for w in to_create})
+        owners = owners_for(level, {w.subject_id: coordinates[w.subject_id] for w in to_create})
         links += [through(warning_id=w.pk, user_id=u) for w in to_create for u in owners.get(w.subject_id, ())]
     if escalate:
-        up, extra = escalation_owners(level, {w.subject_id: subjects.get(w.subject_id) or {} for w in escalate})
+        up, extra = escalation_owners(level, {w.subject_id: coordinates.get(w.subject_id) or {} for w in escalate})
         for w in escalate:
             w.escalated_level, w.escalated_at = up, now
             events.append(_event(w, run, EventKind.ESCALATED, window, note=up))

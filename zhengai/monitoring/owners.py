@@ -131,6 +131,11 @@ SUBJECT_COLUMNS = ("pk", "key", "name", "student_id", "staff_id", "offering_id",
                    "department_id", "admin_class_id")
 
 
+def active_subject_ids(level: str) -> set[int]:
+    """The ids of the active subjects of ``level`` (one query)."""
+    return set(Subject.objects.filter(level=level, active=True).values_list("pk", flat=True))
+
+
 def subject_rows(level: str, ids=None) -> dict[int, dict]:
     """subject id → its coordinates, for the active subjects of ``level`` (one query)."""
     qs = Subject.objects.filter(level=level)

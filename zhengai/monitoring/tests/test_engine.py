@@ -136,24 +136,36 @@ def test_it_escalates_one_level_up_after_the_policy_number_of_cadences(cast):
     assert warning.events.filter(kind=EventKind.ESCALATED).count() == 1
 
 
+def test_an_unchanged_rerun_writes_no_measurement_and_a_vanished_value_is_removed(college):
+    rules = [attendance_rule()]
+    table = {"2026-10": {RATE: {"2024001": 0.85, "2024002": 0.95}}}
+    run_window("student", month("2026-10"), sources=table_sources(table, rules))
+    before = dict(Measurement.objects.values_list("pk", "run_id"))
+    run_window("student", month("2026-10"), sources=table_sources(table, rules))
+    assert dict(Measurement.objects.values_list("pk", "run_id")) == before  # same rows, untouched
+    # 陈四's records are withdrawn from the source: the window has no value for him any more.
+    del table["2026-10"][RATE]["2024002"]
+    run_window("student", month("2026-10"), sources=table_sources(table, rules))
+    assert list(Measurement.objects.values_list("subject__key", flat=True)) == ["2024001"]
+    assert Warning.objects.get().measurement_id in before
+
+
 def test_a_goal_key_result_behind_its_trajectory_gets_a_yellow_warning(college):
     from datetime import date
 
     zhang = Subject.objects.get(level="student", key="2024001").pk
     chen = Subject.objects.get(level="student", key="2024002").pk
     # From 60 credits on 1 Sep to 90 on 31 Dec: on 31 Oct expected 60 + 30 * 60/121 ≈ 74.9, margin 3.
-    # The key results are measured over the goal's period so far (1 Sep – 31 Oct), not October alone.
     goals = [
         GoalTarget(7, 70, zhang, "stu_credits", "higher", 60, 90, date(2026, 9, 1), date(2026, 12, 31)),
         GoalTarget(8, 80, chen, "stu_credits", "higher", 60, 90, date(2026, 9, 1), date(2026, 12, 31)),
     ]
-    table = {"2026-10": {"stu_credits": {"2024001": 10, "2024002": 10}},
-             "2026-09-01..2026-10-31": {"stu_credits": {"2024001": 70, "2024002": 73}}}
+    table = {"2026-10": {"stu_credits": {"2024001": 70, "2024002": 73}}}
     run_window("student", month("2026-10"), sources=table_sources(table, [], goals=goals))
     warning, = Warning.objects.all()
     assert (warning.subject_id, warning.source, warning.grade, warning.key_result_id) == (zhang, "goal", "yellow", 70)
     assert warning.threshold == pytest.approx(60 + 30 * 60 / 121)
-    assert warning.value == 70 and warning.measurement is None  # not October's 10
+    assert warning.value == 70 and warning.measurement.window_code == "2026-10"
 
 
 def test_a_key_result_that_accrues_is_expected_pro_rata_from_zero(college):
@@ -162,18 +174,21 @@ def test_a_key_result_that_accrues_is_expected_pro_rata_from_zero(college):
 
     zhang = Subject.objects.get(level="student", key="2024001").pk
     chen = Subject.objects.get(level="student", key="2024002").pk
-    # 60 hours in the year 2026 (last year: 40). By 30 June, 60 * 180/364 ≈ 29.7 are due, margin 6:
-    # 25 hours so far is on track, 20 is behind. Judged from the baseline, both would be behind.
+    # 60 hours in the year 2026 (last year: 40), measured over the year so far, not June alone. By
+    # 30 June 60 * 180/364 ≈ 29.7 are due, margin 6: 25 hours is on track, 20 behind (from the
+    # baseline both would be behind; on June's 5 hours, both).
     goals = [
         GoalTarget(1, 10, zhang, "hours", "higher", 40, 60, date(2026, 1, 1), date(2026, 12, 31)),
         GoalTarget(2, 20, chen, "hours", "higher", 40, 60, date(2026, 1, 1), date(2026, 12, 31)),
     ]
-    table = {"2026-01-01..2026-06-30": {"hours": {"2024001": 25, "2024002": 20}}}
+    table = {"2026-06": {"hours": {"2024001": 5, "2024002": 5}},
+             "2026-01-01..2026-06-30": {"hours": {"2024001": 25, "2024002": 20}}}
     sources = table_sources(table, [], goals=goals, describe=lambda code: SimpleNamespace(accumulates=True, sources=()))
     run_window("student", W.parse("2026-06"), sources=sources)
     warning, = Warning.objects.all()
     assert (warning.subject_id, warning.value) == (chen, 20)
     assert warning.threshold == pytest.approx(60 * 180 / 364)
+    assert warning.measurement is None  # no measurement of June behind it: the half year's hours
 
 
 def test_a_point_with_its_own_judging_period_is_judged_only_on_windows_of_that_kind(college):
