@@ -16,7 +16,7 @@ from zhengai.datacenter.dictionary import TABLE_CODES, model_for_table
 from zhengai.datacenter.models import ImportBatch, Subject
 from zhengai.org.access import grants_for, restrict
 
-from .registry import HIGHER, Indicator, subject_map
+from .registry import HIGHER, Indicator
 
 SERIES_LENGTH = 8
 # Sources outside the data dictionary: what users enter on the platform itself (goal chain).
@@ -134,16 +134,13 @@ def series(indicator: Indicator, window, subjects: dict[int, tuple[str, str]], u
     except windows.WindowError:  # no earlier term in the term table
         pass
     stored = stored_means(indicator, [w.code for w in steps[:-1]], user) if user is not None else {}
-    id_map = None
     labels, means = [], []
     for w in steps:
         labels.append(w.code)
         if w.code in stored:
             means.append(stored[w.code])
             continue
-        if id_map is None:
-            id_map = subject_map(indicator.level)
-        values = [float(v) for sid, v in indicator.evaluate(w, subjects=id_map).items() if sid in subjects]
+        values = [float(v) for sid, v in indicator.evaluate(w).items() if sid in subjects]
         means.append(round(fmean(values), 2) if values else None)
     return {"labels": labels, "series": [{"name": indicator.name_zh, "values": means}],
             "stored": [w.code for w in steps if w.code in stored]}

@@ -79,18 +79,28 @@ class Indicator:
     def evaluate(self, window: Window, *, subjects: dict[int, int] | None = None) -> dict[int, int | float]:
         """The value of every subject of the level that has data in ``window``, keyed by subject id.
 
-        At most two queries whatever the number of subjects: the evaluator's aggregate and the map
-        from master ids to subject ids (skipped when the aggregate is empty, or when ``subjects`` —
-        ``subject_map(level)``, as ``compute`` shares it — is given).
+        One query whatever the number of subjects: the evaluator's aggregate, which the building
+        blocks of ``builtin.base`` join to the subject registry in the database (``keying``). An
+        evaluator that yields master ids by other means is mapped through ``subject_map`` (or the
+        ``subjects`` map given), a second query.
         """
         if self.keyed_by_subject:
             if subjects is None:
                 subjects = subject_map(self.level)
             of_level = set(subjects.values())
             return {sid: normalise(v) for sid, v in self.evaluator(window) if sid in of_level and v is not None}
-        rows = list(self.evaluator(window))
+        state = _Keying(self.level)
+        token = _keying.set(state)
+        try:
+            rows = list(self.evaluator(window))
+        finally:
+            _keying.reset(token)
         if not rows:  # nothing in the window: no map needed (it is the costly query at the student level)
             return {}
+        if state.in_database and not state.by_master:
+            return {sid: value for sid, value in ((sid, normalise(v)) for sid, v in rows) if value is not None}
+        if state.in_database:
+            raise RuntimeError(f"{self.code}: an evaluator mixed rows keyed by subject and by master id")
         return keyed(rows, subjects if subjects is not None else subject_map(self.level), self.level)
 
     @property
@@ -113,6 +123,25 @@ class Indicator:
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+
+
+@dataclass
+class _Keying:
+    """While an indicator evaluates: its level, and whether its rows were keyed by subject id in the
+    database (``in_database``) or came by master id (``by_master``)."""
+
+    level: str
+    in_database: bool = False
+    by_master: bool = False
+
+
+_keying: ContextVar[_Keying | None] = ContextVar("indicators_keying", default=None)
+
+
+def keying() -> _Keying | None:
+    """The evaluation in progress, for the building blocks that can key their rows by subject id
+    in the query itself (a join to the subject registry, as a hand-written query would)."""
+    return _keying.get()
 
 
 def subject_map(level: str) -> dict[int, int]:
@@ -233,9 +262,9 @@ def all_indicators() -> list[Indicator]:
 
 def compute(level: str, window: Window, codes: Iterable[str] | None = None, *,
             subject_ids: Iterable[int] | None = None) -> dict[str, dict[int, int | float]]:
-    """Several indicators of one level over one window: one query per indicator plus one for the
-    subject map, whatever the number of subjects. With ``subject_ids``, the result holds at least
-    those subjects, and evaluators grouped by subject read only their rows (``only``)."""
+    """Several indicators of one level over one window: one query per indicator whatever the number
+    of subjects. With ``subject_ids``, the result holds at least those subjects, and evaluators
+    grouped by subject read only their rows (``only``; one more query, for their master ids)."""
     if codes is None:
         indicators = for_level(level)
     else:
@@ -243,12 +272,14 @@ def compute(level: str, window: Window, codes: Iterable[str] | None = None, *,
         wrong = [i.code for i in indicators if i.level != level]
         if wrong:
             raise ValueError(f"not {level} indicators: {', '.join(wrong)}")
-    subjects = subject_map(level)
     if subject_ids is None or level == Level.SCHOOL:
-        return {i.code: i.evaluate(window, subjects=subjects) for i in indicators}
-    wanted = set(subject_ids)
-    with only(master for master, sid in subjects.items() if sid in wanted):
-        return {i.code: i.evaluate(window, subjects=subjects) for i in indicators}
+        return {i.code: i.evaluate(window) for i in indicators}
+    from zhengai.datacenter.models.subjects import LEVEL_COLUMN, Subject
+
+    masters = Subject.objects.filter(level=level, pk__in=list(subject_ids)).values_list(
+        Subject._meta.get_field(LEVEL_COLUMN[level]).attname, flat=True)
+    with only(list(masters)):
+        return {i.code: i.evaluate(window) for i in indicators}
 
 
 # The master ids an evaluation is restricted to (``only``), or None for all.

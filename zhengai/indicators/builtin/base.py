@@ -12,7 +12,7 @@ from zhengai.datacenter.choices import Level
 from zhengai.datacenter.dictionary import model_for_table
 
 from ..paths import group_lookup, window_q
-from ..registry import Indicator, register, restricted_to
+from ..registry import Indicator, keying, register, restricted_to
 
 
 def rows_of(qs, key: str, **aggregates):
@@ -21,34 +21,66 @@ def rows_of(qs, key: str, **aggregates):
     ``key`` "" is the whole school: the rows are grouped by a constant, so an empty table gives no
     group (no data, no entry) and non-aggregate columns (correlated subqueries) work as for any level.
 
-    The rows are read through a bare cursor: for tens of thousands of groups Django's per-row
-    converters cost more than the query. Values come as the database gives them (``int``,
-    ``float`` or ``Decimal``); ``registry.normalise`` and ``ratio`` make them one type.
+    While an indicator evaluates (``registry.keying``), the group key is the *subject* id: the
+    grouped query is joined to the subject registry in the database, as a hand-written query would
+    be, instead of a second query for the map from master ids. Rows are read through a bare cursor
+    (for tens of thousands of groups Django's per-row converters cost more than the query); values
+    come as the database gives them (``int``, ``float`` or ``Decimal``) and ``registry.normalise``
+    and ``ratio`` make them one type.
     """
+    state = keying()
     if key == "":
         # Django leaves a constant out of GROUP BY, so an empty table still gives one row: count it.
         qs = qs.annotate(_school=Value(0))
-        names, rows = _fetch(qs.order_by().values("_school").annotate(_rows=Count("pk"), **aggregates))
+        names, rows = _fetch(qs.order_by().values("_school").annotate(_rows=Count("pk"), **aggregates),
+                             state and "school")
+        school = None
+        if state is not None:
+            state.in_database = True
+            names = names[1:]
         for row in rows:
+            if state is not None:
+                school, row = row[0], row[1:]
+                if school is None:  # no school in the registry: no subject to key by
+                    continue
             row = dict(zip(names, row))
             row.pop("_school")
             if row.pop("_rows"):
-                yield None, row
+                yield school, row
         return
     masters = restricted_to()
     if masters is not None:
         qs = qs.filter(**{f"{key}__in": masters})
-    names, rows = _fetch(qs.order_by().values(key).annotate(**aggregates))
-    names = names[1:]  # the group key comes first
+    names, rows = _fetch(qs.order_by().values(_k=F(key)).annotate(**aggregates), state and state.level)
+    if state is not None:
+        state.in_database = True
+        names, rows = names[1:], [(row[0],) + row[2:] for row in rows]  # the subject id replaces the key
+    names = names[1:]
     for row in rows:
         if row[0] is not None:
             yield row[0], dict(zip(names, row[1:]))
 
 
-def _fetch(qs) -> tuple[list[str], list[tuple]]:
-    """The column names and rows of a ``values()`` queryset, read through a bare cursor."""
+def _fetch(qs, subject_level: str | None = None) -> tuple[list[str], list[tuple]]:
+    """The column names and rows of a ``values()`` queryset, read through a bare cursor. With
+    ``subject_level``, each row is joined to its subject of that level — by the column ``_k`` the
+    queryset names — whose id comes first (``"school"``: the school's subject id, on every row)."""
+    from zhengai.datacenter.models.subjects import LEVEL_COLUMN, Subject
+
+    connection = connections[qs.db]
     sql, params = qs.query.get_compiler(using=qs.db).as_sql()
-    with connections[qs.db].cursor() as cursor:
+    if subject_level:
+        qn = connection.ops.quote_name
+        table = qn(Subject._meta.db_table)
+        if subject_level == Level.SCHOOL:
+            sql = f"SELECT (SELECT s.id FROM {table} s WHERE s.level = %s ORDER BY s.id LIMIT 1) AS _subject, g.* FROM ({sql}) g"
+            params = (Level.SCHOOL, *params)
+        else:
+            column = qn(Subject._meta.get_field(LEVEL_COLUMN[subject_level]).column)
+            sql = (f"SELECT s.id AS _subject, g.* FROM ({sql}) g "
+                   f"JOIN {table} s ON s.level = %s AND s.{column} = g.{qn('_k')}")
+            params = (*params, subject_level)
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [column[0] for column in cursor.description], cursor.fetchall()
 
@@ -86,15 +118,29 @@ def masters(level: str):
 
 
 def per_master(level: str, qs=None, **subqueries):
-    """(master id — None for the school —, {alias: value}) with each alias a correlated subquery."""
+    """(master id — None for the school —, {alias: value}) with each alias a correlated subquery;
+    while an indicator evaluates, the subject id instead of the master id (see ``rows_of``)."""
     qs = masters(level) if qs is None else qs
     if level != Level.SCHOOL and restricted_to() is not None:
         qs = qs.filter(pk__in=restricted_to())
     names = list(subqueries)
     # Prefixed: a master model may have a relation of the same name (Specialty.students …).
     aliased = {f"_v_{name}": expression for name, expression in subqueries.items()}
-    for row in qs.order_by().annotate(**aliased).values_list("pk", *aliased):
-        yield (None if level == Level.SCHOOL else row[0]), dict(zip(names, row[1:]))
+    state = keying()
+    if level == Level.SCHOOL:  # the master is the school's registry row: its id is the subject id
+        for row in qs.order_by().annotate(**aliased).values_list("pk", *aliased):
+            if state is not None:
+                state.in_database = True
+            yield (row[0] if state is not None else None), dict(zip(names, row[1:]))
+        return
+    _names, rows = _fetch(qs.order_by().annotate(**aliased).values(*aliased, _k=F("pk")), state and level)
+    if state is not None:
+        state.in_database = True
+        for row in rows:  # (subject id, subject values …, master id)
+            yield row[0], dict(zip(names, row[1:-1]))
+        return
+    for row in rows:  # (subject values …, master id)
+        yield row[-1], dict(zip(names, row[:-1]))
 
 
 def facts(table: str, window, filter: Q | None = None):

@@ -36,8 +36,9 @@ def test_it_computes_several_indicators_of_a_level_at_once(facts):
     zhang = Subject.objects.get(level="student", key="2024001").pk
     with CaptureQueriesContext(connection) as ctx:
         result = registry.compute("student", window, ["student.absent_periods", "student.late_count"])
-    # One subject map, shared, + one aggregate per indicator.
-    assert len(ctx.captured_queries) == 3
+    # One aggregate per indicator, joined to the subject registry in the query (no map to read).
+    assert len(ctx.captured_queries) == 2
+    assert all("datacenter_subject" in q["sql"] for q in ctx.captured_queries)
     assert result["student.absent_periods"][zhang] == 2
     assert result["student.late_count"][zhang] == 1
     with pytest.raises(ValueError):
@@ -93,10 +94,10 @@ def test_no_evaluator_runs_more_queries_for_more_subjects(facts):
     _more_subjects(facts)
     after = counts()
     assert after == before
-    # One aggregate and the subject map (not read when the aggregate is empty), for every built-in
-    # indicator but the task completions, which read the goal chain's own computation (its tasks,
-    # their reports and the school row).
-    assert {n for (code, _w), n in before.items() if not code.endswith("task_completion")} == {1, 2}
+    # One aggregate, keyed by subject in the query itself, for every built-in indicator but the task
+    # completions, which read the goal chain's own computation (its tasks, their reports and the
+    # school row).
+    assert {n for (code, _w), n in before.items() if not code.endswith("task_completion")} == {1}
     assert {n for (code, _w), n in before.items() if code.endswith("task_completion")} <= {2, 3, 4}
 
 
