@@ -82,6 +82,25 @@ class GoalForm(forms.ModelForm):
                    "description": forms.Textarea(attrs={"rows": 3})}
 
 
+class AnnualTaskForm(GoalForm):
+    """An annual task (年度工作任务) with the task table's words for it."""
+
+    class Meta(GoalForm.Meta):
+        fields = ["title", "description", "category", "leader", "start", "end"]
+
+
+class DepartmentTaskForm(GoalForm):
+    """A department task (部门任务): one row of the task table. Departments are named as in the
+    table (``、`` between them); the first lead department known owns the task."""
+
+    class Meta(GoalForm.Meta):
+        fields = ["title", "description", "leader", "lead_departments", "partner_departments", "outcome", "start", "end"]
+
+
+def form_for(goal):
+    return {GoalKind.ANNUAL_TASK: AnnualTaskForm, GoalKind.DEPARTMENT_TASK: DepartmentTaskForm}.get(goal.kind, GoalForm)
+
+
 class NewGoalForm(GoalForm):
     kind = forms.ChoiceField(label=_("类别"), choices=GoalKind.choices)
     owner_level = forms.ChoiceField(label=_("责任主体层面"), choices=Level.choices)

@@ -118,15 +118,28 @@ def do_create_goal(*, owner, kind, title, start, end=None, parent=None, descript
     return goal
 
 
+TASK_KINDS = (GoalKind.ANNUAL_TASK, GoalKind.DEPARTMENT_TASK)
+
+
 @transaction.atomic
 def do_update_goal(goal: Goal, *, acting_user, key_results=None, **fields) -> Goal:
     """Change a goal's fields (and, if given, replace its key results). An approved personal goal
-    goes back to draft: what was approved is no longer what is written."""
+    goes back to draft: what was approved is no longer what is written.
+
+    A department task whose 牵头部门 or 承担部门 text changes is owned by the first lead department
+    named (the school when none is known) and shared with the others, as the import resolves them;
+    an annual task's 体系类别 is its department tasks' too."""
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     if not can_edit_goal(acting_user, goal):
         raise PermissionDenied(_("只有目标的责任人可以修改该目标。"))
+    before = {name: getattr(goal, name) for name in fields}
     for name, value in fields.items():
         setattr(goal, name, value)
+    changed = {name for name in fields if getattr(goal, name) != before[name]}
+    if goal.kind == GoalKind.DEPARTMENT_TASK and changed & {"lead_departments", "partner_departments"}:
+        _resolve_task_departments(goal)
+    if goal.kind == GoalKind.ANNUAL_TASK and "category" in changed:
+        goal.children.filter(kind=GoalKind.DEPARTMENT_TASK).update(category=goal.category)
     _check_goal(goal.owner, goal.kind, goal.start, goal.end, goal.parent)
     if goal.kind in PERSONAL_KINDS and goal.status in (GoalStatus.APPROVED, GoalStatus.SUBMITTED) \
             and goal.owner_id in own_subject_ids(acting_user):
@@ -137,6 +150,36 @@ def do_update_goal(goal: Goal, *, acting_user, key_results=None, **fields) -> Go
         KeyResult.objects.bulk_create([KeyResult(goal=goal, order=i, **kr) for i, kr in enumerate(key_results, start=1)])
     ChainEvent.objects.create(user=acting_user, action="update_goal", goal=goal, detail={"fields": sorted(fields)})
     return goal
+
+
+def _resolve_task_departments(goal: Goal) -> None:
+    from zhengai.datacenter.models import Subject
+
+    from .models import GoalPartner
+    from .tasks_io import task_departments
+
+    owner_id, partner_ids = task_departments(goal.lead_departments, goal.partner_departments)
+    goal.owner = Subject.objects.get(pk=owner_id) if owner_id else Subject.objects.get(level=Level.SCHOOL)
+    GoalPartner.objects.filter(goal=goal).delete()
+    GoalPartner.objects.bulk_create([GoalPartner(goal=goal, subject_id=s) for s in partner_ids])
+
+
+@transaction.atomic
+def do_delete_goal(goal: Goal, *, acting_user) -> None:
+    """Delete a goal or task with the goals below it (a task deleted here leaves the task table's
+    export). A personal goal submitted or approved stays unless the quality office deletes it: it
+    is what the reviewer accepted."""
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    if not can_edit_goal(acting_user, goal):
+        raise PermissionDenied(_("您不能删除该目标。"))
+    if goal.kind in PERSONAL_KINDS and goal.status in (GoalStatus.SUBMITTED, GoalStatus.APPROVED) \
+            and not grants_for(acting_user, CHANGE).school:
+        raise ValidationError(_("已提交或已通过审核的目标不能删除。"))
+    # The event outlives the goal (its goal link would cascade away with it).
+    ChainEvent.objects.create(user=acting_user, action="delete_goal", detail={
+        "goal": goal.pk, "kind": goal.kind, "title": goal.title, "parent": goal.parent_id,
+        "below": Goal.objects.filter(parent=goal).count()})
+    goal.delete()
 
 
 @transaction.atomic
@@ -204,7 +247,8 @@ def do_complete_milestone(key_result: KeyResult, *, done: bool, on: date, text: 
 # ------------------------------------------------------------------------------------ progress
 
 def _latest_measurements(pairs: set[tuple[int, str]], on_date: date) -> dict[tuple[int, str], Decimal]:
-    """Latest value per (subject, indicator) from monitoring's measurements, if that app has them."""
+    """Latest value per (subject, indicator) from monitoring's measurements, if that app has them.
+    One query."""
     from django.apps import apps
 
     try:
@@ -222,48 +266,98 @@ def _latest_measurements(pairs: set[tuple[int, str]], on_date: date) -> dict[tup
     return found
 
 
-def _live_values(wanted: dict[str, set[str]], on_date: date) -> dict[tuple[int, str], Decimal]:
-    """Values computed now from the indicator library, for the window of each indicator's cadence
-    containing ``on_date``; one evaluation per indicator (all subjects of its level at once)."""
+def _live_values(wanted: dict[str, set[int]], on_date: date) -> dict[tuple[int, str], Decimal]:
+    """Values computed now from the indicator library for the subjects wanted (indicator code →
+    subject ids), over the window of the indicator's cadence containing ``on_date``.
+
+    The library's evaluators compute a whole level at once, so each indicator is evaluated once
+    whatever the number of goals and subjects asking for it; the subjects' master ids are read once
+    per level and only for the subjects wanted (the level's full map is the costly query on a large
+    college's student level). Queries: the custom indicators asked for, one per level for the
+    subject map, and each indicator's own (one or two).
+    """
     from zhengai.core import windows
+    from zhengai.datacenter.models import Subject
+    from zhengai.datacenter.models.subjects import LEVEL_COLUMN
 
     try:
         from zhengai.indicators import registry
     except ImportError:
         return {}
-    out = {}
-    for level, codes in wanted.items():
-        for code in codes:
+    builtins = {i.code: i for i in registry.builtin_indicators()}
+    by_level: dict[str, list] = {}
+    for code in sorted(wanted):
+        indicator = builtins.get(code)
+        if indicator is None:
             try:
                 indicator = registry.get(code)
             except LookupError:
                 continue
-            cadence = getattr(indicator, "cadence", None) or registry.LEVEL_CADENCE.get(level, "month")
-            window = windows.containing(cadence, on_date)
-            for subject, value in indicator.evaluate(window).items():
-                if value is not None:
-                    out[(subject, code)] = Decimal(str(value))
+        by_level.setdefault(indicator.level, []).append(indicator)
+    out = {}
+    for level, indicators in by_level.items():
+        subject_ids = set().union(*(wanted[i.code] for i in indicators))
+        column = LEVEL_COLUMN[level]
+        masters = Subject.objects.filter(pk__in=subject_ids, level=level)
+        # Master id → subject id, as registry.subject_map gives it, for these subjects only.
+        subjects = dict(masters.values_list(f"{column}_id" if column else "pk", "pk"))
+        if not subjects:
+            continue
+        for indicator in indicators:
+            window = windows.containing(indicator.cadence, on_date)
+            for subject, value in indicator.evaluate(window, subjects=subjects).items():
+                if value is not None and subject in wanted[indicator.code]:
+                    out[(subject, indicator.code)] = Decimal(str(value))
     return out
 
 
-def current_values(key_results: list[KeyResult], owners: dict[int, tuple[int, str]], on_date: date) -> dict[int, Decimal]:
-    """Key result id → current value of its indicator for its goal's owner."""
+def _monitored_windows(levels: set[str], on_date: date) -> dict[str, list[tuple[date, date]]]:
+    """Level → (start, end) of the windows monitoring has run successfully within the look-back of
+    ``_latest_measurements``. One query (none without the monitoring app)."""
+    from django.apps import apps
+
+    try:
+        Run = apps.get_model("monitoring", "Run")
+    except LookupError:
+        return {}
+    out: dict[str, list[tuple[date, date]]] = {}
+    for level, start, end in (Run.objects.filter(status="succeeded", level__in=levels, window_end__lte=on_date,
+                                                 window_end__gte=on_date - timedelta(days=400))
+                              .values_list("level", "window_start", "window_end").distinct()):
+        out.setdefault(level, []).append((start, end))
+    return out
+
+
+def current_values(key_results: list[KeyResult], goals: dict[int, Goal], on_date: date) -> dict[int, Decimal]:
+    """Key result id → current value of its indicator for its goal's owner (``goals``: id → goal,
+    with its owner).
+
+    Monitoring's stored measurements first. A value is computed live only where monitoring cannot
+    have measured it: once monitoring has measured an indicator for some of the subjects wanted, or
+    has run the owner's level over a window of an approved goal's period (a run measures every
+    approved goal's key results with a target), a missing measurement means the subject had no data
+    (the library's "no data, no entry"). Computing a whole level live to learn that is what made
+    goal pages take seconds on a large college.
+    """
     pairs = {}
     for kr in key_results:
         if kr.kind == KeyResultKind.INDICATOR and kr.indicator_code:
-            subject, _level = owners[kr.goal_id]
-            pairs[kr.pk] = (subject, kr.indicator_code)
+            pairs[kr.pk] = (goals[kr.goal_id].owner_id, kr.indicator_code)
     if not pairs:
         return {}
     found = _latest_measurements(set(pairs.values()), on_date)
-    missing: dict[str, set[str]] = {}
-    for kr_id, (subject, code) in pairs.items():
-        if (subject, code) not in found:
-            missing.setdefault(code.split(".", 1)[0], set()).add(code)
+    measured = {code for _subject, code in found}
+    unknown = [kr for kr in key_results if kr.pk in pairs and pairs[kr.pk] not in found and kr.indicator_code not in measured]
+    runs = _monitored_windows({goals[kr.goal_id].owner.level for kr in unknown}, on_date) if unknown else {}
+    missing: dict[str, set[int]] = {}
+    for kr in unknown:
+        goal = goals[kr.goal_id]
+        judged = kr.target is not None and goal.status == GoalStatus.APPROVED and any(
+            start <= (goal.end or end) and goal.start <= end for start, end in runs.get(goal.owner.level, ()))
+        if not judged:
+            missing.setdefault(kr.indicator_code, set()).add(goal.owner_id)
     if missing:
-        live = _live_values(missing, on_date)
-        for key, value in live.items():
-            found.setdefault(key, value)
+        found.update(_live_values(missing, on_date))
     return {kr_id: found[pair] for kr_id, pair in pairs.items() if pair in found}
 
 
@@ -317,8 +411,7 @@ def goal_tree(goals, on_date: date) -> list[GoalNode]:
     reports = {}
     for report in TaskReport.objects.filter(goal_id__in=ids, as_of__lte=on_date).order_by("goal_id", "as_of", "pk"):
         reports[report.goal_id] = report
-    owners = {pk: (n.goal.owner_id, n.goal.owner.level) for pk, n in nodes.items()}
-    values = current_values(krs, owners, on_date)
+    values = current_values(krs, {pk: n.goal for pk, n in nodes.items()}, on_date)
     for kr in krs:
         current = values.get(kr.pk)
         nodes[kr.goal_id].key_results.append((kr, current, key_result_progress(kr, current)))

@@ -17,7 +17,7 @@ blank cells meaning "same as above"; dates are written ``2019.01``, ``每年1月
   task is then owned by the school.
 
 The table itself is kept (title, header, merges, each cell's original text), so export gives back
-exactly the file's text. Bad cells (an unreadable date, a task without 主要内容 or 工作任务) are
+the file's text wherever the tasks have not changed since (``tasks_export``). Bad cells (an unreadable date, a task without 主要内容 or 工作任务) are
 reported by row, column and value, and nothing is written.
 """
 
@@ -198,6 +198,15 @@ def resolve_departments(text: str, index, colleges) -> tuple[list[int], list[str
     return found, unknown
 
 
+def task_departments(lead_text: str, partner_text: str) -> tuple[int | None, list[int]]:
+    """A department task's owner (the first lead department known, None for none) and its partner
+    subjects (承担部门 and the further lead departments), resolved as the import resolves them."""
+    index, colleges = _department_index()
+    leads, _unknown = resolve_departments(lead_text, index, colleges)
+    partners, _unknown = resolve_departments(partner_text, index, colleges)
+    return (leads[0] if leads else None), list(dict.fromkeys(partners + leads[1:]))
+
+
 def _base_year(table: ParsedTable, override: int | None) -> int:
     if override:
         return override
@@ -308,30 +317,8 @@ def _write(table: ParsedTable, specs, base_year, school, parent, acting_user, so
 
 
 def export_table(target, table: TaskTable | None = None) -> int:
-    """Write a stored table back: title rows, the header as it was, every cell's original text, and
-    the merged ranges. Returns the number of data rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """Write the task table as it stands now in its file's layout (``tasks_export``); returns the
+    number of data rows."""
+    from .tasks_export import export_table as export
 
-    table = table or TaskTable.objects.order_by("-imported_at", "-pk").first()
-    if table is None:
-        raise ImportProblems([_("还没有导入过任务表。")])
-    rows = list(table.rows.order_by("row_no").values_list("row_no", "cells"))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = table.sheet_name or "Sheet1"
-    for row, column, text in table.preamble:
-        ws.cell(row, column, text).font = Font(bold=True, size=14)
-    for col, text in enumerate(table.header or COLUMNS, start=1):
-        ws.cell(table.header_row, col, text or None).font = Font(bold=True)
-    for number, cells in rows:
-        for col, text in enumerate(cells, start=1):
-            if text:
-                ws.cell(number, col, text)
-    for cell_range in table.merges:
-        ws.merge_cells(cell_range)
-        ws[cell_range.split(":")[0]].alignment = Alignment(vertical="center", wrap_text=True)
-    for letter, width in (table.column_widths or {}).items():
-        ws.column_dimensions[letter].width = width
-    wb.save(target)
-    return len(rows)
+    return export(target, table)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("goals/new/", goals.goal_new, name="goal_new"),
     path("goals/<int:pk>/", goals.goal_detail, name="goal"),
     path("goals/<int:pk>/edit/", goals.goal_edit, name="goal_edit"),
+    path("goals/<int:pk>/delete/", goals.goal_delete, name="goal_delete"),
     path("goals/<int:pk>/key-results/", goals.key_result_add, name="key_result_add"),
     path("goals/<int:pk>/submit/", goals.goal_submit, name="goal_submit"),
     path("goals/<int:pk>/review/", goals.goal_review, name="goal_review"),
@@ -34,5 +35,6 @@ urlpatterns = [
     path("self-diagnosis/files/<int:pk>/remove/", selfdiag.evidence_file_remove, name="evidence_file_remove"),
     path("tasks/", goals.task_tables, name="tasks"),
     path("tasks/import/", goals.task_import, name="task_import"),
+    path("tasks/export/", goals.task_export, name="task_export_current"),
     path("tasks/<int:pk>/export/", goals.task_export, name="task_export"),
 ]

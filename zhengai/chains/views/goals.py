@@ -19,7 +19,7 @@ from zhengai.org.access import CHANGE, VIEW, access_object, grants_for, restrict
 from .. import goals as domain
 from .. import tasks_io
 from ..choices import GoalKind, GoalStatus, KeyResultKind
-from ..forms import GoalForm, KeyResultForm, NewGoalForm, ReportForm, ReviewForm, UploadForm
+from ..forms import KeyResultForm, NewGoalForm, ReportForm, ReviewForm, UploadForm, form_for
 from ..models import Evidence, Goal, KeyResult, TaskTable
 from ..xlsxutil import ImportProblems
 from .standards import XLSX
@@ -90,7 +90,7 @@ def goal_edit(request, pk):
     goal = access_object(Goal, request.user, VIEW, pk=pk)
     if not domain.can_edit_goal(request.user, goal):
         raise PermissionDenied
-    form = GoalForm(request.POST or None, instance=Goal.objects.get(pk=goal.pk))
+    form = form_for(goal)(request.POST or None, instance=Goal.objects.get(pk=goal.pk))
     if request.method == "POST" and form.is_valid():
         try:
             domain.do_update_goal(goal, acting_user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
@@ -99,6 +99,19 @@ def goal_edit(request, pk):
             form.add_error(None, " ".join(exc.messages))
     return render(request, "chains/form.html", {"form": form, "title": _("修改目标"), "breadcrumbs": [
         (_("目标"), reverse("chains:goals")), (goal.title[:40], reverse("chains:goal", args=[goal.pk])), (_("修改"), None)]})
+
+
+@login_required
+@require_POST
+def goal_delete(request, pk):
+    goal = access_object(Goal, request.user, VIEW, pk=pk)
+    try:
+        domain.do_delete_goal(goal, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("chains:goal", pk=goal.pk)
+    messages.success(request, _("已删除“%(title)s”。") % {"title": goal.title})
+    return redirect("chains:goal", pk=goal.parent_id) if goal.parent_id else redirect("chains:goals")
 
 
 @login_required
@@ -216,14 +229,22 @@ def task_import(request):
 
 
 @login_required
-def task_export(request, pk):
-    table = TaskTable.objects.filter(pk=pk).first()
-    if table is None:
-        raise Http404
+def task_export(request, pk=None):
+    """The task table as it stands: an imported one (``pk``) in its file's layout, or without
+    ``pk`` the latest imported one, else the tasks made on the pages."""
+    table = None
+    if pk is not None:
+        table = TaskTable.objects.filter(pk=pk).first()
+        if table is None:
+            raise Http404
     if not domain.may_see_tasks(request.user):
         raise PermissionDenied
     out = io.BytesIO()
-    tasks_io.export_table(out, table)
+    try:
+        tasks_io.export_table(out, table)
+    except ImportProblems as exc:
+        messages.error(request, exc.problems[0])
+        return redirect("chains:tasks")
     response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tasks-{table.pk}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="tasks-{table.pk if table else "current"}.xlsx"'
     return response
