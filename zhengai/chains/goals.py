@@ -266,15 +266,19 @@ def _latest_measurements(pairs: set[tuple[int, str]], on_date: date) -> dict[tup
     return found
 
 
+# Beyond this many subjects an indicator is computed for its whole level: the IN list would cost
+# more than it saves (and SQLite bounds the number of parameters).
+RESTRICT_AT_MOST = 1000
+
+
 def _live_values(wanted: dict[str, set[int]], on_date: date) -> dict[tuple[int, str], Decimal]:
     """Values computed now from the indicator library for the subjects wanted (indicator code →
     subject ids), over the window of the indicator's cadence containing ``on_date``.
 
-    The library's evaluators compute a whole level at once, so each indicator is evaluated once
-    whatever the number of goals and subjects asking for it; the subjects' master ids are read once
-    per level and only for the subjects wanted (the level's full map is the costly query on a large
-    college's student level). Queries: the custom indicators asked for, one per level for the
-    subject map, and each indicator's own (one or two).
+    Each indicator is evaluated once, whatever the number of goals asking for it, and only for the
+    subjects wanted (``registry.only``: the aggregate reads their rows, not the whole level's).
+    Queries: the custom indicators asked for, one per level for the subjects' master ids (not the
+    level's whole map, the costly query on a large college's student level), and each indicator's.
     """
     from zhengai.core import windows
     from zhengai.datacenter.models import Subject
@@ -305,8 +309,14 @@ def _live_values(wanted: dict[str, set[int]], on_date: date) -> dict[tuple[int, 
             continue
         for indicator in indicators:
             window = windows.containing(indicator.cadence, on_date)
-            for subject, value in indicator.evaluate(window, subjects=subjects).items():
-                if value is not None and subject in wanted[indicator.code]:
+            mine = {m: s for m, s in subjects.items() if s in wanted[indicator.code]}
+            if len(mine) > RESTRICT_AT_MOST:
+                values = indicator.evaluate(window, subjects=mine)
+            else:
+                with registry.only(mine):
+                    values = indicator.evaluate(window, subjects=mine)
+            for subject, value in values.items():
+                if value is not None:
                     out[(subject, indicator.code)] = Decimal(str(value))
     return out
 

@@ -32,8 +32,8 @@ def goal_tree(request):
     if kind in GoalKind.values:
         visible = visible.filter(kind=kind)
     # Roots: visible goals whose parent the user cannot see (or that have none).
-    visible_ids = set(visible.values_list("pk", flat=True))
     parents = dict(visible.values_list("pk", "parent_id"))
+    visible_ids = set(parents)
     roots = [pk for pk, parent in parents.items() if parent not in visible_ids]
     trees = domain.goal_tree(Goal.objects.filter(pk__in=roots[:200]).order_by("kind", "order", "pk"), demo_today())
     own = domain.own_subject_ids(request.user)

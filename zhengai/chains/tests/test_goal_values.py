@@ -1,0 +1,142 @@
+"""Where a goal page's key result values come from: monitoring's stored measurements, and only
+where monitoring cannot have measured them, the indicator library live — each indicator once, for
+the subjects wanted, whatever the number of goals."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from zhengai.chains import goals
+from zhengai.chains.choices import GoalKind, GoalStatus
+from zhengai.chains.models import Goal, KeyResult
+from zhengai.datacenter.choices import Level
+from zhengai.datacenter.models import Attendance, Subject
+from zhengai.monitoring.models import Measurement, Run
+
+ON = date(2026, 10, 31)
+
+
+def student(college, name):
+    return Subject.objects.get(level=Level.STUDENT, student=getattr(college, name))
+
+
+def attendance_goal(owner, title="出勤目标", status=GoalStatus.APPROVED) -> Goal:
+    goal = Goal.objects.create(kind=GoalKind.STUDENT_ANNUAL, title=title, owner=owner, start=date(2026, 9, 1),
+                               end=date(2027, 6, 30), status=status)
+    KeyResult.objects.create(goal=goal, name="出勤率", indicator_code="student.attendance_rate", baseline=Decimal(50),
+                             target=Decimal(100))
+    return goal
+
+
+def october_attendance(college, student, statuses):
+    for session, status in zip(college.sessions_cnc, statuses):
+        Attendance.objects.create(session=session, student=student, offering=college.off_cnc, date=session.date, status=status)
+
+
+def current(goal) -> Decimal | None:
+    [node] = goals.goal_tree(Goal.objects.filter(pk=goal.pk), ON)
+    return node.key_results[0][1]
+
+
+@pytest.fixture
+def no_live(monkeypatch):
+    def refuse(wanted, on_date):
+        raise AssertionError(f"computed live: {wanted}")
+
+    monkeypatch.setattr(goals, "_live_values", refuse)
+
+
+def test_it_reads_the_stored_measurement_when_monitoring_has_one(college, no_live):
+    zhang = student(college, "s_zhang")
+    goal = attendance_goal(zhang)
+    Measurement.objects.create(subject=zhang, level=Level.STUDENT, indicator_code="student.attendance_rate",
+                               window_code="2026-09", window_end=date(2026, 9, 30), value=70.0)
+    Measurement.objects.create(subject=zhang, level=Level.STUDENT, indicator_code="student.attendance_rate",
+                               window_code="2026-10", window_end=date(2026, 10, 31), value=80.0)
+
+    assert current(goal) == Decimal("80.0")  # the latest window
+
+
+def test_it_takes_a_missing_measurement_for_no_data_once_monitoring_has_measured_the_goal(college, no_live):
+    """Monitoring ran the student level over October; 张三's approved goal was due, so a missing
+    measurement means no attendance in the window: no value, and no whole-level computation."""
+    goal = attendance_goal(student(college, "s_zhang"))
+    Run.objects.create(level=Level.STUDENT, window_code="2026-10", window_start=date(2026, 10, 1),
+                       window_end=date(2026, 10, 31), status="succeeded")
+
+    assert current(goal) is None
+
+
+def test_it_computes_live_what_monitoring_has_not_measured(college):
+    zhang, chen = student(college, "s_zhang"), student(college, "s_chen")
+    october_attendance(college, college.s_zhang, ["present", "present", "absent"])
+    october_attendance(college, college.s_chen, ["present", "late", "present"])
+    # Submitted, not approved: monitoring does not judge it, even after a run of its level.
+    draft = attendance_goal(zhang, status=GoalStatus.SUBMITTED)
+    Run.objects.create(level=Level.STUDENT, window_code="2026-10", window_start=date(2026, 10, 1),
+                       window_end=date(2026, 10, 31), status="succeeded")
+    other = attendance_goal(chen, title="陈四的出勤目标")
+
+    assert current(draft) == Decimal("66.6667")
+    # No run covers 陈四's goal? It does (approved, October): no value without a measurement.
+    assert current(other) is None
+    Run.objects.all().delete()
+    assert current(other) == Decimal("100.0")
+
+
+def test_it_evaluates_each_indicator_once_whatever_the_number_of_goals(college):
+    zhang, chen = student(college, "s_zhang"), student(college, "s_chen")
+    october_attendance(college, college.s_zhang, ["present", "absent", "absent"])
+    roots = []
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            trees = goals.goal_tree(Goal.objects.filter(pk__in=[g.pk for g in roots]), ON)
+        return len(ctx.captured_queries), [n.key_results[0][1] for n in trees]
+
+    roots.append(attendance_goal(zhang))
+    few, values = count()
+    assert values == [Decimal("33.3333")]
+    roots.extend(attendance_goal(s, title=f"目标{i}") for i, s in enumerate([zhang, chen, zhang, chen]))
+    many, values = count()
+    # goals, children (none), key results, reports, measurements, monitoring runs, the students'
+    # master ids, the attendance aggregate.
+    assert few == many == 8
+    assert values == [Decimal("33.3333"), Decimal("33.3333"), None, Decimal("33.3333"), None]
+
+
+def test_it_serves_the_goal_tree_page_in_queries_that_do_not_grow_with_goals(client, cast, college):
+    school = Subject.objects.get(level=Level.SCHOOL)
+    zhang, chen = student(college, "s_zhang"), student(college, "s_chen")
+    client.force_login(cast.alice)
+
+    def add(n):
+        for i in range(n):
+            root = Goal.objects.create(kind=GoalKind.SCHOOL, title=f"发展目标{i}", owner=school, start=date(2026, 1, 1),
+                                       end=date(2026, 12, 31))
+            KeyResult.objects.create(goal=root, name="出勤率", indicator_code="school.attendance_rate", target=Decimal(95))
+            for s in (zhang, chen):
+                child = attendance_goal(s, title=f"出勤目标{i}")
+                Goal.objects.filter(pk=child.pk).update(parent=root)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("chains:goals"))
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    # Session, user, the user's staff and student records, role assignments; the visible goals
+    # with their parents; the tree: roots, children, grandchildren (none), key results, reports,
+    # measurements, monitoring runs, and for each level wanted (school, student) the subjects'
+    # master ids and the one indicator's aggregate. None of them per goal: a new query here needs
+    # a reason.
+    add(1)
+    assert count() == 17
+    add(5)
+    assert count() == 17
+    add(10)
+    assert count() == 17
