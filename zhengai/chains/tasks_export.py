@@ -43,6 +43,8 @@ STANDARD_SHEET = "任务表"
 # Merged over the blanks below them in the standard layout (as in the plan's table).
 STANDARD_MERGED = (CATEGORY, TASK, LEADER)
 DEFAULT_STYLE = (".", True)  # 2019.01
+CONTINUING_TEXT = "持续"
+ANY_PARENT = object()
 
 
 def date_style(texts) -> tuple[str, bool]:
@@ -68,9 +70,6 @@ def format_task_date(day, *, is_end: bool, recurring: bool = False, style=DEFAUL
         return f"{day.year}年{day.month}月" + ("" if whole_month else f"{day.day}日")
     month, dom = (f"{day.month:02d}", f"{day.day:02d}") if padded else (str(day.month), str(day.day))
     return f"{day.year}{sep}{month}" + ("" if whole_month else f"{sep}{dom}")
-
-
-CONTINUING_TEXT = "持续"
 
 
 @dataclass
@@ -225,12 +224,12 @@ def _page_rows(annuals: list[Goal], style) -> list[OutRow]:
     return out
 
 
-def _page_annuals(*parent) -> list[Goal]:
+def _page_annuals(parent=ANY_PARENT) -> list[Goal]:
     """Annual tasks made on the pages (none of their department tasks came from a table), under
-    the school goal ``parent`` if given (None: without one), else all."""
+    the school goal ``parent`` (None: those without one), or all."""
     annuals = Goal.objects.filter(kind=GoalKind.ANNUAL_TASK)
-    if parent:
-        annuals = annuals.filter(parent_id=parent[0])
+    if parent is not ANY_PARENT:
+        annuals = annuals.filter(parent_id=parent)
     return list(annuals.exclude(children__task_rows__isnull=False).select_related("owner").order_by("start", "order", "pk"))
 
 
