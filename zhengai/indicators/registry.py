@@ -98,7 +98,7 @@ class Indicator:
         if not rows:  # nothing in the window: no map needed (it is the costly query at the student level)
             return {}
         if state.in_database and not state.by_master:
-            return {sid: value for sid, value in ((sid, normalise(v)) for sid, v in rows) if value is not None}
+            return _normalised(rows)
         if state.in_database:
             raise RuntimeError(f"{self.code}: an evaluator mixed rows keyed by subject and by master id")
         return keyed(rows, subjects if subjects is not None else subject_map(self.level), self.level)
@@ -169,6 +169,20 @@ def normalise(value):
     if isinstance(value, (Decimal, float)):
         return round(float(value), 4)
     return value
+
+
+def _normalised(rows) -> dict[int, int | float]:
+    """{subject id: normalised value} of rows already keyed by subject, without empty values."""
+    result = {}
+    for subject, value in rows:
+        kind = type(value)  # inline of normalise() for the common types: this runs once per subject
+        if kind is int:
+            result[subject] = value
+        elif kind is float or kind is Decimal:
+            result[subject] = round(float(value), 4)
+        elif value is not None:
+            result[subject] = normalise(value)
+    return result
 
 
 def keyed(rows: Rows, subjects: dict[int, int], level: str) -> dict[int, int | float]:

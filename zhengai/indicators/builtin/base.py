@@ -52,13 +52,22 @@ def rows_of(qs, key: str, **aggregates):
     if masters is not None:
         qs = qs.filter(**{f"{key}__in": masters})
     names, rows = _fetch(qs.order_by().values(_k=F(key)).annotate(**aggregates), state and state.level)
+    # Rows are (master id, values …), or while an indicator evaluates (subject id, master id,
+    # values …): the first column is the group key either way, the values start at ``first``.
+    first = 1
     if state is not None:
         state.in_database = True
-        names, rows = names[1:], [(row[0],) + row[2:] for row in rows]  # the subject id replaces the key
-    names = names[1:]
+        first = 2
+    names = names[first:]
+    if len(names) == 1:  # the common case, one aggregate: no zip per row
+        name = names[0]
+        for row in rows:
+            if row[0] is not None:
+                yield row[0], {name: row[first]}
+        return
     for row in rows:
         if row[0] is not None:
-            yield row[0], dict(zip(names, row[1:]))
+            yield row[0], dict(zip(names, row[first:]))
 
 
 def _fetch(qs, subject_level: str | None = None) -> tuple[list[str], list[tuple]]:
