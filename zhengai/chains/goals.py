@@ -350,11 +350,17 @@ def current_values(key_results: list[KeyResult], goals: dict[int, Goal], on_date
     goal pages take seconds on a large college.
     """
     pairs = {}
+    accruing = accruing_codes({kr.indicator_code for kr in key_results if kr.indicator_code})
+    accrued = {}
     for kr in key_results:
         if kr.kind == KeyResultKind.INDICATOR and kr.indicator_code:
-            pairs[kr.pk] = (goals[kr.goal_id].owner_id, kr.indicator_code)
+            if kr.indicator_code in accruing:
+                accrued[kr.pk] = kr
+            else:
+                pairs[kr.pk] = (goals[kr.goal_id].owner_id, kr.indicator_code)
+    out = _accrued_values(accrued, goals, on_date) if accrued else {}
     if not pairs:
-        return {}
+        return out
     found = _latest_measurements(set(pairs.values()), on_date)
     measured = {code for _subject, code in found}
     unknown = [kr for kr in key_results if kr.pk in pairs and pairs[kr.pk] not in found and kr.indicator_code not in measured]
@@ -368,16 +374,61 @@ def current_values(key_results: list[KeyResult], goals: dict[int, Goal], on_date
             missing.setdefault(kr.indicator_code, set()).add(goal.owner_id)
     if missing:
         found.update(_live_values(missing, on_date))
-    return {kr_id: found[pair] for kr_id, pair in pairs.items() if pair in found}
+    out.update({kr_id: found[pair] for kr_id, pair in pairs.items() if pair in found})
+    return out
 
 
-def key_result_progress(kr: KeyResult, current: Decimal | None) -> Decimal | None:
+def accruing_codes(codes) -> set[str]:
+    """The indicator codes among ``codes`` whose value accrues over a period (hours, days, outputs):
+    a key result on one is measured over its goal's period so far, as monitoring judges it."""
+    try:
+        from zhengai.indicators import registry
+    except ImportError:
+        return set()
+    out = set()
+    for code in codes:
+        try:
+            if registry.get(code).accumulates:
+                out.add(code)
+        except LookupError:
+            continue
+    return out
+
+
+def _accrued_values(key_results: dict[int, KeyResult], goals: dict[int, Goal], on_date: date) -> dict[int, Decimal]:
+    """Key result id → its indicator's total over its goal's period so far, for the goal's owner:
+    one computation per distinct (period, level), for the owners only (``registry.compute``)."""
+    from zhengai.core import windows
+    from zhengai.indicators import registry
+
+    groups: dict[tuple, list[KeyResult]] = {}
+    for kr in key_results.values():
+        goal = goals[kr.goal_id]
+        end = min(on_date, goal.end) if goal.end else on_date
+        if goal.start > end:
+            continue
+        groups.setdefault((goal.start, end, goal.owner.level), []).append(kr)
+    out = {}
+    for (start, end, level), krs in groups.items():
+        window = windows.Window(start, end, "range", f"{start.isoformat()}..{end.isoformat()}")
+        codes = sorted({kr.indicator_code for kr in krs})
+        values = registry.compute(level, window, codes, subject_ids={goals[kr.goal_id].owner_id for kr in krs})
+        for kr in krs:
+            value = values.get(kr.indicator_code, {}).get(goals[kr.goal_id].owner_id)
+            if value is not None:
+                out[kr.pk] = Decimal(str(value))
+    return out
+
+
+def key_result_progress(kr: KeyResult, current: Decimal | None, *, accrues: bool = False) -> Decimal | None:
+    """0–1: where ``current`` stands between the baseline and the target — from zero for a quantity
+    that accrues over the goal's period (``accrues``), whose baseline is the previous period's total."""
     if kr.kind == KeyResultKind.MILESTONE:
         return ONE if kr.done else ZERO
     if current is None or kr.target is None:
         return None
     higher = kr.direction != Direction.LOWER
-    target, baseline = Decimal(kr.target), kr.baseline
+    target, baseline = Decimal(kr.target), (None if accrues else kr.baseline)
     if (current >= target) if higher else (current <= target):
         return ONE
     if baseline is not None and baseline != target:
@@ -422,9 +473,10 @@ def goal_tree(goals, on_date: date) -> list[GoalNode]:
     for report in TaskReport.objects.filter(goal_id__in=ids, as_of__lte=on_date).order_by("goal_id", "as_of", "pk"):
         reports[report.goal_id] = report
     values = current_values(krs, {pk: n.goal for pk, n in nodes.items()}, on_date)
+    accruing = accruing_codes({kr.indicator_code for kr in krs if kr.indicator_code})
     for kr in krs:
         current = values.get(kr.pk)
-        nodes[kr.goal_id].key_results.append((kr, current, key_result_progress(kr, current)))
+        nodes[kr.goal_id].key_results.append((kr, current, key_result_progress(kr, current, accrues=kr.indicator_code in accruing)))
     for pk, node in nodes.items():
         node.latest_report = reports.get(pk)
         parent = node.goal.parent_id

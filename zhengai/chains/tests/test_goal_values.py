@@ -140,3 +140,25 @@ def test_it_serves_the_goal_tree_page_in_queries_that_do_not_grow_with_goals(cli
     assert count() == 17
     add(10)
     assert count() == 17
+
+
+def test_a_key_result_that_accrues_counts_the_goal_period_so_far_as_monitoring_judges_it(college, no_live):
+    """Absent periods accrue: the goal (1 Sep – 30 Jun, at most 8 absent periods, last year 12)
+    shows the total since 1 September, not October's stored measurement, and its progress runs
+    from zero, not from last year's total."""
+    zhang = student(college, "s_zhang")
+    october_attendance(college, college.s_zhang, ["absent", "absent", "present"])
+    goal = Goal.objects.create(kind=GoalKind.STUDENT_ANNUAL, title="少缺勤", owner=zhang, start=date(2026, 9, 1),
+                               end=date(2027, 6, 30), status=GoalStatus.APPROVED)
+    KeyResult.objects.create(goal=goal, name="缺勤节数", indicator_code="student.absent_periods", direction="lower",
+                             baseline=Decimal(12), target=Decimal(8))
+    Measurement.objects.create(subject=zhang, level=Level.STUDENT, indicator_code="student.absent_periods",
+                               window_code="2026-10", window_end=date(2026, 10, 31), value=99.0)
+    expected = sum(a.periods for a in Attendance.objects.filter(student=college.s_zhang, status="absent",
+                                                                date__range=(date(2026, 9, 1), ON)))
+
+    [node] = goals.goal_tree(Goal.objects.filter(pk=goal.pk), ON)
+
+    kr, value, progress = node.key_results[0]
+    assert expected > 0 and value == Decimal(expected)
+    assert progress == 1  # within the 8 allowed so far
