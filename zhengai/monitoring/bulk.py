@@ -1,69 +1,92 @@
 """Bulk writes a run makes, without Django's per-row Python: tens of thousands of measurements and
 warnings must cost a statement or two, not seconds of expression building.
 
-- ``upsert_measurements``: the rows go into a temporary table (COPY on PostgreSQL), then one delete,
-  one update of changed values and one insert of new rows, joined on the window's rows; ids stay
-  stable for rows that existed, so warnings keep their links, and an unchanged re-run writes nothing.
+- ``upsert_measurements``: the window's stored rows are read and compared in memory, and only the
+  difference is written (new rows by COPY, changed values by one update, vanished rows by one
+  delete); ids stay stable, so warnings keep their links, and an unchanged re-run writes nothing.
 - ``fast_update``: ``UPDATE … WHERE id = %s`` for many rows in one ``executemany``.
 """
 
 from django.db import connection
 
-from .models import Measurement
+from .models import Measurement, Warning
 
 _COLUMNS = ("run_id", "subject_id", "level", "indicator_code", "window_code", "window_end", "value")
 
 
 def upsert_measurements(run_id: int, level: str, window, values: dict[str, dict[int, float]]) -> int:
     """Write ``values`` ({code: {subject id: value}}) as the window's measurements, and remove the
-    window's rows not in ``values``; returns the number of rows written or changed.
+    window's rows not in ``values``; returns the number of rows inserted, changed or removed.
 
-    The rows go into a temporary table (COPY on PostgreSQL, one ``executemany`` on SQLite) and reach
-    the table in three statements: a delete of the rows no longer there, an update of changed values
-    and an insert of new rows (a run holds its window's lock, so nobody else inserts them).
-    Re-running a window whose data did not change writes nothing (a measurement's ``run`` is the
-    run that last changed it), and ids stay stable, so warnings keep their links."""
-    table = connection.ops.quote_name(Measurement._meta.db_table)
-    rows = [(run_id, sid, level, code, window.code, window.end, float(v))
-            for code, by_subject in values.items() for sid, v in by_subject.items()]
-    columns = ", ".join(_COLUMNS)
+    The window's stored rows are read first (one query) and compared in memory, so only the
+    difference is written: new rows in one COPY (PostgreSQL) or ``executemany`` (SQLite), changed
+    values in one update, vanished rows in one delete. Re-running a window whose data did not change
+    writes nothing (a measurement's ``run`` is the run that last changed it), and ids stay stable,
+    so warnings keep their links. The run holds its window's lock: nobody else writes these rows."""
+    qn = connection.ops.quote_name
+    table = qn(Measurement._meta.db_table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS zg_measurement_in "
-                           "(run_id integer, subject_id integer, level varchar(16), indicator_code varchar(64), "
-                           "window_code varchar(32), window_end date, value double precision) ON COMMIT DELETE ROWS")
-            cursor.execute("TRUNCATE zg_measurement_in")
-            # One block of COPY text rather than a write_row() per row: codes and windows are plain
-            # identifiers (no tab, newline or backslash to escape), numbers print as PostgreSQL reads them.
-            with cursor.cursor.copy(f"COPY zg_measurement_in ({columns}) FROM STDIN") as copy:
-                copy.write("".join(f"{r}\t{sid}\t{lv}\t{code}\t{wc}\t{we.isoformat()}\t{v!r}\n"
-                                   for r, sid, lv, code, wc, we, v in rows))
-        else:
-            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS zg_measurement_in "
-                           "(run_id integer, subject_id integer, level text, indicator_code text, "
-                           "window_code text, window_end date, value real)")
-            cursor.execute("DELETE FROM zg_measurement_in")
-            placeholders = ", ".join(["%s"] * len(_COLUMNS))
-            cursor.executemany(f"INSERT INTO zg_measurement_in ({columns}) VALUES ({placeholders})", rows)
-        # Joins on the window's rows (hash joins over the level-window index), not one unique-index
-        # probe per row as an INSERT … ON CONFLICT would make: a re-run mostly finds nothing to do.
-        differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"  # null-safe
-        mine = f"{table}.level = %s AND {table}.window_code = %s"
-        same = f"t.subject_id = {table}.subject_id AND t.indicator_code = {table}.indicator_code"
-        cursor.execute(f"DELETE FROM {table} WHERE {mine} AND NOT EXISTS (SELECT 1 FROM zg_measurement_in t WHERE {same})",
-                       [level, window.code])
-        deleted = cursor.rowcount
-        cursor.execute(f"UPDATE {table} SET run_id = t.run_id, value = t.value, window_end = t.window_end "
-                       f"FROM zg_measurement_in t WHERE {mine} AND {same} "
-                       f"AND ({table}.value {differs} t.value OR {table}.window_end <> t.window_end)",
-                       [level, window.code])
-        written = cursor.rowcount
-        # In the unique index's order, so that the index pages are filled one after another.
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM zg_measurement_in t "
-                       f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {mine} AND {same}) "
-                       f"ORDER BY t.subject_id, t.indicator_code", [level, window.code])
-        written += cursor.rowcount
-    return max(written, 0) + max(deleted, 0)
+        cursor.execute(f"SELECT subject_id, indicator_code, id, value, window_end FROM {table} "
+                       f"WHERE level = %s AND window_code = %s", [level, window.code])
+        stored = {(sid, code): (pk, value, end) for sid, code, pk, value, end in cursor.fetchall()}
+        end = window.end
+        new, changed, kept = [], [], set()
+        for code, by_subject in values.items():
+            for sid, value in by_subject.items():
+                value = float(value)
+                old = stored.get((sid, code))
+                if old is None:
+                    new.append((run_id, sid, level, code, window.code, end, value))
+                    continue
+                kept.add((sid, code))
+                # SQLite may hand a date back as text: compare it as the ISO day.
+                if old[1] != value or str(old[2]) != end.isoformat():
+                    changed.append((old[0], value))
+        vanished = [old[0] for key, old in stored.items() if key not in kept]
+        if vanished:  # warnings let go of a measurement that is no more, as Django's SET_NULL would
+            warnings = qn(Warning._meta.db_table)
+            for column in ("measurement_id", "resolved_by_measurement_id"):
+                for chunk in _chunks(vanished):
+                    cursor.execute(f"UPDATE {warnings} SET {column} = NULL WHERE {column} IN "
+                                   f"({', '.join(['%s'] * len(chunk))})", chunk)
+        if vanished and connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [vanished])
+        elif vanished:
+            for chunk in _chunks(vanished):
+                cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        if changed:
+            if connection.vendor == "postgresql":
+                cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS zg_measurement_change "
+                               "(id bigint, value double precision) ON COMMIT DELETE ROWS")
+                cursor.execute("TRUNCATE zg_measurement_change")
+                with cursor.cursor.copy("COPY zg_measurement_change (id, value) FROM STDIN") as copy:
+                    copy.write("".join(f"{pk}\t{value!r}\n" for pk, value in changed))
+                cursor.execute(f"UPDATE {table} SET value = t.value, window_end = %s, run_id = %s "
+                               f"FROM zg_measurement_change t WHERE {table}.id = t.id", [end, run_id])
+            else:
+                cursor.executemany(f"UPDATE {table} SET value = %s, window_end = %s, run_id = %s WHERE id = %s",
+                                   [(value, end, run_id, pk) for pk, value in changed])
+        if new:
+            columns = ", ".join(_COLUMNS)
+            if connection.vendor == "postgresql":
+                # One block of COPY text rather than a write_row() per row: codes and windows are plain
+                # identifiers (no tab, newline or backslash to escape), numbers print as PostgreSQL reads
+                # them. In the unique index's order, so that its pages are filled one after another.
+                new.sort(key=lambda row: (row[1], row[3]))
+                day = end.isoformat()
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    copy.write("".join(f"{r}\t{sid}\t{lv}\t{code}\t{wc}\t{day}\t{v!r}\n"
+                                       for r, sid, lv, code, wc, _e, v in new))
+            else:
+                placeholders = ", ".join(["%s"] * len(_COLUMNS))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", new)
+    return len(new) + len(changed) + len(vanished)
+
+
+def _chunks(items, size=900):
+    """Slices small enough for SQLite's limit on the number of parameters of a statement."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def measurement_ids(level: str, window, subject_ids) -> dict[tuple, int]:

@@ -103,8 +103,16 @@ class Measurement(models.Model):
     """An indicator's value for one subject over one window (监测值). Written in bulk by a run;
     re-running the window replaces them."""
 
-    run = models.ForeignKey(Run, models.SET_NULL, null=True, related_name="+", verbose_name=_("监测运行"), db_index=False)
-    subject = models.ForeignKey("datacenter.Subject", models.CASCADE, related_name="+", verbose_name=_("质量主体"), db_index=False)
+    # No database constraints on these two: a run writes tens of thousands of rows, and checking
+    # them locks every subject row at commit (FOR KEY SHARE), which cost more than the run's own
+    # aggregates. The engine writes only subject ids it has just read from the registry in the same
+    # transaction; subjects are deactivated, never deleted, by the registry sync; Django's collector
+    # deletes (or unlinks) the rows of a subject or a run deleted through the ORM, and the demo reset
+    # truncates this table by the model relation.
+    run = models.ForeignKey(Run, models.SET_NULL, null=True, related_name="+", verbose_name=_("监测运行"),
+                            db_index=False, db_constraint=False)
+    subject = models.ForeignKey("datacenter.Subject", models.CASCADE, related_name="+", verbose_name=_("质量主体"),
+                                db_index=False, db_constraint=False)
     level = models.CharField(_("层面"), max_length=16, choices=Level.choices)
     indicator_code = models.CharField(_("指标"), max_length=64)
     window_code = models.CharField(_("时间窗口"), max_length=32)

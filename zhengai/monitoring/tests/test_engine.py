@@ -150,6 +150,21 @@ def test_an_unchanged_rerun_writes_no_measurement_and_a_vanished_value_is_remove
     assert Warning.objects.get().measurement_id in before
 
 
+def test_a_warned_value_that_vanishes_leaves_the_warning_without_its_measurement(college):
+    rules = [attendance_rule()]
+    table = {"2026-10": {RATE: {"2024001": 0.85, "2024002": 0.95}}}
+    run_window("student", month("2026-10"), sources=table_sources(table, rules))
+    warning = Warning.objects.get()
+    assert warning.measurement is not None
+    del table["2026-10"][RATE]["2024001"]  # 张三's October records withdrawn from the source
+
+    run_window("student", month("2026-10"), sources=table_sources(table, rules))
+
+    warning.refresh_from_db()
+    assert warning.measurement_id is None and warning.status == WarningStatus.OPEN
+    assert Run.objects.filter(status=RunStatus.SUCCEEDED).count() == 2
+
+
 def test_a_goal_key_result_behind_its_trajectory_gets_a_yellow_warning(college):
     from datetime import date
 
