@@ -30,6 +30,7 @@ def upsert_measurements(run_id: int, level: str, window, values: dict[str, dict[
                        f"WHERE level = %s AND window_code = %s", [level, window.code])
         stored = {(sid, code): (pk, value, end) for sid, code, pk, value, end in cursor.fetchall()}
         end = window.end
+        same_end = {end, end.isoformat()}  # SQLite hands a date back as its ISO text
         new, changed, kept = [], [], set()
         for code, by_subject in values.items():
             for sid, value in by_subject.items():
@@ -39,8 +40,7 @@ def upsert_measurements(run_id: int, level: str, window, values: dict[str, dict[
                     new.append((run_id, sid, level, code, window.code, end, value))
                     continue
                 kept.add((sid, code))
-                # SQLite may hand a date back as text: compare it as the ISO day.
-                if old[1] != value or str(old[2]) != end.isoformat():
+                if old[1] != value or old[2] not in same_end:
                     changed.append((old[0], value))
         vanished = [old[0] for key, old in stored.items() if key not in kept]
         if vanished:  # warnings let go of a measurement that is no more, as Django's SET_NULL would
