@@ -67,6 +67,16 @@ OVERLAP = "t.start_date <= %(end)s AND t.end_date >= %(start)s"
 ON_ROLL = "(f.enrolled_on IS NULL OR f.enrolled_on <= %(end)s) AND (f.left_on IS NULL OR f.left_on >= %(start)s)"
 
 
+def roster(table, value, day):
+    """Every teacher's total of ``table`` in the window, 0 for a teacher without rows — nothing when
+    the window has no rows at all."""
+    in_window = f"{day} BETWEEN %(start)s AND %(end)s"
+    return (f"SELECT s.id, coalesce(t.v, 0) FROM datacenter_staff f "
+            f"JOIN datacenter_subject s ON s.level = 'teacher' AND s.staff_id = f.id "
+            f"LEFT JOIN (SELECT staff_id AS k, {value} AS v FROM {table} WHERE {in_window} GROUP BY staff_id) t "
+            f"ON t.k = f.id WHERE f.is_teacher AND EXISTS (SELECT 1 FROM {table} WHERE {in_window} AND staff_id IS NOT NULL)")
+
+
 def grouped(level, via, table, value, where, joins=""):
     """A GROUP BY over ``table f`` to the level's key, joined to the subject registry."""
     key, path = via[level]
@@ -261,10 +271,11 @@ SQL = {
     "teacher.evaluation_average": evaluation("teacher"),
     "teacher.pass_rate": grades("teacher", PASSED),
     "teacher.attendance_rate": attendance("teacher", ATTENDED),
-    "teacher.research_outputs": grouped("teacher", VIA_STAFF, "datacenter_researchoutput", "count(*)", "f.achieved_on BETWEEN %(start)s AND %(end)s"),
-    "teacher.training_hours": grouped("teacher", VIA_STAFF, "datacenter_trainingrecord", "sum(f.hours)", "f.attended_on BETWEEN %(start)s AND %(end)s"),
-    "teacher.enterprise_practice_days": grouped("teacher", VIA_STAFF, "datacenter_enterprisepractice", "sum(f.days)", "f.start_date BETWEEN %(start)s AND %(end)s"),
-    "teacher.awards": grouped("teacher", VIA_STAFF, "datacenter_award", "count(*)", "f.awarded_on BETWEEN %(start)s AND %(end)s"),
+    # What a teacher did, over the roster: 0 for a teacher without a record (the window has records).
+    "teacher.research_outputs": roster("datacenter_researchoutput", "count(*)", "achieved_on"),
+    "teacher.training_hours": roster("datacenter_trainingrecord", "sum(hours)", "attended_on"),
+    "teacher.enterprise_practice_days": roster("datacenter_enterprisepractice", "sum(days)", "start_date"),
+    "teacher.awards": roster("datacenter_award", "count(*)", "awarded_on"),
     "teacher.dual_qualified": ("SELECT s.id, CASE WHEN f.is_dual_qualified THEN 1 ELSE 0 END FROM datacenter_staff f "
                                "JOIN datacenter_subject s ON s.level = 'teacher' AND s.staff_id = f.id WHERE f.is_teacher"),
     # student

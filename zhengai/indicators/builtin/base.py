@@ -186,6 +186,32 @@ def rate(table: str, level: str, numerator: Q, filter: Q | None = None, scale=10
     return evaluate
 
 
+def roster_total(level: str, roster, table: str, relation: str, function: str, field: str = "pk"):
+    """An evaluator: the total (``"count"`` or ``"sum"`` of ``field``) of ``table``'s rows in the
+    window for every member of ``roster`` (a callable giving the master rows; ``relation`` is the
+    table's reverse relation on them), zero for a member without rows — a teacher who trained no
+    hours in the year trained 0 hours, the worst shortfall, not an unknown. Once no member has any
+    row in the window, the source reported nothing for it: no data, no entries, rather than a roster
+    of zeros. One query: the roster left-joined to its rows, grouped."""
+    from django.db.models import Sum
+
+    from ..paths import PATHS
+
+    _kind, day = PATHS[table].window
+    counts = function == "count"
+
+    def evaluate(window):
+        in_window = Q(**{f"{relation}__{day}__range": (window.start, window.end)})
+        total = Count(f"{relation}__pk", filter=in_window) if counts else Sum(f"{relation}__{field}", filter=in_window)
+        rows = list(rows_of(roster(), "pk", v=total))
+        if not any(row["v"] for _key, row in rows):
+            return
+        for key, row in rows:
+            yield key, row["v"] or 0
+
+    return evaluate
+
+
 def builtin(code, name_zh, name_en, unit, direction, definition, sources, evaluator, keyed_by_subject=False):
     level = code.split(".", 1)[0]
     assert level in Level.values, code

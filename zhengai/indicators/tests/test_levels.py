@@ -32,11 +32,13 @@ CASES = [
     ("teacher.evaluation_average", TERM, {WANG: 88.5, LI: 92.0}),
     ("teacher.pass_rate", TERM, {WANG: round(200 / 3, 4), LI: 100.0}),  # 张三 ✓ ✓, 陈四 ✗
     ("teacher.attendance_rate", "2026-10", {WANG: round(200 / 6, 4), LI: 100.0}),
-    ("teacher.research_outputs", "2026", {WANG: 2}),  # 李老师's project is of 2025; 赵 is not a teacher
-    ("teacher.training_hours", "2026", {WANG: 24.0, LI: 24.0}),
-    ("teacher.training_hours", "2026-10", {WANG: 8.0}),
-    ("teacher.enterprise_practice_days", "2026", {WANG: 20}),
-    ("teacher.awards", "2026", {WANG: 1}),
+    # What a teacher did: once anyone has a record in the window, a teacher without one has 0.
+    ("teacher.research_outputs", "2026", {WANG: 2, LI: 0, SUN: 0}),  # 李老师's project is of 2025; 赵 is not a teacher
+    ("teacher.research_outputs", "2024", {}),  # nobody's: no data, not three zeros
+    ("teacher.training_hours", "2026", {WANG: 24.0, LI: 24.0, SUN: 0}),
+    ("teacher.training_hours", "2026-10", {WANG: 8.0, LI: 0, SUN: 0}),
+    ("teacher.enterprise_practice_days", "2026", {WANG: 20, LI: 0, SUN: 0}),
+    ("teacher.awards", "2026", {WANG: 1, LI: 0, SUN: 0}),
     ("teacher.dual_qualified", "2026-10", {WANG: 1, LI: 0, SUN: 0}),
     # Specialties. Plans 2026: 数控 4, 软件 2; admitted 3 (2 registered) and 2 (1 registered).
     ("specialty.enrolment_plan_completion", "2026", {CNC: 75.0, SOFT: 100.0}),

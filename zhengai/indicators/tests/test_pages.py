@@ -111,8 +111,8 @@ def test_a_custom_indicator_defined_on_the_page_computes_what_the_builtin_one_do
 
 def test_a_custom_sum_and_a_custom_ratio_over_two_tables_match_builtins(client, people):
     client.force_login(people.alice)
-    training = {**ATTENDANCE_AS_CUSTOM, "code": "teacher.my_training", "level": "teacher", "kind": "aggregate",
-                "table": "training", "aggregate": "sum", "field": "hours", "filters": ""}
+    training = {**ATTENDANCE_AS_CUSTOM, "code": "teacher.my_teaching", "level": "teacher", "kind": "aggregate",
+                "table": "sessions", "aggregate": "sum", "field": "periods", "filters": ""}
     assert client.post(reverse("indicators:custom_new"), training).status_code == 302
     # Admitted ÷ planned: two tables, grouped to the specialty.
     plan = {**ATTENDANCE_AS_CUSTOM, "code": "specialty.my_plan", "level": "specialty", "table": "admissions",
@@ -120,7 +120,7 @@ def test_a_custom_sum_and_a_custom_ratio_over_two_tables_match_builtins(client, 
     assert client.post(reverse("indicators:custom_new"), plan).status_code == 302
     for window in ("2026", "2026-10", "2025"):
         w = parse(window)
-        assert registry.get("teacher.my_training").evaluate(w) == registry.get("teacher.training_hours").evaluate(w)
+        assert registry.get("teacher.my_teaching").evaluate(w) == registry.get("teacher.teaching_hours").evaluate(w)
         assert registry.get("specialty.my_plan").evaluate(w) == registry.get("specialty.enrolment_plan_completion").evaluate(w)
 
 
