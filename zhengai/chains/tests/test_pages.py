@@ -49,8 +49,9 @@ def test_it_lets_the_quality_office_copy_edit_and_publish_a_version(client, cast
     response = client.post(reverse("chains:node_edit", args=[draft.pk, point.pk]), {
         "code": point.code, "name": point.name, "indicator_code": point.indicator_code, "direction": "higher",
         "qualified": "90", "good": "94", "excellent": "97", "yellow": "88", "orange": "75", "red": "60",
-        "weight": "2", "resolve_margin": "2", "resolve_windows": "2", "evidence": ""})
+        "weight": "2", "resolve_margin": "2", "resolve_windows": "2", "period": "term", "evidence": ""})
     assert response.status_code == 302
+    assert StandardNode.objects.get(pk=point.pk).period == "term"  # judged over terms from this version on
     client.post(reverse("chains:version_publish", args=[draft.pk]), {"effective_from": "2026-12-01"})
     draft.refresh_from_db()
     current.refresh_from_db()
