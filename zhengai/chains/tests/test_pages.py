@@ -32,6 +32,18 @@ def test_it_shows_the_standards_and_a_readable_tree(client, cast, standards):
     assert "诊断项目 / 诊断要素 / 诊断点" in text and "学习投入" in text and "student.attendance_rate" in text
 
 
+def test_a_standard_that_asks_for_evidence_links_to_what_the_subjects_submitted(client, cast, standards):
+    # 操行评定 asks for evidence: the quality office goes from the standard to its overview; a
+    # specialty leader (no school or department scope) reads the standard without the link.
+    overview = reverse("chains:self_diagnosis_overview") + f"?standard={standards.pk}"
+    client.force_login(cast.alice)
+    assert overview in client.get(reverse("chains:standard", args=[standards.pk])).content.decode()
+    client.force_login(cast.heidi)
+    response = client.get(reverse("chains:standard", args=[standards.pk]))
+    assert response.status_code == 200 and "操行评定" in response.content.decode()
+    assert overview not in response.content.decode()
+
+
 def test_it_reads_a_standard_page_in_queries_that_do_not_grow_with_points(client, cast, standards, django_assert_max_num_queries):
     client.force_login(cast.alice)
     # session, user, roles, standard, versions, in-force version, nodes, applicability count, navigation and home checks

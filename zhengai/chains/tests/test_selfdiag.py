@@ -115,6 +115,7 @@ def test_an_owner_submits_evidence_and_it_appears_as_submitted(client, cast, sta
     assert response.status_code == 200
     row = response.content.decode()
     assert f'id="ev-{spec.pk}-{plan.pk}"' in row and "待审核" in row and "规划.pdf" in row
+    assert response["HX-Trigger"] == "evidence-saved"  # the page's counter reloads itself
     evidence = PointEvidence.objects.get()
     assert (evidence.subject, evidence.point, evidence.window, evidence.status, evidence.submitted_by) == (
         spec, plan, WINDOW, EvidenceStatus.SUBMITTED, cast.heidi)
@@ -161,6 +162,7 @@ def test_it_refuses_uploads_too_large_or_of_a_type_not_taken_with_a_clear_messag
     assert response.status_code == 200
     row = response.content.decode()
     assert "文件“大文件.pdf”大小为 2 MB，超过上限 1 MB。" in row and 'role="alert"' in row and "未提交" in row
+    assert "HX-Trigger" not in response  # nothing saved, nothing to recount
 
     response = submit_page(client, spec, plan, text="规划", files=[SimpleUploadedFile("run.exe", b"MZ")])
     assert response.status_code == 302

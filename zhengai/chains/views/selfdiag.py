@@ -75,9 +75,12 @@ def evidence_submit(request):
     if request.htmx:
         if evidence is not None:
             evidence = PointEvidence.objects.select_related("submitted_by", "reviewed_by").prefetch_related("files").get(pk=evidence.pk)
-        return render(request, "chains/_evidence_row.html", {
+        response = render(request, "chains/_evidence_row.html", {
             "item": selfdiag.Item(point, evidence), "subject": subject, "window": request.POST.get("window", ""), "error": error,
             "saved": error is None})  # 200 with the message in the row: htmx swaps no 4xx answer
+        if error is None:
+            response["HX-Trigger"] = "evidence-saved"  # the page's counter reloads itself
+        return response
     if error:
         messages.error(request, error)
     else:

@@ -58,6 +58,12 @@ def _tree(version):
     return children.get(None, [])
 
 
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.kids)
+
+
 @login_required
 def standard_detail(request, pk):
     standard = get_object_or_404(Standard, pk=pk)
@@ -76,6 +82,12 @@ def standard_detail(request, pk):
     }
     if chosen is not None:
         context["applies_count"] = _applies_count(standard.level, chosen.applies_to)
+        # Points that ask for evidence lead to what the subjects submitted (自诊材料总览).
+        asks_evidence = any(n.kind == NodeKind.POINT and not n.indicator_code for n in _walk(context["tree"]))
+        if asks_evidence and chosen.status == VersionStatus.PUBLISHED:
+            from ..selfdiag import may_see_overview
+
+            context["evidence_overview"] = may_see_overview(request.user)
     return render(request, "chains/standard_detail.html", context)
 
 
