@@ -154,6 +154,16 @@ def parse(text: str) -> Window:
     raise _fail(text)
 
 
+def kind_of(text: str) -> str | None:
+    """The kind of window ``text`` is written as, without reading the term table; None if none."""
+    text = (text or "").strip()
+    for kind, pattern in (("term", _TERM), ("academic_year", _ACADEMIC_YEAR), ("year", _YEAR), ("quarter", _QUARTER),
+                          ("half_month", _HALF), ("month", _MONTH), ("range", _RANGE)):
+        if pattern.match(text):
+            return kind
+    return None
+
+
 CADENCES = ("half_month", "month", "quarter", "term", "academic_year", "year")
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from zhengai.core import windows as W
 
@@ -40,6 +41,7 @@ from .sources import Sources
 from .sources import default as default_sources
 
 BATCH = 5000
+STALE_REASON = gettext_lazy("标准已调整：该诊断点不再在此类时间窗口判定")
 # A goal's key result is "behind" when it trails the expected value by more than this share of the
 # distance from baseline to target.
 GOAL_MARGIN_SHARE = 0.1
@@ -154,6 +156,7 @@ class Summary:
     raised: int = 0
     resolved: int = 0
     escalated: int = 0
+    closed: int = 0  # no longer judged on this kind of window (a revised standard)
     still_open: int = 0
     seconds: float = 0.0
     notes: list = field(default_factory=list)
@@ -358,6 +361,21 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     for warning in to_create:
         warning.drilldown = describe_facts(warning.indicator_code, coordinates.get(warning.subject_id) or {},
                                            periods_of[id(warning)])
+    # A warning whose point is no longer judged on this kind of window — its standard was revised,
+    # or the point given its own judging period (training hours per 学年, no longer per term) — would
+    # never be judged again by these runs: it is closed, with the reason, rather than left open.
+    judged = {rule.indicator_code for rule in rules}
+    stale_reason = str(STALE_REASON)
+    for warning in active.values():
+        if (warning.source == WarningSource.STANDARD and warning.indicator_code not in judged
+                and warning.status in ACTIVE_STATUSES and W.kind_of(warning.last_window) == window.kind
+                and (warning.last_window_end is None or warning.last_window_end <= window.end)):
+            events.append(_event(warning, run, EventKind.CLOSED, window, to_status=WarningStatus.CLOSED, note=stale_reason))
+            warning.status, warning.closed_at, warning.reason, warning.updated_at = WarningStatus.CLOSED, now, stale_reason, now
+            to_update.append(warning)
+            update_fields |= {"closed_at", "reason"}
+            summary.closed += 1
+
     insert_objects(Warning, to_create)
     for warning in to_create:
         events.append(_event(warning, run, EventKind.OPENED, window, to_status=WarningStatus.OPEN, to_grade=warning.grade))

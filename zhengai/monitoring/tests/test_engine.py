@@ -165,6 +165,28 @@ def test_a_warned_value_that_vanishes_leaves_the_warning_without_its_measurement
     assert Run.objects.filter(status=RunStatus.SUCCEEDED).count() == 2
 
 
+def test_a_warning_whose_point_is_no_longer_judged_on_its_windows_is_closed_with_the_reason(college):
+    # Judged per month, 张三's training hours opened a warning; the standard's new version judges them
+    # per academic year: the next monthly run closes the month's warning instead of leaving it open
+    # for good, and an academic-year run judges afresh.
+    monthly = attendance_rule(indicator_code="hours", yellow=40, orange=30, red=20)
+    table = {"2026-05": {"hours": {"2024001": 5}}, "2026-06": {"hours": {"2024001": 5}},
+             "2025-2026": {"hours": {"2024001": 45}}}
+    run_window("student", W.parse("2026-05"), sources=table_sources(table, [monthly]))
+    warning = Warning.objects.get()
+    assert warning.status == WarningStatus.OPEN
+
+    yearly = attendance_rule(indicator_code="hours", yellow=40, orange=30, red=20, period="academic_year")
+    summary = run_window("student", W.parse("2026-06"), sources=table_sources(table, [yearly]))
+
+    warning.refresh_from_db()
+    assert summary.closed == 1 and warning.status == WarningStatus.CLOSED and "不再在此类时间窗口判定" in warning.reason
+    assert warning.events.filter(kind=EventKind.CLOSED).count() == 1
+    # An academic-year run does not touch what a monthly run closed, and opens nothing for 45 hours.
+    summary = run_window("student", W.parse("2025-2026"), sources=table_sources(table, [yearly]))
+    assert (summary.closed, summary.opened, Warning.objects.count()) == (0, 0, 1)
+
+
 def test_a_goal_key_result_behind_its_trajectory_gets_a_yellow_warning(college):
     from datetime import date
 
@@ -267,6 +289,9 @@ def test_the_number_of_queries_of_a_run_does_not_grow_with_subjects(college):
                 specialty=base.specialty, cohort=2024) for n in range(200, 220)
     ])
     sync_subjects(["student"])
+    # The first run's warnings out of the way: rate_a is not judged by the second run, which would
+    # close them (a point no longer judged) — a change to compare separately, not a subject's cost.
+    Warning.objects.all().delete()
     large, large_queries = run_counting("2026-10", "rate_b")
 
     assert (small.opened, large.opened) == (3, 23)

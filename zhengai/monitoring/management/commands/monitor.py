@@ -54,5 +54,5 @@ class Command(BaseCommand):
         return (
             f"{level} {window}: subjects={summary.subjects} measurements={summary.measurements} "
             f"opened={summary.opened} raised={summary.raised} resolved={summary.resolved} "
-            f"escalated={summary.escalated} still_open={summary.still_open} seconds={summary.seconds:.2f}"
+            f"escalated={summary.escalated} closed={summary.closed} still_open={summary.still_open} seconds={summary.seconds:.2f}"
         )
