@@ -193,7 +193,7 @@ def roster_total(level: str, roster, table: str, relation: str, function: str, f
     hours in the year trained 0 hours, the worst shortfall, not an unknown. Once no member has any
     row in the window, the source reported nothing for it: no data, no entries, rather than a roster
     of zeros. One query: the roster left-joined to its rows, grouped."""
-    from django.db.models import Sum
+    from django.db.models import FilteredRelation, Sum
 
     from ..paths import PATHS
 
@@ -201,9 +201,12 @@ def roster_total(level: str, roster, table: str, relation: str, function: str, f
     counts = function == "count"
 
     def evaluate(window):
-        in_window = Q(**{f"{relation}__{day}__range": (window.start, window.end)})
-        total = Count(f"{relation}__pk", filter=in_window) if counts else Sum(f"{relation}__{field}", filter=in_window)
-        rows = list(rows_of(roster(), "pk", v=total))
+        # The window is a condition of the join (FilteredRelation), not a filter over every row the
+        # members ever had: the join reads only the window's rows.
+        joined = roster().annotate(_in_window=FilteredRelation(
+            relation, condition=Q(**{f"{relation}__{day}__range": (window.start, window.end)})))
+        total = Count("_in_window__pk") if counts else Sum(f"_in_window__{field}")
+        rows = list(rows_of(joined, "pk", v=total))
         if not any(row["v"] for _key, row in rows):
             return
         for key, row in rows:
