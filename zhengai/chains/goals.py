@@ -266,30 +266,23 @@ def _latest_measurements(pairs: set[tuple[int, str]], on_date: date) -> dict[tup
     return found
 
 
-# Beyond this many subjects an indicator is computed for its whole level: the IN list would cost
-# more than it saves (and SQLite bounds the number of parameters).
-RESTRICT_AT_MOST = 1000
-
-
 def _live_values(wanted: dict[str, set[int]], on_date: date) -> dict[tuple[int, str], Decimal]:
     """Values computed now from the indicator library for the subjects wanted (indicator code →
     subject ids), over the window of the indicator's cadence containing ``on_date``.
 
     Each indicator is evaluated once, whatever the number of goals asking for it, and only for the
-    subjects wanted (``registry.only``: the aggregate reads their rows, not the whole level's).
-    Queries: the custom indicators asked for, one per level for the subjects' master ids (not the
-    level's whole map, the costly query on a large college's student level), and each indicator's.
+    subjects wanted (``registry.evaluate_many``: the aggregate reads their rows, not the whole
+    level's). Queries: the custom indicators asked for, one per level for the subjects' master ids,
+    and each indicator's.
     """
     from zhengai.core import windows
-    from zhengai.datacenter.models import Subject
-    from zhengai.datacenter.models.subjects import LEVEL_COLUMN
 
     try:
         from zhengai.indicators import registry
     except ImportError:
         return {}
     builtins = {i.code: i for i in registry.builtin_indicators()}
-    by_level: dict[str, list] = {}
+    groups: dict[tuple[str, str], list] = {}
     for code in sorted(wanted):
         indicator = builtins.get(code)
         if indicator is None:
@@ -297,27 +290,16 @@ def _live_values(wanted: dict[str, set[int]], on_date: date) -> dict[tuple[int, 
                 indicator = registry.get(code)
             except LookupError:
                 continue
-        by_level.setdefault(indicator.level, []).append(indicator)
+        groups.setdefault((indicator.level, indicator.cadence), []).append(indicator)
     out = {}
-    for level, indicators in by_level.items():
+    for (level, cadence), indicators in groups.items():
         subject_ids = set().union(*(wanted[i.code] for i in indicators))
-        column = LEVEL_COLUMN[level]
-        masters = Subject.objects.filter(pk__in=subject_ids, level=level)
-        # Master id → subject id, as registry.subject_map gives it, for these subjects only.
-        subjects = dict(masters.values_list(f"{column}_id" if column else "pk", "pk"))
-        if not subjects:
-            continue
+        values = registry.evaluate_many(level, indicators, windows.containing(cadence, on_date), subject_ids=subject_ids)
         for indicator in indicators:
-            window = windows.containing(indicator.cadence, on_date)
-            mine = {m: s for m, s in subjects.items() if s in wanted[indicator.code]}
-            if len(mine) > RESTRICT_AT_MOST:
-                values = indicator.evaluate(window, subjects=mine)
-            else:
-                with registry.only(mine):
-                    values = indicator.evaluate(window, subjects=mine)
-            for subject, value in values.items():
-                if value is not None:
-                    out[(subject, indicator.code)] = Decimal(str(value))
+            column = values.get(indicator.code, {})
+            for subject in wanted[indicator.code]:
+                if column.get(subject) is not None:
+                    out[(subject, indicator.code)] = Decimal(str(column[subject]))
     return out
 
 

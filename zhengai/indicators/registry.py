@@ -97,10 +97,8 @@ class Indicator:
             _keying.reset(token)
         if not rows:  # nothing in the window: no map needed (it is the costly query at the student level)
             return {}
-        if state.in_database and not state.by_master:
-            return _normalised(rows)
         if state.in_database:
-            raise RuntimeError(f"{self.code}: an evaluator mixed rows keyed by subject and by master id")
+            return _normalised(rows)
         return keyed(rows, subjects if subjects is not None else subject_map(self.level), self.level)
 
     @property
@@ -128,11 +126,10 @@ class Indicator:
 @dataclass
 class _Keying:
     """While an indicator evaluates: its level, and whether its rows were keyed by subject id in the
-    database (``in_database``) or came by master id (``by_master``)."""
+    database (``in_database``; otherwise they came by master id)."""
 
     level: str
     in_database: bool = False
-    by_master: bool = False
 
 
 _keying: ContextVar[_Keying | None] = ContextVar("indicators_keying", default=None)
@@ -278,7 +275,7 @@ def compute(level: str, window: Window, codes: Iterable[str] | None = None, *,
             subject_ids: Iterable[int] | None = None) -> dict[str, dict[int, int | float]]:
     """Several indicators of one level over one window: one query per indicator whatever the number
     of subjects. With ``subject_ids``, the result holds at least those subjects, and evaluators
-    grouped by subject read only their rows (``only``; one more query, for their master ids)."""
+    grouped by subject read only their rows (``evaluate_many``)."""
     if codes is None:
         indicators = for_level(level)
     else:
@@ -286,11 +283,24 @@ def compute(level: str, window: Window, codes: Iterable[str] | None = None, *,
         wrong = [i.code for i in indicators if i.level != level]
         if wrong:
             raise ValueError(f"not {level} indicators: {', '.join(wrong)}")
-    if subject_ids is None or level == Level.SCHOOL:
+    return evaluate_many(level, indicators, window, subject_ids=subject_ids)
+
+
+# Beyond this many subjects an evaluation is not restricted to them: the IN list would cost more than
+# it saves (and SQLite bounds the number of parameters of a statement).
+RESTRICT_AT_MOST = 1000
+
+
+def evaluate_many(level: str, indicators: Iterable[Indicator], window: Window, *,
+                  subject_ids: Iterable[int] | None = None) -> dict[str, dict[int, int | float]]:
+    """``compute`` for indicators already in hand: each evaluated once; with ``subject_ids`` (at most
+    ``RESTRICT_AT_MOST``), restricted to them (``only``), their master ids read in one query."""
+    subject_ids = None if subject_ids is None else set(subject_ids)
+    if subject_ids is None or level == Level.SCHOOL or len(subject_ids) > RESTRICT_AT_MOST:
         return {i.code: i.evaluate(window) for i in indicators}
     from zhengai.datacenter.models.subjects import LEVEL_COLUMN, Subject
 
-    masters = Subject.objects.filter(level=level, pk__in=list(subject_ids)).values_list(
+    masters = Subject.objects.filter(level=level, pk__in=subject_ids).values_list(
         Subject._meta.get_field(LEVEL_COLUMN[level]).attname, flat=True)
     with only(list(masters)):
         return {i.code: i.evaluate(window) for i in indicators}
