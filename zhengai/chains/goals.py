@@ -320,9 +320,10 @@ def _monitored_windows(levels: set[str], on_date: date) -> dict[str, list[tuple[
     return out
 
 
-def current_values(key_results: list[KeyResult], goals: dict[int, Goal], on_date: date) -> dict[int, Decimal]:
+def current_values(key_results: list[KeyResult], goals: dict[int, Goal], on_date: date, *,
+                   accruing: set[str] | None = None) -> dict[int, Decimal]:
     """Key result id → current value of its indicator for its goal's owner (``goals``: id → goal,
-    with its owner).
+    with its owner; ``accruing``: ``accruing_codes`` of the key results, when the caller has them).
 
     Monitoring's stored measurements first. A value is computed live only where monitoring cannot
     have measured it: once monitoring has measured an indicator for some of the subjects wanted, or
@@ -332,7 +333,8 @@ def current_values(key_results: list[KeyResult], goals: dict[int, Goal], on_date
     goal pages take seconds on a large college.
     """
     pairs = {}
-    accruing = accruing_codes({kr.indicator_code for kr in key_results if kr.indicator_code})
+    if accruing is None:
+        accruing = accruing_codes({kr.indicator_code for kr in key_results if kr.indicator_code})
     accrued = {}
     for kr in key_results:
         if kr.kind == KeyResultKind.INDICATOR and kr.indicator_code:
@@ -392,7 +394,7 @@ def _accrued_values(key_results: dict[int, KeyResult], goals: dict[int, Goal], o
         groups.setdefault((goal.start, end, goal.owner.level), []).append(kr)
     out = {}
     for (start, end, level), krs in groups.items():
-        window = windows.Window(start, end, "range", f"{start.isoformat()}..{end.isoformat()}")
+        window = windows.days(start, end)
         codes = sorted({kr.indicator_code for kr in krs})
         values = registry.compute(level, window, codes, subject_ids={goals[kr.goal_id].owner_id for kr in krs})
         for kr in krs:
@@ -454,8 +456,8 @@ def goal_tree(goals, on_date: date) -> list[GoalNode]:
     reports = {}
     for report in TaskReport.objects.filter(goal_id__in=ids, as_of__lte=on_date).order_by("goal_id", "as_of", "pk"):
         reports[report.goal_id] = report
-    values = current_values(krs, {pk: n.goal for pk, n in nodes.items()}, on_date)
     accruing = accruing_codes({kr.indicator_code for kr in krs if kr.indicator_code})
+    values = current_values(krs, {pk: n.goal for pk, n in nodes.items()}, on_date, accruing=accruing)
     for kr in krs:
         current = values.get(kr.pk)
         nodes[kr.goal_id].key_results.append((kr, current, key_result_progress(kr, current, accrues=kr.indicator_code in accruing)))

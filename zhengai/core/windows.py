@@ -91,6 +91,11 @@ def half_month(y: int, m: int, h: int) -> Window:
     return Window(date(y, m, 16), date(y, m, calendar.monthrange(y, m)[1]), "half_month", f"{y}-{m:02d}H2")
 
 
+def days(start: date, end: date) -> Window:
+    """The explicit range from ``start`` to ``end`` (both included), coded as users write it."""
+    return Window(start, end, "range", f"{start.isoformat()}..{end.isoformat()}")
+
+
 def term(code: str) -> Window:
     from zhengai.datacenter.models import Term
 
@@ -146,7 +151,7 @@ def parse(text: str) -> Window:
             start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
             if end < start:
                 raise _fail(text, _("结束日期早于开始日期"))
-            return Window(start, end, "range", text)
+            return days(start, end)
     except ValueError as exc:  # month 13, day 31 of a 30-day month …
         if isinstance(exc, WindowError):
             raise
@@ -194,8 +199,7 @@ def step(window: Window, n: int) -> Window:
     """The window ``n`` steps after (or before, for negative ``n``) ``window``, of the same kind."""
     if window.kind == "range":
         length = timedelta(days=window.days)
-        return Window(window.start + n * length, window.end + n * length, "range",
-                      f"{window.start + n * length}..{window.end + n * length}")
+        return days(window.start + n * length, window.end + n * length)
     if window.kind == "term":
         from zhengai.datacenter.models import Term
 

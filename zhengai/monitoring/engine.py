@@ -114,19 +114,19 @@ def goal_period(goal, window) -> tuple:
     return goal.start, min(window.end, goal.end)
 
 
-def period_window(start, end) -> W.Window:
-    return W.Window(start, end, "range", f"{start.isoformat()}..{end.isoformat()}")
+def trajectory_start(goal, accumulates: bool) -> float:
+    """Where a key result's straight line starts: its baseline for a level (a rate, a score), zero
+    for a quantity that accrues over the period (hours, days, outputs — the baseline is then last
+    period's total, not where this one starts)."""
+    return 0.0 if accumulates else float(goal.baseline)
 
 
 def expected_on_track(goal, day, *, accumulates: bool = False) -> float:
-    """The straight-line trajectory to the target (at the goal's end), on ``day``: from the baseline
-    for a level (a rate, a score), from zero for a quantity that accrues over the period (hours,
-    days, outputs — the baseline is then last period's total, not where this one starts)."""
+    """The straight-line trajectory to the target (at the goal's end), on ``day``."""
     span = (goal.end - goal.start).days
     share = 1.0 if span <= 0 else min(1.0, max(0.0, (day - goal.start).days / span))
-    target = float(goal.target)
-    start = 0.0 if accumulates else float(goal.baseline)
-    return start + (target - start) * share
+    start = trajectory_start(goal, accumulates)
+    return start + (float(goal.target) - start) * share
 
 
 def judge_goal(goal, value: float, day, *, accumulates: bool = False) -> Verdict | None:
@@ -137,8 +137,7 @@ def judge_goal(goal, value: float, day, *, accumulates: bool = False) -> Verdict
             return None
         goal = dataclasses.replace(goal, baseline=goal.target)
     expected = expected_on_track(goal, day, accumulates=accumulates)
-    start = 0.0 if accumulates else float(goal.baseline)
-    margin = abs(float(goal.target) - start) * GOAL_MARGIN_SHARE
+    margin = abs(float(goal.target) - trajectory_start(goal, accumulates)) * GOAL_MARGIN_SHARE
     if goal.direction != "lower":
         behind = value < expected - margin
     else:
@@ -249,7 +248,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
             owners.add(goal.subject_id)
     for (start, end), (needed, owners) in periods.items():
         if (start, end) not in goal_values:
-            goal_values[(start, end)] = sources.compute(level, period_window(start, end), sorted(needed),
+            goal_values[(start, end)] = sources.compute(level, W.days(start, end), sorted(needed),
                                                         subject_ids=owners) or {}
     for goal in goals:
         accumulates = getattr(indicators[goal.indicator_code], "accumulates", False)
@@ -280,7 +279,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         if period and period != (window.start, window.end):
             key = (code, period)
             if key not in plans:
-                plans[key] = drilldown.plan(level, indicators[code], period_window(*period))
+                plans[key] = drilldown.plan(level, indicators[code], W.days(*period))
             return drilldown.fill(plans[key], subject)
         return drilldown.fill(plans[code], subject)
 
@@ -368,7 +367,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     stale_reason = str(STALE_REASON)
     for warning in active.values():
         if (warning.source == WarningSource.STANDARD and warning.indicator_code not in judged
-                and warning.status in ACTIVE_STATUSES and W.kind_of(warning.last_window) == window.kind
+                and W.kind_of(warning.last_window) == window.kind
                 and (warning.last_window_end is None or warning.last_window_end <= window.end)):
             events.append(_event(warning, run, EventKind.CLOSED, window, to_status=WarningStatus.CLOSED, note=stale_reason))
             warning.status, warning.closed_at, warning.reason, warning.updated_at = WarningStatus.CLOSED, now, stale_reason, now

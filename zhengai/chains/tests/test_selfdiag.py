@@ -23,7 +23,7 @@ from zhengai.chains.choices import EvidenceStatus
 from zhengai.chains.defaults import install_default_standards
 from zhengai.chains.models import ChainEvent, PointEvidence, PointEvidenceFile, Standard, StandardNode
 from zhengai.datacenter.choices import Level
-from zhengai.datacenter.models import Course, Staff, Subject
+from zhengai.datacenter.models import Course, Subject
 from zhengai.datacenter.subjects import sync_subjects
 from zhengai.org.choices import Role
 from zhengai.org.models import RoleAssignment

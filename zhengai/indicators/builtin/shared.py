@@ -26,6 +26,11 @@ EMPLOYED = [EmploymentStatus.EMPLOYED, EmploymentStatus.FLEXIBLE, EmploymentStat
 CERTIFICATES = [AwardKind.CERTIFICATE, AwardKind.ONE_PLUS_X]
 
 
+def teachers():
+    """The teachers (专任教师) among the staff: the roster of the teacher level."""
+    return Staff.objects.filter(is_teacher=True)
+
+
 def attendance_rate(level):
     return rate("attendance", level, PRESENT)
 
@@ -160,7 +165,7 @@ def dual_qualified_share(level):
     """Share of 双师型 among the teachers (专任教师) of the level, as they stand now."""
 
     def evaluate(window):
-        qs = Staff.objects.filter(is_teacher=True)
+        qs = teachers()
         for key, row in rows_of(qs, group_lookup("teachers", level),
                                 num=Count("pk", filter=Q(is_dual_qualified=True)), den=Count("pk")):
             yield key, ratio(row["num"], row["den"])
@@ -177,7 +182,7 @@ def training_hours_per_teacher(level):
         records = TrainingRecord.objects.filter(staff__is_teacher=True, attended_on__range=(window.start, window.end))
         for key, row in per_master(
             level,
-            teachers=scalar(Staff.objects.filter(is_teacher=True), "COUNT", inner=lookup),
+            teachers=scalar(teachers(), "COUNT", inner=lookup),
             hours=scalar(records, "SUM", "hours", inner=f"staff__{lookup}" if lookup else ""),
         ):
             if row["hours"] is not None and row["teachers"]:  # no training in the window: no data, no entry

@@ -1,14 +1,12 @@
 """Teacher indicators (教师层面): teaching load, evaluation, research, training, practice, 双师型."""
 
-from django.db.models import Case, Count, FloatField, Max, Q, Sum, When
+from django.db.models import Case, Count, Max, Q, Sum, When
 
 from zhengai.datacenter.choices import Level
 
 from ..registry import HIGHER
-from zhengai.datacenter.models import Staff
-
 from .base import aggregate, builtin, roster_total
-from .shared import attendance_rate, evaluation, pass_rate
+from .shared import attendance_rate, evaluation, pass_rate, teachers
 
 T = Level.TEACHER
 
@@ -27,10 +25,6 @@ builtin("teacher.pass_rate", "所授课程及格率", "Pass rate of classes taug
 builtin("teacher.attendance_rate", "所授课程出勤率", "Attendance in classes taught", "%", HIGHER,
         "窗口内该教师所授教学班考勤记录中“出勤”与“迟到”的记录数 ÷ 全部考勤记录数 × 100。",
         ["attendance"], attendance_rate(T))
-def teachers():
-    return Staff.objects.filter(is_teacher=True)
-
-
 # A teacher without a record in the window has 0, once the window has records of anyone (see
 # roster_total): these are what a teacher did, and doing none is the shortfall to see.
 ZERO_IF_NONE = "无记录的专任教师计为 0（该窗口内无任何人记录时视为无数据）。"

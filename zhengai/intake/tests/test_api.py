@@ -5,7 +5,6 @@ import json
 import pytest
 from django.test import override_settings
 
-from zhengai.datacenter.choices import BatchStatus
 from zhengai.datacenter.models import ImportBatch, Student
 from zhengai.intake.sources import do_add_source, do_revoke_credentials
 
