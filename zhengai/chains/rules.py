@@ -45,16 +45,21 @@ class WarningRule:
     point_name: str = ""
 
 
+def _points_with_lines():
+    """诊断点 bound to an indicator with at least one warning line: the ones monitoring judges."""
+    from .models import StandardNode
+
+    return (StandardNode.objects.filter(kind=NodeKind.POINT).exclude(indicator_code="")
+            .filter(Q(yellow__isnull=False) | Q(orange__isnull=False) | Q(red__isnull=False)))
+
+
 def warning_rules(level: str, on_date: date) -> list[WarningRule]:
     """The 诊断点 with warning lines of every published standard version of ``level`` in force on
     ``on_date``. Queries: one for the points, one per distinct non-empty applicability rule."""
-    from .models import StandardNode
     from .models.standards import in_force_q
 
     points = list(
-        StandardNode.objects.filter(in_force_q(on_date, "version__"), kind=NodeKind.POINT, version__standard__level=level)
-        .exclude(indicator_code="")
-        .filter(Q(yellow__isnull=False) | Q(orange__isnull=False) | Q(red__isnull=False))
+        _points_with_lines().filter(in_force_q(on_date, "version__"), version__standard__level=level)
         .select_related("version")
         .order_by("version__standard_id", "version_id", "order", "pk")
     )
@@ -80,13 +85,10 @@ def judging_periods(since: date) -> dict[str, set[str]]:
     """For each level, the judging periods named by its points with warning lines, in published
     standard versions in force at any time from ``since`` on; one query. Schedulers monitor those
     windows as well as each level's cadence."""
-    from .models import StandardNode
-
     rows = (
-        StandardNode.objects.filter(kind=NodeKind.POINT, version__status=VersionStatus.PUBLISHED)
+        _points_with_lines().filter(version__status=VersionStatus.PUBLISHED)
         .filter(Q(version__effective_to__isnull=True) | Q(version__effective_to__gte=since))
-        .exclude(period="").exclude(indicator_code="")
-        .filter(Q(yellow__isnull=False) | Q(orange__isnull=False) | Q(red__isnull=False))
+        .exclude(period="")
         .values_list("version__standard__level", "period").distinct()
     )
     periods: dict[str, set[str]] = {}
