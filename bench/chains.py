@@ -43,13 +43,13 @@ def main():
     from zhengai.chains import goals, progress, rules
     from zhengai.chains.models import Goal
     from zhengai.core import windows
-    from zhengai.core.home import demo_today
+    from zhengai.core import clock
     from zhengai.datacenter.choices import Level
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    day = demo_today()
+    day = clock.today()
     month = windows.containing("month", day)
     year = windows.containing("year", day)
 

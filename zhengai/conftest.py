@@ -24,6 +24,25 @@ def _require_postgres_when_asked(django_db_setup, django_db_blocker):
             assert connection.vendor == "postgresql", f"expected PostgreSQL, got {connection.vendor}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _on_the_demo_calendar():
+    """Every test sees the demo college's calendar (ZHENGAI_TODAY=2026-11-20), whatever the real
+    date; the tests of the clock itself take the setting away."""
+    from django.test import override_settings
+
+    with override_settings(ZHENGAI_TODAY="2026-11-20"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clock():
+    from zhengai.core import clock
+
+    clock.invalidate()
+    yield
+    clock.invalidate()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Accounts are made in most tests; the real hasher (PBKDF2) costs ~0.1 s a password on this

@@ -241,8 +241,11 @@ NOTIFY_TIMEOUT = envint("NOTIFY_TIMEOUT", "5")
 NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", "4")
 NOTIFY_BACKOFF_SECONDS = envint("NOTIFY_BACKOFF_SECONDS", "60")
 
-# The demo college's fixed "today", so data and every test see the same calendar.
-ZHENGAI_DEMO_DATE = env("ZHENGAI_DEMO_DATE", "2026-11-20")
+# The business date (zhengai.core.clock): the real date, unless this database holds the demo college
+# (seed_demo records its date, 2026-11-20) or ZHENGAI_TODAY=YYYY-MM-DD asks for a fixed one (the
+# test suite does). The database row is re-read at most every ZHENGAI_CLOCK_CACHE_SECONDS.
+ZHENGAI_TODAY = env("ZHENGAI_TODAY", "")
+ZHENGAI_CLOCK_CACHE_SECONDS = envint("ZHENGAI_CLOCK_CACHE_SECONDS", "60")
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True

@@ -1,13 +1,15 @@
 """Goals (目标链): who may write and review them, and their progress.
 
-Permission is decided by ``zhengai.org.access`` alone: a goal lies where its owner subject lies.
+Permission is decided by ``zhengai.org.access`` alone, by named acts: a goal lies where its owner
+subject lies.
 
 - A personal goal (a teacher's development plan, a student's growth goals) is written by its owner
-  — the person whose subject owns it — and reviewed by anyone else who holds a change scope over
-  it (the student's counsellor, the head of the department, the quality office): approve, or
-  return with a comment. Changing an approved personal goal sends it back for review.
-- A unit goal (school, department, specialty, course, tasks) is written by whoever holds a change
-  scope over its owner.
+  — the person whose subject owns it (``write_own_goal``, ``submit_goal``) — and reviewed by staff
+  whose scope holds it, other than the owner (``approve_goal``: the student's counsellor, the head of
+  the department, the quality office): approve, or return with a comment. Changing an approved
+  personal goal sends it back for review.
+- A unit goal (school, department, specialty, course, tasks) is written by staff whose scope holds
+  its owner (``edit_goal``).
 
 Progress (0–1) of a goal is the weighted mean of what is known of its parts: each key result, each
 child goal, and the latest progress report. An indicator key result's current value is the latest
@@ -22,11 +24,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengai.core import clock
 from zhengai.datacenter.choices import Level
-from zhengai.org.access import CHANGE, VIEW, grants_for, restrict
+from zhengai.org import access
+from zhengai.org.access import VIEW, grants_for, restrict
 
 from .choices import PERSONAL_KINDS, Direction, GoalKind, GoalStatus, KeyResultKind, ReviewDecision
 from .models import ChainEvent, Evidence, Goal, KeyResult, TaskReport
@@ -50,34 +53,30 @@ def own_subject_ids(user) -> set[int]:
     return set(Subject.objects.filter(q).values_list("pk", flat=True)) if (grants.self_student or grants.self_staff) else set()
 
 
-def _in_change_scope(user, goal: Goal) -> bool:
-    return restrict(Goal.objects.filter(pk=goal.pk), user, CHANGE).exists()
+def writing_act(kind: str) -> access.Act:
+    """The act of writing a goal of ``kind``: one's own plan, or a unit's goal."""
+    return access.WRITE_OWN_GOAL if kind in PERSONAL_KINDS else access.EDIT_GOAL
 
 
 def can_edit_goal(user, goal: Goal) -> bool:
-    if goal.kind in PERSONAL_KINDS:
-        return goal.owner_id in own_subject_ids(user) or grants_for(user, CHANGE).school
-    return _in_change_scope(user, goal)
+    return access.may(user, writing_act(goal.kind), goal)
 
 
 def can_review_goal(user, goal: Goal) -> bool:
-    return (goal.kind in PERSONAL_KINDS and goal.owner_id not in own_subject_ids(user)
-            and _in_change_scope(user, goal))
+    return goal.kind in PERSONAL_KINDS and access.may(user, access.APPROVE_GOAL, goal)
+
+
+def can_submit_goal(user, goal: Goal) -> bool:
+    return access.may(user, access.SUBMIT_GOAL, goal)
 
 
 def may_see_tasks(user) -> bool:
-    """The annual task table belongs to the school and its departments: shown to whoever's scope
-    holds the school or a department."""
-    grants = grants_for(user, VIEW)
-    return grants.school or bool(grants.department)
+    """The annual task table belongs to the school and its departments."""
+    return access.may(user, access.SEE_TASK_TABLE)
 
 
 def can_create_goal_for(user, owner, kind: str) -> bool:
-    from zhengai.datacenter.models import Subject
-
-    if kind in PERSONAL_KINDS:
-        return owner.pk in own_subject_ids(user) or grants_for(user, CHANGE).school
-    return restrict(Subject.objects.filter(pk=owner.pk), user, CHANGE).exists()
+    return access.may(user, writing_act(kind), owner)
 
 
 # ------------------------------------------------------------------------------------ state changes
@@ -173,7 +172,7 @@ def do_delete_goal(goal: Goal, *, acting_user) -> None:
     if not can_edit_goal(acting_user, goal):
         raise PermissionDenied(_("您不能删除该目标。"))
     if goal.kind in PERSONAL_KINDS and goal.status in (GoalStatus.SUBMITTED, GoalStatus.APPROVED) \
-            and not grants_for(acting_user, CHANGE).school:
+            and not access.may(acting_user, access.DELETE_REVIEWED_GOAL):
         raise ValidationError(_("已提交或已通过审核的目标不能删除。"))
     # The event outlives the goal (its goal link would cascade away with it).
     ChainEvent.objects.create(user=acting_user, action="delete_goal", detail={
@@ -185,7 +184,7 @@ def do_delete_goal(goal: Goal, *, acting_user) -> None:
 @transaction.atomic
 def do_submit_goal(goal: Goal, *, acting_user) -> Goal:
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
-    if goal.owner_id not in own_subject_ids(acting_user):
+    if not can_submit_goal(acting_user, goal):
         raise PermissionDenied(_("只有目标的责任人可以提交审核。"))
     if goal.status not in (GoalStatus.DRAFT, GoalStatus.RETURNED):
         raise ValidationError(_("只有草稿或已退回的目标可以提交。"))
@@ -206,7 +205,7 @@ def do_review_goal(goal: Goal, decision: str, comment: str = "", *, acting_user)
     if decision == ReviewDecision.RETURN and not comment.strip():
         raise ValidationError(_("退回时请写明修改意见。"))
     goal.status = GoalStatus.APPROVED if decision == ReviewDecision.APPROVE else GoalStatus.RETURNED
-    goal.reviewed_by, goal.reviewed_at, goal.review_comment = acting_user, timezone.now(), comment.strip()
+    goal.reviewed_by, goal.reviewed_at, goal.review_comment = acting_user, clock.now(), comment.strip()
     goal.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     ChainEvent.objects.create(user=acting_user, action=f"review_goal_{decision}", goal=goal, detail={"comment": comment})
     return goal

@@ -10,7 +10,7 @@ where no indicator fits, who owes it, submitting it and reviewing it.
   window is judged by one version.
 - The owner of the subject (``zhengai.org.access.OWNER_SCOPE``: a department's head, a specialty's
   leader, a course's leader, the teacher themself …) submits; a head over the subject or the
-  quality office reviews it (``access.head_q``): 达标, 不达标 or 需补充 with a comment. Until it is
+  quality office reviews it (``access.REVIEW_EVIDENCE``): 达标, 不达标 or 需补充 with a comment. Until it is
   达标 the owner may submit again (text replaced, files added). Every step is a ``ChainEvent``.
 
 Reading functions run a fixed number of queries whatever the number of subjects.
@@ -24,11 +24,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Q, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengai.core import windows
-from zhengai.org.access import head_q, owned, restrict
+from zhengai.core import clock, windows
+from zhengai.org import access
+from zhengai.org.access import restrict
 
 from . import applicability
 from .choices import EVIDENCE_REVIEW_RESULTS, EvidenceStatus, NodeKind
@@ -137,21 +137,16 @@ def applicable(subjects, points) -> dict[int, list[StandardNode]]:
 # ------------------------------------------------------------------------------------ permission
 
 def may_submit(user, subject) -> bool:
-    from zhengai.datacenter.models import Subject
-
-    return owned(Subject.objects.filter(pk=subject.pk), user).exists()
+    return access.may(user, access.SUBMIT_EVIDENCE, subject)
 
 
 def may_review(user, evidence: PointEvidence) -> bool:
-    return PointEvidence.objects.filter(head_q(PointEvidence, user), pk=evidence.pk).exists()
+    return access.may(user, access.REVIEW_EVIDENCE, evidence)
 
 
 def may_see_overview(user) -> bool:
     """The overview is for the school and department scopes (the quality office, leaders, heads)."""
-    from zhengai.org.access import VIEW, grants_for
-
-    grants = grants_for(user, VIEW)
-    return grants.school or bool(grants.department)
+    return access.may(user, access.SEE_EVIDENCE_OVERVIEW)
 
 
 # ------------------------------------------------------------------------------------ uploads
@@ -208,7 +203,7 @@ def do_submit_evidence(subject, point: StandardNode, window_text: str, *, text: 
         raise ValidationError(_("该材料已审核达标，不能再修改。"))
     if not text and not files and (evidence is None or (not evidence.text and not evidence.files.exists())):
         raise ValidationError(_("请填写文字说明或上传至少一个文件。"))
-    now = timezone.now()
+    now = clock.now()
     again = evidence is not None
     if evidence is None:
         evidence = PointEvidence(subject=subject, point=point, window=window.code)
@@ -238,7 +233,7 @@ def do_review_evidence(evidence: PointEvidence, result: str, comment: str = "", 
     comment = (comment or "").strip()
     if result != EvidenceStatus.PASSED and not comment:
         raise ValidationError(_("判定为不达标或需补充时，请写明审核意见。"))
-    evidence.status, evidence.reviewed_by, evidence.reviewed_at, evidence.review_comment = result, acting_user, timezone.now(), comment
+    evidence.status, evidence.reviewed_by, evidence.reviewed_at, evidence.review_comment = result, acting_user, clock.now(), comment
     evidence.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     ChainEvent.objects.create(user=acting_user, action=f"review_evidence_{result}", point_evidence=evidence,
                               detail={"comment": comment, "window": evidence.window})
@@ -289,7 +284,7 @@ def my_items(user, window) -> list[SubjectItems]:
     if not points:
         return []
     levels = {p.version.standard.level for p in points}
-    subjects = owned(Subject.objects.filter(active=True, level__in=levels), user)
+    subjects = restrict(Subject.objects.filter(active=True, level__in=levels), user, access.SUBMIT_EVIDENCE)
     owed = applicable(subjects, points)
     if not owed:
         return []

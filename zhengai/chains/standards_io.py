@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from zhengai.core import clock
 from zhengai.datacenter.choices import Level
 
 from . import applicability, indicator_codes
@@ -467,9 +468,8 @@ def _write(standards, existing, stored, acting_user) -> dict[str, int]:
                 version.save()
                 version.nodes.all().delete()
             if version.status == VersionStatus.PUBLISHED and version.published_at is None:
-                from django.utils import timezone
-
-                version.published_at = timezone.now()
+                
+                version.published_at = clock.now()
                 version.save(update_fields=["published_at"])
             counts["points"] += _write_tree(version, [r for _n, r in vspec.rows])
             counts["versions"] += 1

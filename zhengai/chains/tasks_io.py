@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhengai.core import clock
 from zhengai.datacenter.choices import DepartmentKind, Level
 
 from .choices import GoalKind, GoalStatus
@@ -214,15 +215,15 @@ def _base_year(table: ParsedTable, override: int | None) -> int:
     if years:
         return min(years)
     match = re.search(r"(\d{4})", table.title)
-    return int(match.group(1)) if match else date.today().year
+    return int(match.group(1)) if match else clock.today().year
 
 
 def import_table(source, *, acting_user=None, year: int | None = None, parent: Goal | None = None, source_name: str = ""):
     """Import a task table; returns (table, notices). Raises ImportProblems (nothing written)."""
     from zhengai.datacenter.models import Subject
-    from zhengai.org.access import CHANGE, grants_for
+    from zhengai.org import access
 
-    if acting_user is not None and not grants_for(acting_user, CHANGE).school:
+    if acting_user is not None and not access.may(acting_user, access.IMPORT_TASKS):
         raise PermissionDenied(_("只有质管办可以导入任务表。"))
     table = read_table(source)
     base_year = _base_year(table, year)

@@ -10,19 +10,19 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengai.org.access import CHANGE, grants_for
+from zhengai.core import clock
+from zhengai.org import access
 
 from .choices import VersionStatus
 from .models import ChainEvent, StandardNode, StandardVersion
 
 
 def can_edit_standards(user) -> bool:
-    """Standards are the college's: whoever holds a school-wide change scope (the quality office,
-    administrators) edits them; everyone signed in reads them."""
-    return grants_for(user, CHANGE).school
+    """Standards are the college's: the quality office and administrators edit them
+    (``access.EDIT_STANDARD``); everyone signed in reads them."""
+    return access.may(user, access.EDIT_STANDARD)
 
 
 def _require_editor(user):
@@ -53,7 +53,7 @@ def do_publish_version(version: StandardVersion, effective_from: date, *, acting
     version.status = VersionStatus.PUBLISHED
     version.effective_from = effective_from
     version.effective_to = None
-    version.published_at = timezone.now()
+    version.published_at = clock.now()
     version.save(update_fields=["status", "effective_from", "effective_to", "published_at"])
     ChainEvent.objects.create(user=acting_user, action="publish_version", version=version, detail={
         "effective_from": effective_from.isoformat(), "closed": [v.label for v in closed]})

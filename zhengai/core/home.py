@@ -4,18 +4,14 @@
 from importlib import import_module
 
 from django.apps import apps
-from django.conf import settings
-from django.utils.dateparse import parse_date
 
-
-def demo_today():
-    return parse_date(settings.ZHENGAI_DEMO_DATE)
+from . import clock
 
 
 def current_term_code() -> str | None:
     from zhengai.datacenter.models import Term
 
-    today = demo_today()
+    today = clock.today()
     term = Term.objects.filter(start_date__lte=today).order_by("-start_date").values_list("code", flat=True).first()
     return term
 

@@ -37,3 +37,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class FixedDate(models.Model):
+    """The fixed date (固定业务日期) of a database that holds the demo college: written by
+    ``seed_demo``, read by ``zhengai.core.clock``. A real college's database has no row and runs on
+    the real date. At most one row (pk 1)."""
+
+    day = models.DateField(_("日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("固定业务日期")
+        verbose_name_plural = _("固定业务日期")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.note}".strip()

@@ -1,11 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
-from zhengai.org.choices import Role
+from zhengai.org import access
 
 from .navigation import NavItem
 
 ITEMS = [
     NavItem(_("首页"), "home", order=0),
-    NavItem(_("审计日志"), "audit", roles=(Role.ADMIN, Role.QUALITY_OFFICE), order=950),
+    NavItem(_("审计日志"), "audit", act=access.SEE_AUDIT, order=950),
     NavItem(_("我的账号"), "account", order=990, group="account"),
 ]

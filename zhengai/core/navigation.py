@@ -15,6 +15,7 @@ class NavItem:
     roles: tuple[str, ...] = ()  # empty: every signed-in user
     order: int = 100
     group: str = ""
+    act: object = None  # a rule of zhengai.org.access (an act or "see" rule): shown to whoever ``may`` it
 
 
 def _collect() -> list[NavItem]:
@@ -36,7 +37,7 @@ _ITEMS: list[NavItem] | None = None
 
 
 def items_for(user) -> list[dict]:
-    from zhengai.org.access import has_role
+    from zhengai.org.access import has_role, may
 
     global _ITEMS
     if _ITEMS is None:
@@ -44,6 +45,8 @@ def items_for(user) -> list[dict]:
     visible = []
     for item in _ITEMS:
         if item.roles and not has_role(user, *item.roles):
+            continue
+        if item.act is not None and not may(user, item.act):
             continue
         try:
             url = reverse(item.url_name)

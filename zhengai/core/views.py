@@ -7,17 +7,17 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from zhengai.org.access import has_role, primary_role, restrict
+from zhengai.org import access
+from zhengai.org.access import primary_role, restrict
 from zhengai.org.choices import Role
 
-from . import dashboards
+from . import clock, dashboards
 from . import home as home_panels
 from .audit import do_change_password
 from .choices import AuditKind
@@ -34,7 +34,7 @@ def _person(user, attname):
 @login_required
 def home(request):
     user = request.user
-    today = home_panels.demo_today()
+    today = clock.today()
     term = dashboards.current_term(today)
     sections = dashboards.sections_for(user)
     role = primary_role(user)
@@ -64,7 +64,7 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
-@login_required
+@access.gate(access.SIGNED_IN)  # a person's own password: nobody else's
 def account(request):
     """我的账号: who I am, the roles I hold, and a password change."""
     user = request.user
@@ -87,14 +87,10 @@ def account(request):
     return render(request, "core/account.html", context)
 
 
-AUDIT_ROLES = (Role.ADMIN, Role.QUALITY_OFFICE)
-
-
 @login_required
 def audit(request):
     """The audit trail for the quality office and admins: sign-ins and changes to important rows."""
-    if not has_role(request.user, *AUDIT_ROLES):
-        raise PermissionDenied
+    access.require(request.user, access.SEE_AUDIT)
     tab = request.GET.get("tab", "signins")
     if tab == "changes":
         entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")

@@ -1,7 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
 from zhengai.core.navigation import NavItem
-from zhengai.org.choices import Role
+from zhengai.org import access
 
-STAFF_ROLES = tuple(r for r in Role.values if r != Role.STUDENT)
-ITEMS = [NavItem(_("数据字典"), "datacenter:dictionary", roles=STAFF_ROLES, order=90)]
+ITEMS = [NavItem(_("数据字典"), "datacenter:dictionary", act=access.SEE_OTHERS, order=90)]

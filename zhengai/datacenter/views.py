@@ -1,24 +1,21 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zhengai.core import dashboards
-from zhengai.core.home import demo_today
+from zhengai.core import clock
 from zhengai.core.output import xlsx_response
-from zhengai.org.access import access_object, has_role
-
-from .models import AdminClass, Student
-from .nav import STAFF_ROLES
+from zhengai.org import access
+from zhengai.org.access import access_object
 
 from .dictionary import dictionary_sheets, tables
+from .models import AdminClass, Student
 
 
 def _staff_only(request):
-    # The dictionary describes every table, so it is for staff roles (the same roles that see it in
-    # the menu); students have nothing to look up here.
-    if not has_role(request.user, *STAFF_ROLES):
-        raise PermissionDenied
+    # The dictionary describes every table, so it is for those who look after others' data (the
+    # same rule as its menu entry); students have nothing to look up here.
+    access.require(request.user, access.SEE_OTHERS)
 
 
 @login_required
@@ -43,7 +40,7 @@ def student(request, student_no):
     """One student's page (学生档案): only inside the viewer's scope; anyone else gets 404."""
     user = request.user
     person = access_object(Student.objects.select_related("admin_class", "specialty__department"), user, student_no=student_no)
-    today = demo_today()
+    today = clock.today()
     term = dashboards.current_term(today)
     context = {
         "person": person,
@@ -61,7 +58,7 @@ def admin_class(request, code):
     and anyone whose scope holds the class."""
     user = request.user
     klass = access_object(AdminClass.objects.select_related("specialty__department", "counsellor"), user, code=code)
-    today = demo_today()
+    today = clock.today()
     term = dashboards.current_term(today)
     context = {
         "klass": klass,

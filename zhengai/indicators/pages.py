@@ -10,11 +10,11 @@ from django.apps import apps
 from django.db.models import Avg, Count, Max
 
 from zhengai.core import windows
-from zhengai.core.home import demo_today
+from zhengai.core import clock
 from zhengai.datacenter.choices import BatchStatus
 from zhengai.datacenter.dictionary import TABLE_CODES, model_for_table
 from zhengai.datacenter.models import ImportBatch, Subject
-from zhengai.org.access import grants_for, restrict
+from zhengai.org.access import restrict
 
 from .registry import HIGHER, Indicator
 
@@ -24,20 +24,12 @@ OTHER_SOURCES = {"goals": "chains.Goal", "task_reports": "chains.TaskReport"}
 HISTOGRAM_BINS = 10
 
 
-def may_browse(user) -> bool:
-    """The library is for people who look after others' quality (a school, department, specialty,
-    course or class scope, or their own teaching); a student's scope is only themselves."""
-    grants = grants_for(user)
-    return bool(grants.school or grants.department or grants.specialty or grants.course or grants.admin_class
-                or grants.self_staff)
-
-
 def default_window(indicator: Indicator):
     """The window of the level's cadence that contains the demo (or real) date."""
     try:
-        return windows.containing(indicator.cadence, demo_today())
+        return windows.containing(indicator.cadence, clock.today())
     except windows.WindowError:  # no term yet
-        return windows.containing("month", demo_today())
+        return windows.containing("month", clock.today())
 
 
 @dataclass

@@ -5,7 +5,6 @@ Thin views: figures come from ``pages`` and ``registry``; what a user sees goes 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhengai.core import windows
 from zhengai.datacenter.choices import Level
-from zhengai.org.access import CHANGE, grants_for
+from zhengai.org import access
 
 from . import pages, registry
 from .actions import do_save_custom_indicator
@@ -24,13 +23,12 @@ from .paths import PATHS
 
 
 def _browse_or_403(user):
-    if not pages.may_browse(user):
-        raise PermissionDenied
+    access.require(user, access.SEE_OTHERS)
 
 
 def may_define(user) -> bool:
-    """Custom indicators are the school's vocabulary: defined by whoever may change school-wide data."""
-    return grants_for(user, CHANGE).school
+    """Custom indicators are the school's vocabulary: defined by the quality office and admins."""
+    return access.may(user, access.DEFINE_INDICATOR)
 
 
 @login_required
@@ -75,8 +73,6 @@ def detail(request, code):
 
 
 def _form_page(request, custom):
-    if not may_define(request.user):
-        raise PermissionDenied
     form = CustomIndicatorForm(request.POST or None, instance=custom)
     if request.method == "POST" and form.is_valid():
         saved = do_save_custom_indicator(form, acting_user=request.user)
@@ -98,15 +94,13 @@ def _table_label(table):
     return model_for_table(table)._meta.verbose_name
 
 
-@login_required
+@access.gate(access.DEFINE_INDICATOR)
 def custom_new(request):
     return _form_page(request, None)
 
 
-@login_required
+@access.gate(access.DEFINE_INDICATOR)
 def custom_edit(request, code):
-    if not may_define(request.user):
-        raise PermissionDenied
     try:
         custom = CustomIndicator.objects.get(code=code)
     except CustomIndicator.DoesNotExist:

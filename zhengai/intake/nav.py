@@ -1,18 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from zhengai.core.navigation import NavItem
-from zhengai.org.choices import Role
+from zhengai.org import access
 
-from .quality import QUALITY_ROLES
-
-INTAKE_ROLES = (Role.ADMIN, Role.QUALITY_OFFICE)
 ITEMS = [
-    NavItem(_("来源系统"), "intake:sources", roles=INTAKE_ROLES, order=80),
-    NavItem(_("数据质量"), "intake:quality", roles=QUALITY_ROLES, order=81),
-    # Leaders read the pulls page (restrict grants them every row to view, none to change).
-    NavItem(_("数据库抽取"), "intake:pulls", roles=(Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER), order=82),
-    NavItem(_("导入数据"), "intake:import", roles=INTAKE_ROLES, order=83),
-    # School leaders read the batches (who imported what, when); they do not import.
-    NavItem(_("导入批次"), "intake:batches", roles=(*INTAKE_ROLES, Role.LEADER), order=84),
-    NavItem(_("字段映射"), "intake:mappings", roles=INTAKE_ROLES, order=85),
+    NavItem(_("来源系统"), "intake:sources", act=access.MANAGE_SOURCES, order=80),
+    NavItem(_("数据质量"), "intake:quality", act=access.SEE_DATA_QUALITY, order=81),
+    # Leaders read the pulls and the batches (who imported what, when); they do not import.
+    NavItem(_("数据库抽取"), "intake:pulls", act=access.SEE_PULLS, order=82),
+    NavItem(_("导入数据"), "intake:import", act=access.IMPORT_DATA, order=83),
+    NavItem(_("导入批次"), "intake:batches", act=access.SEE_BATCHES, order=84),
+    NavItem(_("字段映射"), "intake:mappings", act=access.IMPORT_DATA, order=85),
 ]

@@ -26,12 +26,10 @@ from zhengai.datacenter.choices import BatchStatus, Title
 from zhengai.datacenter.dictionary import model_for_table
 from zhengai.datacenter.models import ImportBatch, SourceSystem
 from zhengai.org.access import restrict
-from zhengai.org.choices import Role
 
 from .choices import Freshness
 
-# Roles that look after data as a whole; completeness is still narrowed to each one's scope.
-QUALITY_ROLES = (Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER, Role.DEPARTMENT_HEAD, Role.SPECIALTY_LEADER)
+# Who sees the page is ``access.SEE_DATA_QUALITY``; completeness is narrowed to each one's scope.
 
 REJECT_WEEKS = 12
 

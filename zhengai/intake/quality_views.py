@@ -1,19 +1,17 @@
 """The data quality page (数据质量) and its .xlsx export; the figures come from ``quality``."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from zhengai.core.output import xlsx_response
-from zhengai.org.access import has_role
+from zhengai.org import access
 
-from .quality import QUALITY_ROLES, build_report, report_sheets
+from .quality import build_report, report_sheets
 
 
 def _report(request):
-    if not has_role(request.user, *QUALITY_ROLES):
-        raise PermissionDenied
+    access.require(request.user, access.SEE_DATA_QUALITY)
     return build_report(request.user)
 
 

@@ -5,14 +5,13 @@ a session, so they are shown exactly once.
 """
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from zhengai.datacenter.choices import SourceKind
+from zhengai.org import access
 
 from . import sources
 
@@ -33,11 +32,9 @@ def _page(request, form=None, issued=None, issued_source=None, status=200):
     }, status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@access.gate(access.MANAGE_SOURCES)
 def source_list(request):
-    if not sources.can_manage_sources(request.user):
-        raise PermissionDenied
     if request.method == "GET":
         return _page(request)
     action = request.POST.get("action", "add")

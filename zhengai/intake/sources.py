@@ -35,8 +35,7 @@ from django.utils.translation import gettext as _
 
 from zhengai.datacenter.choices import SourceKind
 from zhengai.datacenter.models import SourceSystem
-from zhengai.org.access import has_role
-from zhengai.org.choices import Role
+from zhengai.org import access
 
 from .choices import CredentialKind
 from .models import SourceCredential
@@ -86,7 +85,7 @@ def _new_credential(source: SourceSystem, acting_user) -> Issued:
 
 def can_manage_sources(user) -> bool:
     """Registering sources and handing out credentials is the quality office's and admins' job."""
-    return has_role(user, Role.ADMIN, Role.QUALITY_OFFICE)
+    return access.may(user, access.MANAGE_SOURCES)
 
 
 def do_add_source(code: str, kind: str, *, title: str = "", cadence_days: int | None = None,

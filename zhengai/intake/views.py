@@ -1,16 +1,15 @@
 """Pages of the file channel: upload a file, the batches (list, detail, rejects download, undo),
 templates, and the mappings of each source (edit, export).
 
-Thin views: the work is in ``files``, ``pipeline`` and ``mappings``. Who may see a batch is
-``restrict``; who may import, undo and edit mappings is whoever holds a school-wide change grant
-(the quality office and admins).
+Thin views: the work is in ``files``, ``pipeline`` and ``mappings``. Who may see the batches is
+``access.SEE_BATCHES``; importing, undoing and editing mappings is ``access.IMPORT_DATA`` (the
+quality office and admins).
 """
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -24,7 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.choices import BatchStatus
 from zhengai.datacenter.models import ImportBatch, SourceSystem
-from zhengai.org.access import CHANGE, access_object, grants_for, restrict
+from zhengai.org import access
+from zhengai.org.access import access_object, restrict
 
 from . import mappings as mapping_ops
 from .errors import IntakeError
@@ -35,13 +35,8 @@ from .readers import human_size
 
 
 def can_import(user) -> bool:
-    """Imports, undo and mappings change data for the whole college: a school-wide change grant."""
-    return grants_for(user, CHANGE).school
-
-
-def _require_import(user):
-    if not can_import(user):
-        raise PermissionDenied
+    """Imports, undo and mappings change data for the whole college."""
+    return access.may(user, access.IMPORT_DATA)
 
 
 # Upload -----------------------------------------------------------------------------------------
@@ -84,10 +79,9 @@ def _too_large_message() -> str:
 
 
 @csrf_exempt  # the upload handler must be installed before the CSRF check reads the body
-@login_required
 @require_http_methods(["GET", "POST"])
+@access.gate(access.IMPORT_DATA)
 def upload(request):
-    _require_import(request.user)
     if request.method == "POST":
         # Refuse an oversized upload from its declared length, before reading a byte of it.
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -141,15 +135,10 @@ def template(request, table):
 # Batches ----------------------------------------------------------------------------------------
 
 
-def _require_view(user):
-    # Batches concern the whole college: a school-wide grant (leaders read, the quality office acts).
-    if not grants_for(user).school:
-        raise PermissionDenied
-
-
 @login_required
 def batches(request):
-    _require_view(request.user)
+    # Batches concern the whole college: leaders read them, the quality office acts.
+    access.require(request.user, access.SEE_BATCHES)
     recover_stale_batches()  # a batch whose process died is shown as failed on the next look
     qs = restrict(ImportBatch.objects.select_related("source", "created_by"), request.user)
     status, source, table = request.GET.get("status"), request.GET.get("source"), request.GET.get("table")
@@ -189,11 +178,10 @@ def batch_rejects(request, pk):
     return xlsx_response(f"被拒绝的行-批次{item.pk}.xlsx", reject_sheets(item))
 
 
-@login_required
 @require_POST
+@access.gate(access.IMPORT_DATA, on=ImportBatch)
 def batch_undo(request, pk):
-    _require_import(request.user)
-    item = access_object(ImportBatch.objects.all(), request.user, CHANGE, pk=pk)
+    item = access_object(ImportBatch.objects.all(), request.user, access.IMPORT_DATA, pk=pk)
     try:
         do_undo_batch(item, acting_user=request.user)
     except IntakeError as exc:
@@ -206,9 +194,8 @@ def batch_undo(request, pk):
 # Mappings ---------------------------------------------------------------------------------------
 
 
-@login_required
+@access.gate(access.IMPORT_DATA)
 def mapping_list(request):
-    _require_import(request.user)
     if request.GET.get("source") and request.GET.get("table"):
         return redirect("intake:mapping_edit", source=request.GET["source"], table=request.GET["table"])
     existing = restrict(Mapping.objects.select_related("source", "updated_by"), request.user)
@@ -218,10 +205,9 @@ def mapping_list(request):
     })
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@access.gate(access.IMPORT_DATA)
 def mapping_edit(request, source, table):
-    _require_import(request.user)
     source_obj = get_object_or_404(SourceSystem, code=source)
     try:
         mapping_ops.mapping_rows(table, None)
@@ -254,16 +240,14 @@ def mapping_edit(request, source, table):
     }, status=status)
 
 
-@login_required
+@access.gate(access.IMPORT_DATA)
 def mapping_export(request):
-    _require_import(request.user)
     existing = restrict(Mapping.objects.select_related("source"), request.user)
     return xlsx_response("字段映射.xlsx", {_("字段映射"): (mapping_ops.EXPORT_HEADER, mapping_ops.export_rows(existing))})
 
 
-@login_required
+@access.gate(access.IMPORT_DATA)
 def mapping_json(request, source, table):
-    _require_import(request.user)
     mapping = get_object_or_404(restrict(Mapping.objects.select_related("source"), request.user),
                                 source__code=source, table=table)
     response = HttpResponse(mapping_ops.export_json(mapping), content_type="application/json; charset=utf-8")

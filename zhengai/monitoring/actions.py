@@ -1,39 +1,46 @@
 """The correction loop (纠偏闭环): state changes of a warning, each ``do_<verb>_<noun>(…, *, acting_user)``
 in one transaction with its ``WarningEvent`` row; notifications go out after commit.
 
-Who may act is decided by ``zhengai.org.access``: a warning can be changed by whoever's scope
-reaches its subject with the "change" action (the owners by role and scope, the quality office).
-Closing without recovery, and raising a flag by hand, also need a role other than student.
+Who may act is decided by ``zhengai.org.access``, one named act each: acknowledging, correcting,
+resolving and closing are staff acts (every role but 校领导 and 学生) whose scope reaches the
+subject; the person the warning is about (a student, a teacher) adds their own account
+(``do_add_self_report``: a self-report or a plan, kept in the history); raising a flag is a staff
+act on a subject in scope, or on a student enrolled in an offering in scope.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengai.core import clock
 from zhengai.datacenter.models import Subject
-from zhengai.org.access import CHANGE, has_role
-from zhengai.org.choices import Role
+from zhengai.org import access
 
 from .choices import ACTIVE_STATUSES, EventKind, MeasureKind, WarningSource, WarningStatus
 from .models import Warning, WarningEvent
-from .owners import owners_for, subject_rows
-
-# Roles that may close a warning without recovery or raise a flag by hand (关注).
-STAFF_ROLES = (Role.ADMIN, Role.QUALITY_OFFICE, Role.DEPARTMENT_HEAD, Role.SPECIALTY_LEADER, Role.COURSE_LEADER,
-               Role.TEACHER, Role.COUNSELLOR)
 
 
-def _locked(warning, user) -> Warning:
-    """The warning re-read under a row lock, if the user may change it (404 otherwise)."""
+def _locked(warning, user, act) -> Warning:
+    """The warning re-read under a row lock: 404 if the user cannot see it, 403 if they may not do
+    ``act`` on it."""
     from django.http import Http404
 
     from .queries import visible
 
-    found = visible(user, CHANGE, Warning.objects.select_for_update()).filter(pk=getattr(warning, "pk", warning)).first()
+    pk = getattr(warning, "pk", warning)
+    found = visible(user, act, Warning.objects.select_for_update()).filter(pk=pk).first()
     if found is None:
+        if visible(user).filter(pk=pk).exists():
+            raise PermissionDenied(_("您不能对该预警执行“%(act)s”。") % {"act": ACT_LABELS[act]})
         raise Http404
     return found
+
+
+ACT_LABELS = {
+    access.ACKNOWLEDGE_WARNING: EventKind.ACKNOWLEDGED.label, access.CORRECT_WARNING: EventKind.CORRECTING.label,
+    access.RESOLVE_WARNING: EventKind.RESOLVED.label, access.CLOSE_WARNING: EventKind.CLOSED.label,
+    access.SELF_REPORT_WARNING: EventKind.SELF_REPORTED.label,
+}
 
 
 def _subject_for_flag(subject, user) -> Subject:
@@ -45,10 +52,10 @@ def _subject_for_flag(subject, user) -> Subject:
     from zhengai.org.access import restrict
 
     pk = getattr(subject, "pk", subject)
-    found = restrict(Subject.objects.filter(pk=pk), user, CHANGE).first()
+    found = restrict(Subject.objects.filter(pk=pk), user, access.RAISE_FLAG).first()
     if found is None:
         candidate = Subject.objects.filter(pk=pk, level="student", student__isnull=False).first()
-        if candidate and restrict(Enrolment.objects.filter(student_id=candidate.student_id), user, CHANGE).exists():
+        if candidate and restrict(Enrolment.objects.filter(student_id=candidate.student_id), user, access.RAISE_FLAG).exists():
             found = candidate
     if found is None:
         raise Http404
@@ -82,7 +89,7 @@ def _after_commit(event: WarningEvent) -> None:
 
 @transaction.atomic
 def do_acknowledge_warning(warning, *, acting_user) -> Warning:
-    warning = _locked(warning, acting_user)
+    warning = _locked(warning, acting_user, access.ACKNOWLEDGE_WARNING)
     event = _move(warning, WarningStatus.ACKNOWLEDGED, EventKind.ACKNOWLEDGED, acting_user, (WarningStatus.OPEN,))
     warning.save(update_fields=["status", "updated_at"])
     _after_commit(event)
@@ -100,11 +107,11 @@ def do_start_correction(warning, cause: str, measure_kind: str, text: str, *, ac
                               % {"kind": measure_kind, "choices": "、".join(str(label) for label in MeasureKind.labels)})
     if not text:
         raise ValidationError(_("请填写纠偏措施。"))
-    warning = _locked(warning, acting_user)
+    warning = _locked(warning, acting_user, access.CORRECT_WARNING)
     event = _move(warning, WarningStatus.CORRECTING, EventKind.CORRECTING, acting_user,
                   (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED), note=f"{MeasureKind(measure_kind).label}：{text}")
     warning.cause, warning.measure_kind, warning.measure_text = cause, measure_kind, text
-    warning.correction_started_at = timezone.now()
+    warning.correction_started_at = clock.now()
     warning.save(update_fields=["status", "cause", "measure_kind", "measure_text", "correction_started_at", "updated_at"])
     _after_commit(event)
     return warning
@@ -113,9 +120,9 @@ def do_start_correction(warning, cause: str, measure_kind: str, text: str, *, ac
 @transaction.atomic
 def do_resolve_warning(warning, note: str = "", *, acting_user) -> Warning:
     """Resolve by hand (e.g. a manual flag whose concern is settled)."""
-    warning = _locked(warning, acting_user)
+    warning = _locked(warning, acting_user, access.RESOLVE_WARNING)
     event = _move(warning, WarningStatus.RESOLVED, EventKind.RESOLVED, acting_user, ACTIVE_STATUSES, note=note)
-    warning.resolved_at = timezone.now()
+    warning.resolved_at = clock.now()
     warning.resolved_window, warning.resolved_window_end = warning.last_window, warning.last_window_end
     warning.save(update_fields=["status", "resolved_at", "resolved_window", "resolved_window_end", "updated_at"])
     _after_commit(event)
@@ -129,11 +136,9 @@ def do_close_warning(warning, reason: str, *, acting_user) -> Warning:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("关闭预警须填写原因。"))
-    if not has_role(acting_user, *STAFF_ROLES):
-        raise PermissionDenied(_("只有教职工可以关闭预警。"))
-    warning = _locked(warning, acting_user)
+    warning = _locked(warning, acting_user, access.CLOSE_WARNING)
     event = _move(warning, WarningStatus.CLOSED, EventKind.CLOSED, acting_user, ACTIVE_STATUSES, note=reason)
-    warning.closed_at = timezone.now()
+    warning.closed_at = clock.now()
     if warning.source != WarningSource.MANUAL:
         warning.reason = reason
     warning.save(update_fields=["status", "closed_at", "reason", "updated_at"])
@@ -147,26 +152,41 @@ def do_raise_manual_flag(subject, reason: str, *, acting_user, grade: str = "yel
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("请填写关注原因。"))
-    if not has_role(acting_user, *STAFF_ROLES):
+    if not access.may(acting_user, access.RAISE_FLAG):
         raise PermissionDenied(_("只有教师、辅导员、课程负责人等教职工可以发起关注。"))
     subject = _subject_for_flag(subject, acting_user)
-    from zhengai.core.home import demo_today
     from zhengai.core.windows import containing
 
     from .policies import policy_for
 
-    today = demo_today()
+    today = clock.today()
     window = containing(policy_for(subject.level).cadence, today)
     warning = Warning.objects.create(
         subject=subject, level=subject.level, indicator_code="", source=WarningSource.MANUAL, grade=grade,
         opened_window=window.code, opened_window_end=window.end, last_window=window.code, last_window_end=window.end,
         raised_by=acting_user, reason=reason,
     )
-    owners = owners_for(subject.level, subject_rows(subject.level, [subject.pk])).get(subject.pk, set())
-    warning.owners.add(*owners, acting_user.pk)
     event = WarningEvent.objects.create(
         warning=warning, kind=EventKind.FLAGGED, actor=acting_user, to_status=WarningStatus.OPEN, to_grade=grade,
         window_code=window.code, note=reason,
     )
     _after_commit(event)
     return warning
+
+
+@transaction.atomic
+def do_add_self_report(warning, text: str, *, acting_user) -> WarningEvent:
+    """The person the warning is about gives their own account (本人说明): what happened, or what they
+    will do. It changes no status; it is kept in the warning's history and told to its owners."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("请填写说明。"))
+    if len(text) > 2000:
+        raise ValidationError(_("说明最多 2000 字，当前 %(n)s 字。") % {"n": len(text)})
+    warning = _locked(warning, acting_user, access.SELF_REPORT_WARNING)
+    event = WarningEvent.objects.create(
+        warning=warning, kind=EventKind.SELF_REPORTED, actor=acting_user, window_code=warning.last_window,
+        value=warning.value, note=text,
+    )
+    _after_commit(event)
+    return event

@@ -78,3 +78,4 @@ class EventKind(models.TextChoices):
     AUTO_RESOLVED = "auto_resolved", _("数据恢复自动解除")
     CLOSED = "closed", _("关闭")
     FLAGGED = "flagged", _("人工关注")
+    SELF_REPORTED = "self_reported", _("本人说明")

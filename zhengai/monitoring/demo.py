@@ -36,7 +36,7 @@ def monitor_history(demo_date, out=None) -> list:
 def on_demo_seeded(sender=None, size=None, seed=None, demo_date=None, **kwargs):
     day = parse_date(str(demo_date)) if demo_date and not hasattr(demo_date, "year") else demo_date
     if day is None:
-        from zhengai.core.home import demo_today
+        from zhengai.core import clock
 
-        day = demo_today()
+        day = clock.today()
     monitor_history(day, out=kwargs.get("out"))

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from zhengai.core import clock
 from zhengai.core import windows as W
 
 from . import drilldown
@@ -35,7 +36,7 @@ from .choices import ACTIVE_STATUSES, DONE_STATUSES, GRADE_RANK, EventKind, Grad
 from .bulk import fast_update, insert_objects, measurement_ids, upsert_measurements
 from .lock import claimed
 from .models import Run, Warning, WarningEvent
-from .owners import active_subject_ids, escalation_owners, owners_for, subject_rows
+from .owners import ESCALATION_LEVEL, active_subject_ids, subject_rows
 from .policies import policy_for
 from .sources import Sources
 from .sources import default as default_sources
@@ -190,7 +191,7 @@ def _notify(run_id: int) -> None:
 
 def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     summary = Summary(run=run)
-    now = timezone.now()
+    now = clock.now()  # the business time of what this run records (the demo's date on the demo)
     rules = [rule for rule in sources.rules(level, window.end) or [] if judged_on(rule, window)]
     goals = list(sources.goals(level, window) or [])
     codes = sorted({r.indicator_code for r in rules} | {g.indicator_code for g in goals})
@@ -285,7 +286,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
 
     to_create, to_update, events, escalate = [], [], [], []
     # Filled after the loop, in one query each: the measurements behind new warnings and automatic
-    # resolutions, and the coordinates (owners, fact rows) of the subjects of new warnings.
+    # resolutions, and the coordinates (fact rows) of the subjects of new warnings.
     needs_measurement: list[tuple[Warning, str, str]] = []  # (warning, attribute, code)
     periods_of: dict[int, tuple | None] = {}
     update_fields = {"grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
@@ -355,8 +356,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     mids = measurement_ids(level, window, {w.subject_id for w, _a, _c in needs_measurement})
     for warning, attribute, code in needs_measurement:
         setattr(warning, attribute, mids.get((warning.subject_id, code)))
-    coordinates = subject_rows(level, ids={w.subject_id for w in to_create} | {w.subject_id for w in escalate}) \
-        if to_create or escalate else {}
+    coordinates = subject_rows(level, ids={w.subject_id for w in to_create}) if to_create else {}
     for warning in to_create:
         warning.drilldown = describe_facts(warning.indicator_code, coordinates.get(warning.subject_id) or {},
                                            periods_of[id(warning)])
@@ -379,26 +379,17 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     for warning in to_create:
         events.append(_event(warning, run, EventKind.OPENED, window, to_status=WarningStatus.OPEN, to_grade=warning.grade))
 
-    # Owners of new warnings; escalation owners of those open too long (a fixed number of queries).
-    through = Warning.owners.through
-    links = []
-    if to_create:
-        owners = owners_for(level, {w.subject_id: coordinates[w.subject_id] for w in to_create})
-        links += [through(warning_id=w.pk, user_id=u) for w in to_create for u in owners.get(w.subject_id, ())]
+    # Escalation one level up; who owns a warning (and its escalation) is derived from role scopes
+    # when it is read (owners.owners_of), never stored.
     if escalate:
-        up, extra = escalation_owners(level, {w.subject_id: coordinates.get(w.subject_id) or {} for w in escalate})
+        up = ESCALATION_LEVEL[level]
         for w in escalate:
             w.escalated_level, w.escalated_at = up, now
             events.append(_event(w, run, EventKind.ESCALATED, window, note=up))
-            links += [through(warning_id=w.pk, user_id=u) for u in extra.get(w.subject_id, ())]
         update_fields |= {"escalated_level", "escalated_at"}
         summary.escalated = len(escalate)
     if to_update:
         fast_update(Warning, to_update, sorted(update_fields))
-    if escalate:  # an escalation may name someone who already owns the warning
-        existing = set(through.objects.filter(warning_id__in=[w.pk for w in escalate]).values_list("warning_id", "user_id"))
-        links = [link for link in links if (link.warning_id, link.user_id) not in existing]
-    insert_objects(through, list({(link.warning_id, link.user_id): link for link in links}.values()))
     for event in events:
         event.warning_id = event.warning.pk
     insert_objects(WarningEvent, events)

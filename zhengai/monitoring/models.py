@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhengai.core import clock
 from zhengai.datacenter.choices import Level
 
 from .choices import ACTIVE_STATUSES, Cadence, EventKind, Grade, MeasureKind, RunStatus, WarningSource, WarningStatus
@@ -157,13 +158,12 @@ class Warning(models.Model):
     resolve_windows = models.PositiveSmallIntegerField(_("解除所需连续窗口"), default=1)
     inside_streak = models.PositiveSmallIntegerField(_("连续回到线内窗口数"), default=0)
     cadences_open = models.PositiveSmallIntegerField(_("持续周期数"), default=1)
-    opened_at = models.DateTimeField(_("触发时间"), default=timezone.now)
+    opened_at = models.DateTimeField(_("触发时间"), default=clock.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     resolved_window = models.CharField(_("解除窗口"), max_length=32, blank=True)
     resolved_window_end = models.DateField(_("解除窗口结束"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
-    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="monitoring_warnings", blank=True, verbose_name=_("责任人"))
     escalated_level = models.CharField(_("上报层面"), max_length=16, blank=True)
     escalated_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("关注发起人"))
@@ -178,7 +178,10 @@ class Warning(models.Model):
     # Where the facts behind the value lie: [{"model": "datacenter.attendance", "filter": {...}}].
     drilldown = models.JSONField(_("数据明细"), default=list, blank=True)
 
-    scope_lookups = SUBJECT_SCOPE
+    # Seen inside the viewer's scopes, and by whoever raised a flag (关注) while they hold a role;
+    # owners (责任人) are derived from role scopes (``owners.owners_of``), never stored.
+    scope_lookups = {**SUBJECT_SCOPE, "author": "raised_by_id"}
+    subject_level_lookup = "level"
 
     class Meta:
         verbose_name = _("预警")
@@ -214,7 +217,7 @@ class WarningEvent(models.Model):
     run = models.ForeignKey(Run, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("监测运行"))
     kind = models.CharField(_("事件"), max_length=16, choices=EventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("操作人"))
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
     from_status = models.CharField(_("原状态"), max_length=16, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, blank=True)
     from_grade = models.CharField(_("原等级"), max_length=8, blank=True)

@@ -1,14 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from zhengai.core.navigation import NavItem
-from zhengai.org.choices import Role
-
-STAFF_ROLES = tuple(r for r in Role.values if r != Role.STUDENT)
+from zhengai.org import access
 
 ITEMS = [
     NavItem(_("预警"), "monitoring:warnings", order=30),
-    NavItem(_("纠偏成效"), "monitoring:effectiveness", roles=STAFF_ROLES, order=31),
-    NavItem(_("监测策略"), "monitoring:policies", roles=(Role.ADMIN, Role.QUALITY_OFFICE), order=80),
+    NavItem(_("纠偏成效"), "monitoring:effectiveness", act=access.SEE_OTHERS, order=31),
+    NavItem(_("监测策略"), "monitoring:policies", act=access.EDIT_MONITORING_POLICY, order=80),
 ]
 
 

@@ -1,21 +1,27 @@
-"""Who owns a warning, by role and scope, for many subjects at once (a fixed number of queries).
+"""Who owns a warning (责任人): derived from role scopes when asked, never stored — so a counsellor
+whose role over a class is removed no longer owns (or hears of) that class's warnings.
 
-- student → the student and the counsellor(s) of their class
-- offering → its teacher and the course leader(s)
+- student → the student (their own 学生 role) and the counsellor(s) of their class
+- offering → its teacher (their 教师 role) and the course leader(s)
 - course → the course leader(s); teacher → the teacher; specialty → its leader(s) and the
   department head(s); department → its head(s); school → the quality office
-Escalation goes one level up: student → specialty leader(s); offering, course, teacher → department
-head(s); specialty, department → quality office; school → school leaders.
 
-People are found both through the master data (``Specialty.leader``, ``Course.leader``,
-``AdminClass.counsellor``, ``Offering.teacher`` and the person's account) and through role
-assignments over the same scope, so a college that records one and not the other still works.
+Escalation adds one level up: student → specialty leader(s); offering, course, teacher → department
+head(s); specialty, department → quality office; school → school leaders. Whoever raised a flag
+(关注) follows it too. Seeing and acting remain ``zhengai.org.access``'s: an owner sees a warning
+because their scope reaches it, not because they own it.
+
+A fixed number of queries whatever the number of warnings: one for the warnings, one per (role,
+scope column) the levels involved name.
 """
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from zhengai.datacenter.choices import Level
-from zhengai.datacenter.models import AdminClass, Course, Offering, Specialty, Staff, Student, Subject
+from zhengai.datacenter.models import Subject
+from zhengai.org.access import roles_of
 from zhengai.org.choices import Role
 from zhengai.org.models import RoleAssignment
 
@@ -29,102 +35,130 @@ ESCALATION_LEVEL = {
     Level.SCHOOL: Level.SCHOOL,
 }
 
+# (role, the subject's coordinate its scope is matched on; None: school-wide). A 学生 or 教师 role
+# is matched on the person linked to the account.
+OWNERS = {
+    Level.STUDENT: [(Role.STUDENT, "student_id"), (Role.COUNSELLOR, "admin_class_id")],
+    Level.OFFERING: [(Role.TEACHER, "staff_id"), (Role.COURSE_LEADER, "course_id")],
+    Level.COURSE: [(Role.COURSE_LEADER, "course_id")],
+    Level.TEACHER: [(Role.TEACHER, "staff_id")],
+    Level.SPECIALTY: [(Role.SPECIALTY_LEADER, "specialty_id"), (Role.DEPARTMENT_HEAD, "department_id")],
+    Level.DEPARTMENT: [(Role.DEPARTMENT_HEAD, "department_id")],
+    Level.SCHOOL: [(Role.QUALITY_OFFICE, None)],
+}
 
-def _role_users(role: str, column: str | None, ids) -> dict:
-    """scope id → user ids holding ``role`` over it (one query)."""
+
+def escalation_owners_of(level: str) -> list[tuple[str, str | None]]:
+    up = ESCALATION_LEVEL[level]
+    if level == Level.SCHOOL:
+        return [(Role.LEADER, None)]
+    if up == Level.SPECIALTY:
+        return [(Role.SPECIALTY_LEADER, "specialty_id")]
+    if up == Level.DEPARTMENT:
+        return [(Role.DEPARTMENT_HEAD, "department_id")]
+    return [(Role.QUALITY_OFFICE, None)]
+
+
+# The assignment column a role's scope is held on, and for the self roles the person behind the account.
+_ROLE_COLUMN = {
+    "student_id": "user__student__id", "staff_id": "user__staff__id", "admin_class_id": "admin_class_id",
+    "course_id": "course_id", "specialty_id": "specialty_id", "department_id": "department_id",
+}
+
+
+def _holders(role: str, column: str | None, ids) -> dict:
+    """scope id → user ids holding ``role`` over it (None → every holder); one query."""
     qs = RoleAssignment.objects.filter(role=role, user__is_active=True)
     if column is None:
         return {None: set(qs.values_list("user_id", flat=True))}
+    path = _ROLE_COLUMN[column]
     out = defaultdict(set)
-    for scope_id, user_id in qs.filter(**{f"{column}__in": list(ids)}).values_list(column, "user_id"):
+    for scope_id, user_id in qs.filter(**{f"{path}__in": sorted(ids)}).values_list(path, "user_id"):
         out[scope_id].add(user_id)
     return out
 
 
-def _merge(*maps) -> dict:
-    out = defaultdict(set)
-    for m in maps:
-        for k, v in m.items():
-            out[k] |= set(v)
+def _spread(rows: dict[int, dict], specs_of) -> dict[int, set[int]]:
+    """key → user ids, for ``rows`` (key → subject coordinates) and ``specs_of(key) → [(role, column)]``."""
+    wanted = defaultdict(set)
+    for key, row in rows.items():
+        for role, column in specs_of(key):
+            if column is None or row.get(column):
+                wanted[(role, column)].add(row.get(column) if column else None)
+    found = {spec: _holders(*spec, ids) for spec, ids in wanted.items()}
+    out = {key: set() for key in rows}
+    for key, row in rows.items():
+        for role, column in specs_of(key):
+            out[key] |= found.get((role, column), {}).get(row.get(column) if column else None, set())
     return out
-
-
-def _by_master(model, ids, path) -> dict:
-    """master id → {user id} following ``path`` to a person's account (one query)."""
-    out = defaultdict(set)
-    for pk, user_id in model.objects.filter(pk__in=list(ids), **{f"{path}__isnull": False}).values_list("pk", path):
-        out[pk].add(user_id)
-    return out
-
-
-def _department_heads(dept_ids):
-    return _role_users(Role.DEPARTMENT_HEAD, "department_id", dept_ids)
-
-
-def _specialty_leaders(spec_ids):
-    return _merge(_by_master(Specialty, spec_ids, "leader__user"), _role_users(Role.SPECIALTY_LEADER, "specialty_id", spec_ids))
-
-
-def _course_leaders(course_ids):
-    return _merge(_by_master(Course, course_ids, "leader__user"), _role_users(Role.COURSE_LEADER, "course_id", course_ids))
 
 
 def owners_for(level: str, subjects: dict[int, dict]) -> dict[int, set[int]]:
-    """subject id → owner user ids. ``subjects`` maps subject id → its coordinates
-    (``student_id``, ``staff_id``, ``offering_id``, ``course_id``, ``specialty_id``, ``department_id``,
-    ``admin_class_id``)."""
-    out: dict[int, set[int]] = {sid: set() for sid in subjects}
+    """subject id → its owners' user ids. ``subjects`` maps subject id → its coordinates
+    (``student_id``, ``staff_id``, ``offering_id``, ``course_id``, ``specialty_id``,
+    ``department_id``, ``admin_class_id``)."""
+    return _spread(subjects, lambda _sid: OWNERS[level])
 
-    def col(name):
-        return {s[name] for s in subjects.values() if s.get(name)}
 
-    def spread(mapping, name):
-        for sid, s in subjects.items():
-            out[sid] |= mapping.get(s.get(name), set())
+WARNING_COLUMNS = ("pk", "level", "escalated_level", "source", "raised_by_id") + tuple(
+    f"subject__{c}" for c in ("student_id", "staff_id", "course_id", "specialty_id", "department_id", "admin_class_id"))
 
-    if level == Level.STUDENT:
-        spread(_by_master(Student, col("student_id"), "user"), "student_id")
-        classes = col("admin_class_id")
-        spread(_merge(_by_master(AdminClass, classes, "counsellor__user"),
-                      _role_users(Role.COUNSELLOR, "admin_class_id", classes)), "admin_class_id")
-    elif level == Level.OFFERING:
-        spread(_by_master(Offering, col("offering_id"), "teacher__user"), "offering_id")
-        spread(_course_leaders(col("course_id")), "course_id")
-    elif level == Level.COURSE:
-        spread(_course_leaders(col("course_id")), "course_id")
-    elif level == Level.TEACHER:
-        spread(_by_master(Staff, col("staff_id"), "user"), "staff_id")
-    elif level == Level.SPECIALTY:
-        spread(_specialty_leaders(col("specialty_id")), "specialty_id")
-        spread(_department_heads(col("department_id")), "department_id")
-    elif level == Level.DEPARTMENT:
-        spread(_department_heads(col("department_id")), "department_id")
-    else:
-        quality = _role_users(Role.QUALITY_OFFICE, None, None)[None]
-        for sid in out:
-            out[sid] |= quality
+
+def owners_of(warning_ids) -> dict[int, set[int]]:
+    """warning id → the user ids who own it now: the owners of its level, those one level up once
+    it is escalated, and whoever raised it by hand."""
+    from .models import Warning
+
+    rows = {}
+    for row in Warning.objects.filter(pk__in=list(warning_ids)).values(*WARNING_COLUMNS):
+        rows[row["pk"]] = {**{k.removeprefix("subject__"): v for k, v in row.items()}}
+
+    def specs(wid):
+        row = rows[wid]
+        return OWNERS[row["level"]] + (escalation_owners_of(row["level"]) if row["escalated_level"] else [])
+
+    out = _spread(rows, specs)
+    for wid, row in rows.items():
+        if row["raised_by_id"]:
+            out[wid].add(row["raised_by_id"])
     return out
 
 
-def escalation_owners(level: str, subjects: dict[int, dict]) -> tuple[str, dict[int, set[int]]]:
-    """(the level escalated to, subject id → user ids one level up)."""
-    up = ESCALATION_LEVEL[level]
-    out: dict[int, set[int]] = {sid: set() for sid in subjects}
+def owned_q(user) -> Q:
+    """The warnings ``user`` owns (the list's "mine" and the home page's to-do), from their role
+    assignments (cached per request): no query of its own beyond the person behind the account."""
+    from zhengai.org.access import grants_for
 
-    def spread(mapping, name):
-        for sid, s in subjects.items():
-            out[sid] |= mapping.get(s.get(name), set())
+    grants = grants_for(user)
+    if grants.is_empty():
+        return Q(pk__in=[])
+    held = defaultdict(set)  # (role, column) → scope ids
+    for role, department, specialty, course, admin_class in roles_of(user):
+        for column, value in (("department_id", department), ("specialty_id", specialty), ("course_id", course),
+                              ("admin_class_id", admin_class)):
+            if value:
+                held[(role, column)].add(value)
+        if role == Role.STUDENT:
+            held[(role, "student_id")] |= grants.self_student
+        elif role == Role.TEACHER:
+            held[(role, "staff_id")] |= grants.self_staff
+        held[(role, None)].add(None)
+    q = Q(raised_by_id=user.pk)
+    for level, specs in OWNERS.items():
+        for role, column in specs:
+            q |= _q_for(held, role, column, Q(level=level))
+        for role, column in escalation_owners_of(level):
+            q |= _q_for(held, role, column, Q(level=level) & ~Q(escalated_level=""))
+    return q
 
-    if up == Level.SPECIALTY:
-        spread(_specialty_leaders({s["specialty_id"] for s in subjects.values() if s.get("specialty_id")}), "specialty_id")
-    elif up == Level.DEPARTMENT:
-        spread(_department_heads({s["department_id"] for s in subjects.values() if s.get("department_id")}), "department_id")
-    else:
-        role = Role.LEADER if level == Level.SCHOOL else Role.QUALITY_OFFICE
-        users = _role_users(role, None, None)[None]
-        for sid in out:
-            out[sid] |= users
-    return up, out
+
+def _q_for(held, role, column, base: Q) -> Q:
+    ids = held.get((role, column))
+    if not ids:
+        return Q(pk__in=[])
+    if column is None:
+        return base
+    return base & Q(**{f"subject__{column}__in": sorted(ids)})
 
 
 SUBJECT_COLUMNS = ("pk", "key", "name", "student_id", "staff_id", "offering_id", "course_id", "specialty_id",

@@ -3,13 +3,12 @@ the ``zhengai warnings`` command, and the rows they print."""
 
 from datetime import timedelta
 
-from django.db.models import Q
-
-from zhengai.core.home import demo_today
-from zhengai.org.access import VIEW, scope_q
+from zhengai.core import clock
+from zhengai.org.access import VIEW, restrict
 
 from .choices import ACTIVE_STATUSES, Grade, WarningStatus
 from .models import Warning
+from .owners import owned_q
 from .sources import Sources
 from .sources import default as default_sources
 
@@ -17,18 +16,12 @@ COLUMNS = ["subject", "level", "indicator", "indicator_name", "grade", "status",
            "value", "opened_at"]
 
 
-def visible(user, action: str = VIEW, qs=None):
-    """Warnings ``user`` may ``action``: those inside their scope (``zhengai.org.access``), plus those
-    they own or raised by name — a teacher who flags a student, or an owner one level up after an
-    escalation, follows the warning though the subject lies outside their role's scope."""
+def visible(user, act=VIEW, qs=None):
+    """Warnings ``user`` may see (``VIEW``) or do ``act`` on — decided by ``zhengai.org.access``
+    alone, from the user's role scopes (a flag one raised is seen as its author while one holds a
+    role)."""
     qs = Warning.objects.all() if qs is None else qs
-    q = scope_q(Warning, user, action)
-    if q is None:
-        return qs
-    if getattr(user, "is_authenticated", False):
-        owned = Warning.owners.through.objects.filter(user_id=user.pk).values("warning_id")
-        q |= Q(pk__in=owned) | Q(raised_by_id=user.pk)
-    return qs.filter(q)
+    return restrict(qs, user, act)
 
 
 def filtered(user=None, *, level="", grade="", status="", department="", age="", mine=False) -> "QuerySet":
@@ -49,10 +42,9 @@ def filtered(user=None, *, level="", grade="", status="", department="", age="",
     if department:
         qs = qs.filter(subject__department_id=department)
     if age and str(age).isdigit():
-        qs = qs.filter(opened_window_end__lte=demo_today() - timedelta(days=int(age)))
+        qs = qs.filter(opened_window_end__lte=clock.today() - timedelta(days=int(age)))
     if mine and user is not None:
-        owned = Warning.owners.through.objects.filter(user_id=user.pk).values("warning_id")
-        qs = qs.filter(Q(pk__in=owned) | Q(raised_by_id=user.pk))
+        qs = qs.filter(owned_q(user))
     return qs.order_by("-opened_window_end", "-pk")
 
 

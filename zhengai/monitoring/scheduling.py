@@ -7,18 +7,10 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.utils import timezone
+
+from zhengai.core import clock
 
 log = logging.getLogger(__name__)
-
-
-def today_for_schedules() -> date:
-    """The demo college lives on its fixed calendar; a real one on today's date."""
-    from zhengai.core.home import demo_today
-
-    if getattr(settings, "ZHENGAI_SCHEDULE_ON_DEMO_DATE", True) and getattr(settings, "ZHENGAI_DEMO_DATE", ""):
-        return demo_today()
-    return timezone.localdate()
 
 
 def run_due(today: date | None = None, *, trigger: str = "scheduler", limit: int | None = None, notify: bool = True):
@@ -28,7 +20,7 @@ def run_due(today: date | None = None, *, trigger: str = "scheduler", limit: int
     from .lock import RunLocked
     from .policies import due_windows
 
-    today = today or today_for_schedules()
+    today = today or clock.today()  # the demo college's date only on a database that holds it
     limit = limit if limit is not None else getattr(settings, "MONITORING_MAX_RUNS_PER_TICK", 200)
     results = []
     for level, window in due_windows(today)[:limit]:

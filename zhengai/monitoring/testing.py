@@ -28,6 +28,15 @@ def attendance_rule(**overrides) -> WarningRule:
     return WarningRule(**values)
 
 
+def owner_names(warning) -> set[str]:
+    """The usernames owning ``warning`` now (derived from role scopes)."""
+    from zhengai.org.models import User
+
+    from .owners import owners_of
+
+    return set(User.objects.filter(pk__in=owners_of([warning.pk])[warning.pk]).values_list("username", flat=True))
+
+
 def month(code: str) -> W.Window:
     return W.parse(code)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/correct", views.start_correction, name="correct"),
     path("<int:pk>/resolve", views.resolve, name="resolve"),
     path("<int:pk>/close", views.close, name="close"),
+    path("<int:pk>/self-report", views.self_report, name="self_report"),
     path("flag/", views.flag, name="flag"),
     path("effectiveness/", views.effectiveness, name="effectiveness"),
     path("policies/", views.policies, name="policies"),

@@ -13,9 +13,12 @@ from django.views.decorators.http import require_POST
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Department, Subject
-from zhengai.org.access import CHANGE, VIEW, grants_for, restrict
+from zhengai.org import access
+from zhengai.org.access import VIEW, restrict
 
-from . import actions, analytics, drilldown, queries
+from zhengai.org.models import User
+
+from . import actions, analytics, drilldown, owners, queries
 from .choices import ACTIVE_STATUSES, Cadence, Grade, MeasureKind, WarningStatus
 from .models import Measurement, MonitoringPolicy, Run, Warning
 from .policies import ensure_policies
@@ -49,6 +52,7 @@ def warning_list(request):
     return render(request, "monitoring/warning_list.html", {
         "page": page, "params": params, "mine": mine, "query": query.urlencode(),
         "levels": Level.choices, "grades": Grade.choices, "statuses": WarningStatus.choices,
+        "may_flag": access.may(request.user, access.RAISE_FLAG),
         "departments": restrict(Department.objects.all(), request.user).values_list("pk", "name"),
         "breadcrumbs": [(_("预警"), None)],
     })
@@ -66,12 +70,18 @@ def _detail_context(request, warning):
         fields = [f for f in model._meta.concrete_fields if f.name not in ("id", "batch", "source", "source_key", "imported_at")][:8]
         facts.append({"label": model._meta.verbose_name, "entry": entry, "fields": [f.verbose_name for f in fields],
                       "rows": [[getattr(row, f.attname) for f in fields] for row in rows]})
-    may_change = queries.visible(request.user, CHANGE).filter(pk=warning.pk).exists()
+    user, active = request.user, warning.status in ACTIVE_STATUSES
+    may = {name: active and access.may(user, act, warning) for name, act in (
+        ("acknowledge", access.ACKNOWLEDGE_WARNING), ("correct", access.CORRECT_WARNING),
+        ("resolve", access.RESOLVE_WARNING), ("close", access.CLOSE_WARNING))}
+    may["self_report"] = access.may(user, access.SELF_REPORT_WARNING, warning)
+    owner_ids = owners.owners_of([warning.pk]).get(warning.pk, set())
     return {
         "w": warning, "indicator_name": indicator_name(warning.indicator_code) if warning.indicator_code else "",
-        "events": warning.events.select_related("actor").all(), "owners": warning.owners.all(),
+        "events": warning.events.select_related("actor").all(),
+        "owners": User.objects.filter(pk__in=owner_ids).order_by("username"),
         "measurement": measurement, "history": history, "facts": facts,
-        "may_change": may_change and warning.status in ACTIVE_STATUSES,
+        "may": may, "may_change": any(may.values()),
         "measure_kinds": MeasureKind.choices,
         "breadcrumbs": [(_("预警"), reverse("monitoring:warnings")), (str(warning.subject.name), None)],
     }
@@ -83,12 +93,14 @@ def warning_detail(request, pk):
     return render(request, "monitoring/warning_detail.html", _detail_context(request, warning))
 
 
-def _act(request, pk, fn):
+def _act(request, pk, act, fn):
+    # 404 for a warning the user cannot see, 403 for one they may see but not act on.
     warning = get_object_or_404(queries.visible(request.user, VIEW), pk=pk)
+    access.require(request.user, act, warning)
     error = None
     try:
         fn(warning)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         error = " ".join(getattr(exc, "messages", None) or [str(exc)])
     warning = Warning.objects.select_related("subject", "measurement").get(pk=pk)
     if request.htmx:
@@ -100,33 +112,43 @@ def _act(request, pk, fn):
     return HttpResponseRedirect(reverse("monitoring:warning", args=[pk]))
 
 
-@login_required
 @require_POST
+@access.gate(access.ACKNOWLEDGE_WARNING, on=Warning)
 def acknowledge(request, pk):
-    return _act(request, pk, lambda w: actions.do_acknowledge_warning(w, acting_user=request.user))
+    return _act(request, pk, access.ACKNOWLEDGE_WARNING, lambda w: actions.do_acknowledge_warning(w, acting_user=request.user))
 
 
-@login_required
 @require_POST
+@access.gate(access.CORRECT_WARNING, on=Warning)
 def start_correction(request, pk):
     p = request.POST
-    return _act(request, pk, lambda w: actions.do_start_correction(
+    return _act(request, pk, access.CORRECT_WARNING, lambda w: actions.do_start_correction(
         w, p.get("cause", ""), p.get("measure_kind", ""), p.get("measure_text", ""), acting_user=request.user))
 
 
-@login_required
 @require_POST
+@access.gate(access.RESOLVE_WARNING, on=Warning)
 def resolve(request, pk):
-    return _act(request, pk, lambda w: actions.do_resolve_warning(w, request.POST.get("note", ""), acting_user=request.user))
+    return _act(request, pk, access.RESOLVE_WARNING,
+                lambda w: actions.do_resolve_warning(w, request.POST.get("note", ""), acting_user=request.user))
 
 
-@login_required
 @require_POST
+@access.gate(access.CLOSE_WARNING, on=Warning)
 def close(request, pk):
-    return _act(request, pk, lambda w: actions.do_close_warning(w, request.POST.get("reason", ""), acting_user=request.user))
+    return _act(request, pk, access.CLOSE_WARNING,
+                lambda w: actions.do_close_warning(w, request.POST.get("reason", ""), acting_user=request.user))
 
 
-@login_required
+@require_POST
+@access.gate(access.SELF_REPORT_WARNING, on=Warning)
+def self_report(request, pk):
+    """The student (or teacher) the warning is about adds their own account to its history."""
+    return _act(request, pk, access.SELF_REPORT_WARNING,
+                lambda w: actions.do_add_self_report(w, request.POST.get("text", ""), acting_user=request.user))
+
+
+@access.gate(access.RAISE_FLAG)
 def flag(request):
     """Raise a concern (关注) on a subject in one's scope, by level and natural key."""
     context = {"levels": Level.choices, "breadcrumbs": [(_("预警"), reverse("monitoring:warnings")), (_("发起关注"), None)]}
@@ -148,17 +170,10 @@ def flag(request):
     return render(request, "monitoring/flag.html", context)
 
 
-def _reaches_beyond_oneself(user) -> bool:
-    """Whether the user's scope reaches other people's warnings (not only their own records)."""
-    g = grants_for(user)
-    return bool(g.school or g.department or g.specialty or g.course or g.admin_class or g.self_staff)
-
-
 @login_required
 def effectiveness(request):
     # Shares over many warnings: for staff whose scope reaches beyond themselves; a student has none.
-    if not _reaches_beyond_oneself(request.user):
-        raise PermissionDenied
+    access.require(request.user, access.SEE_OTHERS)
     try:
         within = max(1, min(12, int(request.GET.get("within", 2))))
     except ValueError:
@@ -167,11 +182,9 @@ def effectiveness(request):
     return render(request, "monitoring/effectiveness.html", {**data, "breadcrumbs": [(_("纠偏成效"), None)]})
 
 
-@login_required
+@access.gate(access.EDIT_MONITORING_POLICY)
 def policies(request):
-    """The quality office edits each level's cadence and escalation (school-wide change scope)."""
-    if not grants_for(request.user, CHANGE).school:
-        raise PermissionDenied
+    """The quality office edits each level's cadence and escalation."""
     ensure_policies()
     rows = list(MonitoringPolicy.objects.all())
     errors = []

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhengai.org import access
+
 from .models import Notification
 
 
@@ -20,8 +22,8 @@ def inbox(request):
     return render(request, "notifications/inbox.html", {"page": page, "breadcrumbs": [(_("消息"), None)]})
 
 
-@login_required
 @require_POST
+@access.gate(access.SIGNED_IN)  # one's own messages only (the recipient is the scope)
 def mark_read(request):
     Notification.objects.filter(recipient=request.user, read_at=None).update(read_at=timezone.now())
     return HttpResponseRedirect(reverse("notifications:inbox"))

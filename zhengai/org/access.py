@@ -1,37 +1,150 @@
-"""The one gate: what a user may see and change.
+"""The one gate: what a user may see, and — asked apart — what they may do.
 
-Every list, export, page and API reuses ``restrict(queryset, user, action)``; single objects go
-through ``access_object``. A model says how its rows lie inside scopes with a ``scope_lookups``
-mapping (scope kind → lookup to that scope's id); this module turns a user's role assignments
-into one ``Q`` over those lookups. Views never filter by role on their own.
+**May see.** ``restrict(queryset, user)`` keeps the rows inside the scopes of the user's role
+assignments; ``access_object(queryset, user, **lookup)`` is one of them, or 404 (the same answer
+whether it exists or not, so nobody probes outside their scope). A model says how its rows lie
+inside scopes with ``scope_lookups`` (scope kind → lookup to that scope's id): ``department``,
+``specialty``, ``course``, ``admin_class``, ``self_staff`` (rows of the staff member signed in),
+``self_student``, and ``author`` (rows the user wrote themself — a flag they raised — seen while
+they hold any role). A model about one quality subject also declares ``subject_level_lookup``, so
+its owner (责任人), the heads over it and the person it is can be told apart.
 
-Scope kinds in ``scope_lookups``: ``department``, ``specialty``, ``course``, ``admin_class``,
-``self_staff`` (rows belonging to the staff member signed in) and ``self_student``.
+**May do.** Every state change names its act. ``restrict(queryset, user, ACT)`` keeps the rows the
+user may do it on (lists, set-based); ``may(user, ACT, obj)`` answers for one loaded object (one
+query at most), ``may(user, ACT)`` whether the user may do it anywhere (no query); ``require`` raises
+``PermissionDenied``. An act counts only the grants of its roles, over its reach:
 
-Some rows are about one quality subject, and there it matters whose the subject *is*: its owner
-(责任人) writes for it, a head over it reviews. Such a model also declares ``subject_level_lookup``
-(the lookup to its subject's level); ``owner_q`` and ``head_q`` read it with ``scope_lookups``.
+- ``school``: a school-wide grant — the act is the college's own;
+- ``department``: the school, or a department;
+- ``scope``: any grant reaching the row;
+- ``owner``: the row's subject is owned by the user (``OWNER_SCOPE``);
+- ``head``: a head over the row's subject (``HEAD_SCOPES`` or the school), not its owner;
+- ``self``: the row's subject is the person signed in (their student or teacher subject);
+- ``over``: inside the scope and not the user's own subject (reviewing someone else's plan).
+
+=========================  ==========================================  ===============
+act                        roles                                       reach
+=========================  ==========================================  ===============
+acknowledge_warning        staff (all roles but 校领导 and 学生)        scope
+correct_warning            staff                                       scope
+resolve_warning            staff                                       scope
+close_warning              staff                                       scope
+self_report_warning        学生, 教师 (the subject themself)            self
+raise_flag                 staff                                       scope
+edit_monitoring_policy     系统管理员, 质管办                            school
+edit_standard              系统管理员, 质管办                            school
+create_goal / edit_goal    staff (unit goals: school … course)         scope
+write_own_goal             学生, 教师; 系统管理员, 质管办               self, school
+submit_goal                学生, 教师                                   self
+approve_goal               staff                                       over
+delete_reviewed_goal       系统管理员, 质管办                            school
+import_tasks               系统管理员, 质管办                            school
+submit_evidence            staff                                       owner
+review_evidence            staff                                       head
+import_data                系统管理员, 质管办                            school
+manage_pulls               系统管理员, 质管办                            school
+manage_sources             系统管理员, 质管办                            school
+define_indicator           系统管理员, 质管办                            school
+=========================  ==========================================  ===============
+
+Named "see" rules for pages over many subjects: ``see_others`` (indicator library, data
+dictionary, correction effectiveness: every role but 学生), ``see_task_table`` and
+``see_evidence_overview`` (department reach), ``see_batches`` and ``see_pulls`` (school reach, 校领导
+included), ``see_data_quality`` (系统管理员, 质管办, 校领导, 部门负责人, 专业负责人), ``see_audit``
+(系统管理员, 质管办). ``SIGNED_IN`` and ``PUBLIC`` are rules for views that touch only the user's own
+rows, or nothing stored.
+
+**Declaring a view's rule.** Every view that accepts POST states its rule with ``@gate(RULE)``
+(or ``@gate(RULE, on=...)`` when the rule is about one object): the decorator refuses, before the
+view runs, a user who may do the act nowhere (403, or sign-in for anonymous visitors); the view then
+checks the object itself (``access_object`` for seeing, ``require``/``may`` for the act). The POST
+matrix test (``zhengai/core/tests/test_post_matrix.py``) walks every URL pattern for every role of
+the cast and fails on a view without a rule, or one that does not answer to it.
 """
 
 from dataclasses import dataclass, field
+from functools import wraps
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .choices import ROLE_SCOPE, Role, ScopeKind
 
 VIEW = "view"
-CHANGE = "change"
 
-# School leaders read everything and change nothing; every other role may change what it can see
-# (what a change means — approving, acknowledging, editing one's own goals — is each app's rule).
-READ_ONLY_ROLES = {Role.LEADER}
+NOTHING = Q(pk__in=[])
+ALL_ROLES = frozenset(Role)
+# Everyone who looks after others' quality and may act on it: all roles but school leaders (who read)
+# and students (who read their own records and give their own account).
+STAFF = frozenset(ALL_ROLES - {Role.LEADER, Role.STUDENT})
+COLLEGE_OFFICE = frozenset({Role.ADMIN, Role.QUALITY_OFFICE})
+PEOPLE = frozenset({Role.STUDENT, Role.TEACHER})
+
+SCHOOL, DEPARTMENT, SCOPE, OWNER, HEAD, SELF, OVER = "school", "department", "scope", "owner", "head", "self", "over"
+
+
+@dataclass(frozen=True)
+class Act:
+    """A named act (or a named "see" rule): the roles whose grants count, and how far they reach."""
+
+    name: str
+    roles: frozenset
+    reach: tuple = (SCOPE,)
+    sees: bool = False  # a "see" rule: what a page over many subjects shows, not a change
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ACTS: dict[str, Act] = {}
+
+
+def _act(name, roles, *reach, sees=False) -> Act:
+    act = Act(name, frozenset(roles), tuple(reach) or (SCOPE,), sees)
+    ACTS[name] = act
+    return act
+
+
+# Monitoring: the correction loop.
+ACKNOWLEDGE_WARNING = _act("acknowledge_warning", STAFF, SCOPE)
+CORRECT_WARNING = _act("correct_warning", STAFF, SCOPE)
+RESOLVE_WARNING = _act("resolve_warning", STAFF, SCOPE)
+CLOSE_WARNING = _act("close_warning", STAFF, SCOPE)
+SELF_REPORT_WARNING = _act("self_report_warning", PEOPLE, SELF)
+RAISE_FLAG = _act("raise_flag", STAFF, SCOPE)
+EDIT_MONITORING_POLICY = _act("edit_monitoring_policy", COLLEGE_OFFICE, SCHOOL)
+# Chains: standards, goals, the task table, self-diagnosis evidence.
+EDIT_STANDARD = _act("edit_standard", COLLEGE_OFFICE, SCHOOL)
+EDIT_GOAL = _act("edit_goal", STAFF, SCOPE)
+WRITE_OWN_GOAL = _act("write_own_goal", PEOPLE | COLLEGE_OFFICE, SELF, SCHOOL)
+SUBMIT_GOAL = _act("submit_goal", PEOPLE, SELF)
+APPROVE_GOAL = _act("approve_goal", STAFF, OVER)
+DELETE_REVIEWED_GOAL = _act("delete_reviewed_goal", COLLEGE_OFFICE, SCHOOL)
+IMPORT_TASKS = _act("import_tasks", COLLEGE_OFFICE, SCHOOL)
+SUBMIT_EVIDENCE = _act("submit_evidence", STAFF, OWNER)
+REVIEW_EVIDENCE = _act("review_evidence", STAFF, HEAD)
+# Intake and the indicator library: the college's data and vocabulary.
+IMPORT_DATA = _act("import_data", COLLEGE_OFFICE, SCHOOL)
+MANAGE_PULLS = _act("manage_pulls", COLLEGE_OFFICE, SCHOOL)
+MANAGE_SOURCES = _act("manage_sources", COLLEGE_OFFICE, SCHOOL)
+DEFINE_INDICATOR = _act("define_indicator", COLLEGE_OFFICE, SCHOOL)
+
+# "See" rules of pages over many subjects.
+SEE_OTHERS = _act("see_others", ALL_ROLES - {Role.STUDENT}, SCOPE, sees=True)
+SEE_TASK_TABLE = _act("see_task_table", ALL_ROLES, DEPARTMENT, sees=True)
+SEE_EVIDENCE_OVERVIEW = _act("see_evidence_overview", ALL_ROLES, DEPARTMENT, sees=True)
+SEE_BATCHES = _act("see_batches", ALL_ROLES, SCHOOL, sees=True)
+SEE_PULLS = _act("see_pulls", ALL_ROLES, SCHOOL, sees=True)
+SEE_DATA_QUALITY = _act("see_data_quality", {Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER, Role.DEPARTMENT_HEAD,
+                                             Role.SPECIALTY_LEADER}, SCOPE, sees=True)
+SEE_AUDIT = _act("see_audit", COLLEGE_OFFICE, SCHOOL, sees=True)
 
 
 @dataclass
 class Grants:
-    """The scopes a user's roles reach, per action."""
+    """The scopes a user's roles reach (for one act: the roles it counts)."""
 
     school: bool = False
     department: set[int] = field(default_factory=set)
@@ -46,7 +159,12 @@ class Grants:
                     or self.self_staff or self.self_student)
 
 
-def roles_of(user) -> list[str]:
+SCOPE_KINDS = ("department", "specialty", "course", "admin_class", "self_staff", "self_student")
+
+
+def roles_of(user) -> list[tuple]:
+    """(role, department_id, specialty_id, course_id, admin_class_id) of each assignment; one query,
+    cached on the user object (so once per request)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_zhengai_roles", None)
@@ -56,35 +174,55 @@ def roles_of(user) -> list[str]:
     return cached
 
 
-def grants_for(user, action: str = VIEW) -> Grants:
-    """The union of the scopes of a user's role assignments (one query, cached on the user)."""
-    grants = Grants()
+def _roles_for(act) -> frozenset:
+    if act is None or act == VIEW:
+        return ALL_ROLES
+    return _lookup(act).roles
+
+
+def _lookup(act) -> Act:
+    if isinstance(act, Act):
+        return act
+    try:
+        return ACTS[act]
+    except KeyError:
+        raise ValueError(f"unknown act {act!r}; acts are declared in zhengai.org.access") from None
+
+
+def grants_for(user, act=VIEW) -> Grants:
+    """The union of the scopes of the user's assignments whose role counts for ``act`` (``VIEW``: all
+    roles). One query per request, cached on the user."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return grants
+        return Grants()
+    roles = _roles_for(act)
+    cache = user.__dict__.setdefault("_zhengai_grants", {})
+    if roles in cache:
+        return cache[roles]
+    grants = Grants()
     if user.is_superuser:
         grants.school = True
-        return grants
-    staff_id = _person_id(user, "staff")
-    student_id = _person_id(user, "student")
-    for role, department, specialty, course, admin_class in roles_of(user):
-        if action == CHANGE and role in READ_ONLY_ROLES:
-            continue
-        scope = ROLE_SCOPE[Role(role)]
-        if scope == ScopeKind.SCHOOL:
-            grants.school = True
-        elif scope == ScopeKind.DEPARTMENT and department:
-            grants.department.add(department)
-        elif scope == ScopeKind.SPECIALTY and specialty:
-            grants.specialty.add(specialty)
-        elif scope == ScopeKind.COURSE and course:
-            grants.course.add(course)
-        elif scope == ScopeKind.ADMIN_CLASS and admin_class:
-            grants.admin_class.add(admin_class)
-        elif scope == ScopeKind.SELF:
-            if role == Role.STUDENT and student_id:
-                grants.self_student.add(student_id)
-            elif staff_id:
-                grants.self_staff.add(staff_id)
+    else:
+        staff_id, student_id = _person_id(user, "staff"), _person_id(user, "student")
+        for role, department, specialty, course, admin_class in roles_of(user):
+            if role not in roles:
+                continue
+            scope = ROLE_SCOPE[Role(role)]
+            if scope == ScopeKind.SCHOOL:
+                grants.school = True
+            elif scope == ScopeKind.DEPARTMENT and department:
+                grants.department.add(department)
+            elif scope == ScopeKind.SPECIALTY and specialty:
+                grants.specialty.add(specialty)
+            elif scope == ScopeKind.COURSE and course:
+                grants.course.add(course)
+            elif scope == ScopeKind.ADMIN_CLASS and admin_class:
+                grants.admin_class.add(admin_class)
+            elif scope == ScopeKind.SELF:
+                if role == Role.STUDENT and student_id:
+                    grants.self_student.add(student_id)
+                elif role != Role.STUDENT and staff_id:
+                    grants.self_staff.add(staff_id)
+    cache[roles] = grants
     return grants
 
 
@@ -97,41 +235,54 @@ def _person_id(user, attname: str) -> int | None:
     return person.pk
 
 
-def scope_q(model, user, action: str = VIEW) -> Q | None:
-    """The filter that keeps the rows of ``model`` the user may act on; None means "all rows"."""
-    grants = grants_for(user, action)
-    if grants.school:
-        return None
+# ------------------------------------------------------------------------------------ reaches
+
+def _lookups(model) -> dict:
     lookups = getattr(model, "scope_lookups", None)
     if lookups is None:
         raise TypeError(f"{model.__name__} declares no scope_lookups; it cannot be shown to users with a limited scope")
-    q = Q(pk__in=[])
-    for kind in ("department", "specialty", "course", "admin_class", "self_staff", "self_student"):
+    return lookups
+
+
+def _level_lookup(model) -> str:
+    lookup = getattr(model, "subject_level_lookup", None)
+    if lookup is None:
+        raise TypeError(f"{model.__name__} declares no subject_level_lookup; it is not about one subject")
+    return lookup
+
+
+def _inside(model, grants: Grants, kinds=SCOPE_KINDS) -> Q | None:
+    """Rows inside the grants' scopes of ``kinds``; None means all rows (a school-wide grant)."""
+    if grants.school:
+        return None
+    lookups = _lookups(model)
+    q = NOTHING
+    for kind in kinds:
         ids = getattr(grants, kind)
         if ids and kind in lookups:
             q |= Q(**{f"{lookups[kind]}__in": sorted(ids)})
     return q
 
 
-def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
-    """``queryset`` narrowed to what ``user`` may ``action`` (view or change)."""
-    q = scope_q(queryset.model, user, action)
-    return queryset if q is None else queryset.filter(q)
-
-
-def access_object(queryset_or_model, user, action: str = VIEW, **lookup):
-    """One object inside the user's scope, or 404 — the same answer whether it exists or not, so a
-    user cannot probe for records outside their scope."""
-    queryset = queryset_or_model if isinstance(queryset_or_model, QuerySet) else queryset_or_model._default_manager.all()
-    try:
-        return restrict(queryset, user, action).get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404 from None
-
-
-def can(user, action: str, obj) -> bool:
-    """Whether ``user`` may ``action`` on one already-loaded object (one query)."""
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+def scope_q(model, user, act=VIEW) -> Q | None:
+    """The filter keeping the rows of ``model`` the user may see (``VIEW``) or do ``act`` on;
+    None means "all rows"."""
+    if act == VIEW:
+        grants = grants_for(user)
+        q = _inside(model, grants)
+        author = _lookups(model).get("author")
+        if q is not None and author and not grants.is_empty():
+            q |= Q(**{author: user.pk})
+        return q
+    act = _lookup(act)
+    grants = grants_for(user, act)
+    parts = [_reach_q(model, user, grants, reach) for reach in act.reach]
+    if any(p is None for p in parts):
+        return None
+    q = NOTHING
+    for p in parts:
+        q |= p
+    return q
 
 
 # The scope that makes a user the owner (责任人) of a subject of each level, rather than someone
@@ -145,20 +296,13 @@ OWNER_SCOPE = {
 # The scopes of heads (部门负责人, 专业负责人, 课程负责人) and the school: who may review what
 # the owners under them submit. A counsellor's class or a teacher's self is not a head's scope.
 HEAD_SCOPES = ("department", "specialty", "course")
+# The subject that is the person signed in: a student's own subject, a teacher's own.
+SELF_SCOPE = {"student": "self_student", "teacher": "self_staff"}
 
 
-def _level_lookup(model) -> str:
-    lookup = getattr(model, "subject_level_lookup", None)
-    if lookup is None:
-        raise TypeError(f"{model.__name__} declares no subject_level_lookup; it is not about one subject")
-    return lookup
-
-
-def owner_q(model, user) -> Q:
-    """The rows of ``model`` whose subject the user owns (``OWNER_SCOPE``), with a change grant."""
-    grants = grants_for(user, CHANGE)
-    level, lookups = _level_lookup(model), model.scope_lookups
-    q = Q(pk__in=[])
+def _owner_q(model, grants: Grants) -> Q:
+    level, lookups = _level_lookup(model), _lookups(model)
+    q = NOTHING
     for subject_level, kind in OWNER_SCOPE.items():
         if kind == "school":
             if grants.school:
@@ -170,31 +314,176 @@ def owner_q(model, user) -> Q:
     return q
 
 
+def _self_q(model, grants: Grants) -> Q:
+    level, lookups = _level_lookup(model), _lookups(model)
+    q = NOTHING
+    for subject_level, kind in SELF_SCOPE.items():
+        ids = getattr(grants, kind)
+        if ids and kind in lookups:
+            q |= Q(**{level: subject_level, f"{lookups[kind]}__in": sorted(ids)})
+    return q
+
+
+def _reach_q(model, user, grants: Grants, reach: str) -> Q | None:
+    if reach == SCHOOL:
+        return None if grants.school else NOTHING
+    if reach == DEPARTMENT:
+        return _inside(model, grants, ("department",))
+    if reach == SCOPE:
+        return _inside(model, grants)
+    if reach == OWNER:
+        return _owner_q(model, grants)
+    if reach == SELF:
+        return _self_q(model, grants)
+    if reach == HEAD:
+        inside = _inside(model, grants, HEAD_SCOPES)
+        return (Q() if inside is None else inside) & ~_owner_q(model, grants)
+    if reach == OVER:
+        inside = _inside(model, grants)
+        return (Q() if inside is None else inside) & ~_self_q(model, grants_for(user))
+    raise ValueError(f"unknown reach {reach!r}")
+
+
+def _reaches_anything(grants: Grants, reach: str) -> bool:
+    if reach == SCHOOL:
+        return grants.school
+    if reach == DEPARTMENT:
+        return grants.school or bool(grants.department)
+    if reach == SELF:
+        return bool(grants.self_staff or grants.self_student)
+    if reach == OWNER:
+        return grants.school or bool(grants.department or grants.specialty or grants.course or grants.admin_class
+                                     or grants.self_staff)
+    if reach == HEAD:
+        return grants.school or bool(grants.department or grants.specialty or grants.course)
+    return not grants.is_empty()
+
+
+# ------------------------------------------------------------------------------------ the questions
+
+def restrict(queryset: QuerySet, user, act=VIEW) -> QuerySet:
+    """``queryset`` narrowed to what ``user`` may see (``VIEW``) or do ``act`` on."""
+    q = scope_q(queryset.model, user, act)
+    return queryset if q is None else queryset.filter(q)
+
+
+def access_object(queryset_or_model, user, act=VIEW, **lookup):
+    """One object the user may see (or do ``act`` on), or 404 — the same answer whether it exists or
+    not, so a user cannot probe for records outside their scope."""
+    queryset = queryset_or_model if isinstance(queryset_or_model, QuerySet) else queryset_or_model._default_manager.all()
+    try:
+        return restrict(queryset, user, act).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def may(user, act, obj=None) -> bool:
+    """Whether ``user`` may do ``act`` on ``obj`` (one query at most), or — without ``obj`` — anywhere
+    (no query beyond the user's roles)."""
+    act = _lookup(act)
+    grants = grants_for(user, act)
+    if obj is None:
+        return any(_reaches_anything(grants, reach) for reach in act.reach)
+    if not any(_reaches_anything(grants, reach) for reach in act.reach):
+        return False
+    q = scope_q(type(obj), user, act)
+    return q is None or type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def require(user, act, obj=None) -> None:
+    """``PermissionDenied`` unless ``may(user, act, obj)``."""
+    if not may(user, act, obj):
+        raise PermissionDenied
+
+
+def can(user, act, obj) -> bool:
+    """Whether ``user`` may see (``VIEW``) or do ``act`` on one already-loaded object (one query)."""
+    if act == VIEW:
+        return restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+    return may(user, act, obj)
+
+
 def owned(queryset: QuerySet, user) -> QuerySet:
-    """``queryset`` narrowed to the rows whose subject ``user`` owns."""
-    return queryset.filter(owner_q(queryset.model, user))
-
-
-def head_q(model, user) -> Q:
-    """The rows of ``model`` a head over their subject may review: inside the user's school,
-    department, specialty or course change scope, and not the user's own subject."""
-    grants = grants_for(user, CHANGE)
-    if grants.school:
-        inside = Q()
-    else:
-        lookups = model.scope_lookups
-        inside = Q(pk__in=[])
-        for kind in HEAD_SCOPES:
-            ids = getattr(grants, kind)
-            if ids and kind in lookups:
-                inside |= Q(**{f"{lookups[kind]}__in": sorted(ids)})
-    return inside & ~owner_q(model, user)
+    """``queryset`` narrowed to the rows whose subject ``user`` owns (as for ``submit_evidence``)."""
+    return restrict(queryset, user, SUBMIT_EVIDENCE)
 
 
 def headed(queryset: QuerySet, user) -> QuerySet:
     """``queryset`` narrowed to the rows ``user`` may review as a head over their subject."""
-    return queryset.filter(head_q(queryset.model, user))
+    return restrict(queryset, user, REVIEW_EVIDENCE)
 
+
+def own_subjects_q(model, user) -> Q:
+    """Rows of ``model`` whose subject is the person signed in (their student or teacher subject)."""
+    return _self_q(model, grants_for(user))
+
+
+# ------------------------------------------------------------------------------------ declaring rules
+
+@dataclass(frozen=True)
+class Rule:
+    """What a view answers to: an act (or see rule), ``SIGNED_IN`` or ``PUBLIC``; ``on`` says which
+    object the act is about (a model whose ``pk`` is the URL's ``pk``, or a callable
+    ``(url kwargs, POST data) → object``), ``check`` replaces ``may`` where an app composes acts
+    (``check(user, obj) → bool``)."""
+
+    act: object
+    on: object = None
+    check: object = None
+
+    def target(self, kwargs, data):
+        if self.on is None:
+            return None
+        if isinstance(self.on, type):
+            return self.on._default_manager.filter(pk=kwargs.get("pk")).first()
+        return self.on(kwargs, data)
+
+    def allows(self, user, obj=None) -> bool:
+        if self.act is PUBLIC:
+            return True
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        if self.act is SIGNED_IN:
+            return True
+        if self.check is not None:
+            return bool(self.check(user, obj))
+        return may(user, self.act, obj)
+
+
+SIGNED_IN = "signed_in"
+PUBLIC = "public"
+
+
+def gate(act, *, on=None, check=None):
+    """Declare (and enforce the object-free part of) a view's rule: anonymous visitors are sent to
+    sign in, and a user who may do ``act`` nowhere is refused (403) before the view runs. The view
+    checks the object itself."""
+    rule = Rule(act, on, check)
+    if act not in (PUBLIC, SIGNED_IN):
+        _lookup(act)
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            if act is not PUBLIC and not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if act not in (PUBLIC, SIGNED_IN) and not may(user, act):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded.access_rule = rule
+        return guarded
+
+    return decorate
+
+
+def rule_of(view) -> Rule | None:
+    """The rule a view declared with ``gate`` (None: none declared)."""
+    return getattr(view, "access_rule", None)
+
+
+# ------------------------------------------------------------------------------------ roles
 
 ROLE_PRIORITY = [
     Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER, Role.DEPARTMENT_HEAD, Role.SPECIALTY_LEADER,
@@ -214,6 +503,7 @@ def primary_role(user) -> str | None:
 
 
 def has_role(user, *roles: str) -> bool:
+    """Whether the user holds one of ``roles`` (for shaping pages, not for permission: use ``may``)."""
     if getattr(user, "is_superuser", False):
         return True
     held = {r[0] for r in roles_of(user)}

@@ -38,6 +38,3 @@ ROLE_SCOPE = {
     Role.COUNSELLOR: ScopeKind.ADMIN_CLASS,
     Role.STUDENT: ScopeKind.SELF,
 }
-
-# Roles whose grants may change data across their scope (not only read it).
-EDITING_ROLES = {Role.ADMIN, Role.QUALITY_OFFICE}

@@ -39,7 +39,7 @@ class PointEvidence(models.Model):
     review_comment = models.TextField(_("审核意见"), blank=True)
 
     scope_lookups = _SUBJECT_SCOPE
-    # Which level the subject is of: owners and heads are told apart by it (access.owner_q).
+    # Which level the subject is of: owners and heads are told apart by it (the owner and head reaches of zhengai.org.access).
     subject_level_lookup = "subject__level"
 
     class Meta:

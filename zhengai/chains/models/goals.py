@@ -52,6 +52,8 @@ class Goal(models.Model):
     review_comment = models.TextField(_("审核意见"), blank=True)
 
     scope_lookups = _OWNER_SCOPE
+    # The owner's level: one's own plan (a student's, a teacher's) is told from a unit's goal by it.
+    subject_level_lookup = "owner__level"
 
     class Meta:
         verbose_name = _("目标")

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengai.core.home import demo_today
+from zhengai.core import clock
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.models import Department, Subject
-from zhengai.org.access import CHANGE, VIEW, access_object, grants_for, restrict
+from zhengai.org import access
+from zhengai.org.access import VIEW, access_object, restrict
 
 from .. import selfdiag
 from ..choices import EVIDENCE_REVIEW_RESULTS, EvidenceStatus
@@ -34,20 +35,14 @@ def _window(request):
         try:
             return selfdiag.parse_window(text), None
         except ValidationError as exc:
-            return selfdiag.current_window(demo_today()), _errors(exc)
-    return selfdiag.current_window(demo_today()), None
-
-
-def _may_own_something(user) -> bool:
-    g = grants_for(user, CHANGE)
-    return bool(g.school or g.department or g.specialty or g.course or g.admin_class or g.self_staff)
+            return selfdiag.current_window(clock.today()), _errors(exc)
+    return selfdiag.current_window(clock.today()), None
 
 
 @login_required
 def my_self_diagnosis(request):
     """我的自诊: the evidence points the user owes as an owner, with status and an upload form."""
-    if not _may_own_something(request.user):
-        raise PermissionDenied
+    access.require(request.user, access.SUBMIT_EVIDENCE)
     window, error = _window(request)
     groups = selfdiag.my_items(request.user, window)
     owed = sum(len(g.items) for g in groups)
@@ -59,10 +54,15 @@ def my_self_diagnosis(request):
     })
 
 
-@login_required
+def _posted_subject(kwargs, data):
+    return Subject.objects.filter(pk=data.get("subject") or 0).first()
+
+
 @require_POST
+@access.gate(access.SUBMIT_EVIDENCE, on=_posted_subject)
 def evidence_submit(request):
     subject = access_object(Subject, request.user, VIEW, pk=request.POST.get("subject") or 0)
+    access.require(request.user, access.SUBMIT_EVIDENCE, subject)
     point = StandardNode.objects.filter(pk=request.POST.get("point") or 0).select_related("version__standard").first()
     if point is None:
         raise Http404
@@ -107,10 +107,11 @@ def evidence_detail(request, pk):
     return render(request, "chains/evidence_detail.html", _detail_context(request, evidence))
 
 
-@login_required
 @require_POST
+@access.gate(access.REVIEW_EVIDENCE, on=PointEvidence)
 def evidence_review(request, pk):
     evidence = access_object(PointEvidence, request.user, VIEW, pk=pk)
+    access.require(request.user, access.REVIEW_EVIDENCE, evidence)
     try:
         selfdiag.do_review_evidence(evidence, request.POST.get("result", ""), request.POST.get("comment", ""), acting_user=request.user)
         messages.success(request, _("审核完成。"))
@@ -129,10 +130,11 @@ def evidence_file_download(request, pk):
     return FileResponse(handle, as_attachment=True, filename=item.name)
 
 
-@login_required
 @require_POST
+@access.gate(access.SUBMIT_EVIDENCE, on=PointEvidenceFile)
 def evidence_file_remove(request, pk):
     item = access_object(PointEvidenceFile, request.user, VIEW, pk=pk)
+    access.require(request.user, access.SUBMIT_EVIDENCE, item)
     try:
         selfdiag.do_remove_evidence_file(item, acting_user=request.user)
         messages.success(request, _("已删除文件“%(name)s”。") % {"name": item.name})

@@ -1,9 +1,8 @@
 """Standards pages: the list, one standard with its versions and a readable tree, editing a draft,
 publishing, copying, and .xlsx import/export. Everyone signed in reads the college's standards;
-changing them is for whoever holds a school-wide change scope (``versions.can_edit_standards``)."""
+changing them is ``access.EDIT_STANDARD`` (the quality office and admins)."""
 
 import io
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengai.core.home import demo_today
+from zhengai.core import clock
+from zhengai.org import access
 
 from .. import applicability, standards_io
 from ..choices import NodeKind, VersionStatus
@@ -28,14 +28,9 @@ from ..xlsxutil import ImportProblems
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _editor_or_403(user):
-    if not can_edit_standards(user):
-        raise PermissionDenied
-
-
 @login_required
 def standard_list(request):
-    today = demo_today()
+    today = clock.today()
     standards = list(Standard.objects.annotate(n_versions=Count("versions")).order_by("level", "code"))
     in_force = {v.standard_id: v for v in StandardVersion.objects.filter(in_force_q(today)).annotate(
         points=Count("nodes", filter=Q(nodes__kind=NodeKind.POINT)))}
@@ -71,13 +66,13 @@ def standard_detail(request, pk):
     chosen = None
     if request.GET.get("version"):
         chosen = next((v for v in versions if str(v.pk) == request.GET["version"]), None)
-    chosen = chosen or standard.version_in_force(demo_today()) or (versions[0] if versions else None)
+    chosen = chosen or standard.version_in_force(clock.today()) or (versions[0] if versions else None)
     may_edit = can_edit_standards(request.user)
     context = {
         "standard": standard, "versions": versions, "version": chosen, "tree": _tree(chosen) if chosen else [],
         "rule_text": applicability.format_rule(chosen.applies_to) if chosen else "", "may_edit": may_edit,
         "editable": may_edit and chosen is not None and chosen.status == VersionStatus.DRAFT,
-        "publish_form": PublishForm(initial={"effective_from": demo_today()}), "copy_form": CopyForm(),
+        "publish_form": PublishForm(initial={"effective_from": clock.today()}), "copy_form": CopyForm(),
         "breadcrumbs": [(_("标准"), reverse("chains:standards")), (standard.name, None)],
     }
     if chosen is not None:
@@ -97,10 +92,9 @@ def _applies_count(level, rule) -> int:
     return Subject.objects.filter(applicability.rule_q(level, rule), active=True).count()
 
 
-@login_required
 @require_POST
+@access.gate(access.EDIT_STANDARD, on=StandardVersion)
 def version_publish(request, pk):
-    _editor_or_403(request.user)
     version = get_object_or_404(StandardVersion, pk=pk)
     form = PublishForm(request.POST)
     if form.is_valid():
@@ -112,10 +106,9 @@ def version_publish(request, pk):
     return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
 
 
-@login_required
 @require_POST
+@access.gate(access.EDIT_STANDARD, on=StandardVersion)
 def version_copy(request, pk):
-    _editor_or_403(request.user)
     version = get_object_or_404(StandardVersion, pk=pk)
     form = CopyForm(request.POST)
     if form.is_valid():
@@ -127,9 +120,8 @@ def version_copy(request, pk):
     return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
 
 
-@login_required
+@access.gate(access.EDIT_STANDARD, on=StandardVersion)
 def version_rule(request, pk):
-    _editor_or_403(request.user)
     version = get_object_or_404(StandardVersion.objects.select_related("standard"), pk=pk)
     require_draft(version)
     form = RuleForm(request.POST or None, level=version.standard.level,
@@ -143,10 +135,9 @@ def version_rule(request, pk):
         (_("适用范围"), None)]})
 
 
-@login_required
+@access.gate(access.EDIT_STANDARD)
 def node_edit(request, version_pk, pk=None):
     """Add a node under ``?parent=`` (or a project at the top), or edit one — drafts only."""
-    _editor_or_403(request.user)
     version = get_object_or_404(StandardVersion.objects.select_related("standard"), pk=version_pk)
     try:
         require_draft(version)
@@ -173,10 +164,9 @@ def node_edit(request, version_pk, pk=None):
         (NodeKind(kind).label, None)]})
 
 
-@login_required
 @require_POST
+@access.gate(access.EDIT_STANDARD, on=StandardNode)
 def node_delete(request, pk):
-    _editor_or_403(request.user)
     node = get_object_or_404(StandardNode.objects.select_related("version"), pk=pk)
     try:
         require_draft(node.version)
@@ -194,14 +184,13 @@ def standards_export(request):
         standards = standards.filter(pk=request.GET["standard"])
     standards_io.export_workbook(out, standards)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="standards-{date.today():%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="standards-{clock.today():%Y%m%d}.xlsx"'
     return response
 
 
-@login_required
 @require_POST
+@access.gate(access.EDIT_STANDARD)
 def standards_import(request):
-    _editor_or_403(request.user)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请选择 .xlsx 文件。"))
@@ -221,10 +210,9 @@ def standards_import(request):
     return redirect("chains:standards")
 
 
-@login_required
 @require_POST
+@access.gate(access.EDIT_STANDARD)
 def standards_install_defaults(request):
-    _editor_or_403(request.user)
     from ..defaults import install_default_standards
 
     counts = install_default_standards(acting_user=request.user)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from random import Random
 
-from django.conf import settings
 from django.db import connection, transaction
+
+from zhengai.core import clock
 
 from . import accounts, facts, organisation, patterns, people, teaching
 from .calendar import DEMO_DATE, build_terms
@@ -227,6 +228,7 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
 
     out = out or __import__("sys").stdout
     if has_data() and not reset_first:
+        _keep_demo_date()
         return None
     started = time.monotonic()
     plan = Plan(SIZES[size], seed).build()
@@ -279,6 +281,9 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
         loader.after(loaded)
         index_seconds = time.monotonic() - t0
         signins = accounts.create_accounts(plan, accounts_batch)
+        # The demo college lives on its calendar: recorded here, in the database, so only a database
+        # that holds the demo runs on its date (zhengai.core.clock).
+        clock.record_demo_date(plan.demo_date, f"seed_demo --size {size} --seed {seed}")
         t0 = time.monotonic()
         sync_subjects()
         subject_seconds = time.monotonic() - t0
@@ -294,5 +299,11 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
     }
 
 
-def settings_demo_date():
-    return getattr(settings, "ZHENGAI_DEMO_DATE", DEMO_DATE.isoformat())
+def _keep_demo_date() -> None:
+    """A demo database seeded before the clock kept its date only in the demo batch: record it."""
+    from zhengai.core.models import FixedDate
+
+    record = accounts.demo_record()
+    if record.get("demo_date") and not FixedDate.objects.exists():
+        clock.record_demo_date(datetime.fromisoformat(record["demo_date"]).date(),
+                               f"seed_demo --size {record.get('size')} --seed {record.get('seed')}")

@@ -11,7 +11,7 @@ from zhengai.monitoring.engine import run_window
 from zhengai.monitoring.lock import RunLocked
 from zhengai.monitoring.models import Measurement, MonitoringPolicy, Run, Warning, WarningEvent
 from zhengai.monitoring.sources import GoalTarget, Sources
-from zhengai.monitoring.testing import attendance_rule, month, table_sources
+from zhengai.monitoring.testing import attendance_rule, month, owner_names, table_sources
 
 RATE = "stu_attendance_rate"
 
@@ -35,8 +35,8 @@ def test_it_opens_a_graded_warning_for_each_subject_across_a_line(cast):
     # It links the measurement behind it and records an "opened" event.
     assert zhang.measurement.value == 0.85 and zhang.measurement.indicator_code == RATE
     assert list(zhang.events.values_list("kind", flat=True)) == [EventKind.OPENED]
-    # Owners: the student and the counsellor of 数控2401.
-    assert {u.username for u in zhang.owners.all()} == {"erin", "carol"}
+    # Owners, derived from role scopes: the student and the counsellor of 数控2401.
+    assert owner_names(zhang) == {"erin", "carol"}
     run = Run.objects.get()
     assert (run.status, run.opened, run.measurements) == (RunStatus.SUCCEEDED, 2, 3)
 
@@ -131,8 +131,9 @@ def test_it_escalates_one_level_up_after_the_policy_number_of_cadences(cast):
 
     warning, = _warnings("2024001")
     assert summary.escalated == 1 and warning.escalated_level == "specialty"
-    # heidi leads 数控技术 (role) and 王老师 is its leader in master data (dave's account).
-    assert {u.username for u in warning.owners.all()} == {"erin", "carol", "heidi", "dave"}
+    # heidi leads 数控技术 by role. 王老师 (dave) is its leader only in master data, without the
+    # role: owners come from role scopes alone, so he is not one.
+    assert owner_names(warning) == {"erin", "carol", "heidi"}
     assert warning.events.filter(kind=EventKind.ESCALATED).count() == 1
 
 
@@ -297,6 +298,5 @@ def test_the_number_of_queries_of_a_run_does_not_grow_with_subjects(college):
     assert (small.opened, large.opened) == (3, 23)
     # (20 more students: bulk inserts stay within one batch even under SQLite's 999-parameter limit.)
     # Both runs: claim the run row, read its subjects, compute, delete + insert measurements, active and
-    # finished warnings, policy, insert warnings, owners (accounts, counsellors by class and by role),
-    # owner links, events, still-open count, finish the run — never one per subject.
+    # finished warnings, policy, insert warnings, events, still-open count, finish the run — never one per subject.
     assert large_queries == small_queries, (small_queries, large_queries)

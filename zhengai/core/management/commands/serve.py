@@ -25,6 +25,7 @@ class Command(BaseCommand):
         from zhengai.wsgi import application
 
         self._print_sign_ins()
+        self._print_date()
         scheduler = None
         if not no_scheduler and "scheduler" in get_commands():
             scheduler = subprocess.Popen([sys.executable, "-m", "zhengai", "scheduler"])
@@ -48,6 +49,16 @@ class Command(BaseCommand):
         finally:
             if scheduler is not None:
                 scheduler.terminate()
+
+    def _print_date(self):
+        from django.utils.translation import gettext as _
+
+        from zhengai.core import clock
+
+        fixed = clock.fixed()
+        if fixed is not None:
+            # Said up front: "today" on every page and in every schedule is not the real date.
+            self.stdout.write(_("%(label)s：各页面与定时任务按此日期计算“今天”，而非真实日期。") % {"label": fixed.label})
 
     def _print_sign_ins(self):
         try:

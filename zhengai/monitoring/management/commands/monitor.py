@@ -17,16 +17,17 @@ class Command(BaseCommand):
         parser.add_argument("--level", choices=Level.values)
         parser.add_argument("--window", help="如 2026-10、2026-10H1、2026Q4、2025-2026-1")
         parser.add_argument("--due", action="store_true", help="运行所有已结束且尚未成功监测的窗口")
-        parser.add_argument("--today", help="截止日期（默认演示日期/今天）")
+        parser.add_argument("--today", help="截止日期（默认今天；演示学院的数据库为演示日期）")
 
     def handle(self, *args, level=None, window=None, due=False, today=None, **options):
         from zhengai.monitoring.engine import run_window
         from zhengai.monitoring.lock import RunLocked
-        from zhengai.monitoring.scheduling import run_due, today_for_schedules
+        from zhengai.core import clock
+        from zhengai.monitoring.scheduling import run_due
 
         if due:
             try:
-                day = date.fromisoformat(today) if today else today_for_schedules()
+                day = date.fromisoformat(today) if today else clock.today()
             except ValueError:
                 raise CommandError(_("--today 应为日期，如 2026-11-20，收到“%(value)s”") % {"value": today}) from None
             results = run_due(day, trigger="cli")
