@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from zhengai.org import access
 from zhengai.org.access import primary_role, restrict
@@ -32,6 +33,7 @@ def _person(user, attname):
 
 
 @login_required
+@require_safe
 def home(request):
     user = request.user
     today = clock.today()
@@ -88,6 +90,7 @@ def account(request):
 
 
 @login_required
+@require_safe
 def audit(request):
     """The audit trail for the quality office and admins: sign-ins and changes to important rows."""
     access.require(request.user, access.SEE_AUDIT)
@@ -127,6 +130,7 @@ def locked_out(request, original_response=None, credentials=None):
     return render(request, "registration/locked_out.html", context, status=429)
 
 
+@require_safe
 def healthz(request):
     """For the load balancer and ``make demo``: the process answers and the database does too."""
     with connection.cursor() as cursor:

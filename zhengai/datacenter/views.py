@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from zhengai.core import dashboards
 from zhengai.core import clock
@@ -19,6 +20,7 @@ def _staff_only(request):
 
 
 @login_required
+@require_safe
 def dictionary(request):
     _staff_only(request)
     context = {
@@ -30,12 +32,14 @@ def dictionary(request):
 
 
 @login_required
+@require_safe
 def dictionary_xlsx(request):
     _staff_only(request)
     return xlsx_response("data-dictionary.xlsx", dictionary_sheets())
 
 
 @login_required
+@require_safe
 def student(request, student_no):
     """One student's page (学生档案): only inside the viewer's scope; anyone else gets 404."""
     user = request.user
@@ -53,6 +57,7 @@ def student(request, student_no):
 
 
 @login_required
+@require_safe
 def admin_class(request, code):
     """One administrative class (行政班): its students and their attendance, for its counsellor
     and anyone whose scope holds the class."""

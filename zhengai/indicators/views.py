@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from zhengai.core import windows
 from zhengai.datacenter.choices import Level
@@ -32,6 +33,7 @@ def may_define(user) -> bool:
 
 
 @login_required
+@require_safe
 def library(request):
     _browse_or_403(request.user)
     level = request.GET.get("level") or ""
@@ -48,6 +50,7 @@ def library(request):
 
 
 @login_required
+@require_safe
 def detail(request, code):
     _browse_or_403(request.user)
     try:

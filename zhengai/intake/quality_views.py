@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from zhengai.core.output import xlsx_response
 from zhengai.org import access
@@ -16,6 +17,7 @@ def _report(request):
 
 
 @login_required
+@require_safe
 def quality(request):
     report = _report(request)
     chart = {
@@ -28,5 +30,6 @@ def quality(request):
 
 
 @login_required
+@require_safe
 def quality_xlsx(request):
     return xlsx_response("data-quality.xlsx", report_sheets(_report(request)))

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_http_methods, require_safe
 
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.choices import BatchStatus
@@ -124,6 +124,7 @@ def _upload_page(request, form, error=None, status=200):
 
 
 @login_required
+@require_safe
 def template(request, table):
     try:
         sheets = template_sheets(table)
@@ -136,6 +137,7 @@ def template(request, table):
 
 
 @login_required
+@require_safe
 def batches(request):
     # Batches concern the whole college: leaders read them, the quality office acts.
     access.require(request.user, access.SEE_BATCHES)
@@ -160,6 +162,7 @@ REJECTS_SHOWN = 100
 
 
 @login_required
+@require_safe
 def batch(request, pk):
     recover_stale_batches()
     item = access_object(ImportBatch.objects.select_related("source", "created_by"), request.user, pk=pk)
@@ -173,6 +176,7 @@ def batch(request, pk):
 
 
 @login_required
+@require_safe
 def batch_rejects(request, pk):
     item = access_object(ImportBatch.objects.all(), request.user, pk=pk)
     return xlsx_response(f"被拒绝的行-批次{item.pk}.xlsx", reject_sheets(item))

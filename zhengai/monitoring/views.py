@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.choices import Level
@@ -37,6 +37,7 @@ def label_warnings(warnings) -> None:
 
 
 @login_required
+@require_safe
 def warning_list(request):
     params = {k: request.GET.get(k, "") for k in FILTERS}
     if "status" not in request.GET:
@@ -88,6 +89,7 @@ def _detail_context(request, warning):
 
 
 @login_required
+@require_safe
 def warning_detail(request, pk):
     warning = get_object_or_404(queries.visible(request.user, VIEW, Warning.objects.select_related("subject", "measurement")), pk=pk)
     return render(request, "monitoring/warning_detail.html", _detail_context(request, warning))
@@ -171,6 +173,7 @@ def flag(request):
 
 
 @login_required
+@require_safe
 def effectiveness(request):
     # Shares over many warnings: for staff whose scope reaches beyond themselves; a student has none.
     access.require(request.user, access.SEE_OTHERS)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.org import access
 
@@ -15,6 +15,7 @@ from .models import Notification
 
 
 @login_required
+@require_safe
 def inbox(request):
     # A person's own messages: the recipient is the scope (nobody reads another's inbox).
     qs = Notification.objects.filter(recipient=request.user)

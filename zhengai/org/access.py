@@ -33,7 +33,7 @@ self_report_warning        学生, 教师 (the subject themself)            self
 raise_flag                 staff                                       scope
 edit_monitoring_policy     系统管理员, 质管办                            school
 edit_standard              系统管理员, 质管办                            school
-create_goal / edit_goal    staff (unit goals: school … course)         scope
+edit_goal                  staff (unit goals: school … course)         scope
 write_own_goal             学生, 教师; 系统管理员, 质管办               self, school
 submit_goal                学生, 教师                                   self
 approve_goal               staff                                       over
@@ -195,7 +195,12 @@ def grants_for(user, act=VIEW) -> Grants:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Grants()
     roles = _roles_for(act)
-    cache = user.__dict__.setdefault("_zhengai_grants", {})
+    held = roles_of(user)
+    # Cached beside the roles it was computed from: forgetting the roles forgets the grants too.
+    cached = user.__dict__.get("_zhengai_grants")
+    if cached is None or cached[0] is not held:
+        cached = user._zhengai_grants = (held, {})
+    cache = cached[1]
     if roles in cache:
         return cache[roles]
     grants = Grants()
@@ -203,7 +208,7 @@ def grants_for(user, act=VIEW) -> Grants:
         grants.school = True
     else:
         staff_id, student_id = _person_id(user, "staff"), _person_id(user, "student")
-        for role, department, specialty, course, admin_class in roles_of(user):
+        for role, department, specialty, course, admin_class in held:
             if role not in roles:
                 continue
             scope = ROLE_SCOPE[Role(role)]
@@ -439,36 +444,46 @@ class Rule:
         return self.on(kwargs, data)
 
     def allows(self, user, obj=None) -> bool:
-        if self.act is PUBLIC:
+        if self.act == PUBLIC:
             return True
+        if self.act == SOURCE_CREDENTIALS:
+            return False
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return False
-        if self.act is SIGNED_IN:
-            return True
         if self.check is not None:
             return bool(self.check(user, obj))
+        if self.act == SIGNED_IN:
+            return True
         return may(user, self.act, obj)
 
 
 SIGNED_IN = "signed_in"
 PUBLIC = "public"
+# Machine clients (a source system's API token, an LRS key and secret) authenticate themselves in
+# the view; a person's session counts for nothing there (401).
+SOURCE_CREDENTIALS = "source_credentials"
+NO_ACT = (PUBLIC, SIGNED_IN, SOURCE_CREDENTIALS)
 
 
 def gate(act, *, on=None, check=None):
     """Declare (and enforce the object-free part of) a view's rule: anonymous visitors are sent to
-    sign in, and a user who may do ``act`` nowhere is refused (403) before the view runs. The view
-    checks the object itself."""
+    sign in, and a user who may do ``act`` nowhere (or fails ``check`` when the rule is about no
+    object) is refused (403) before the view runs. The view checks the object itself."""
     rule = Rule(act, on, check)
-    if act not in (PUBLIC, SIGNED_IN):
+    if act not in NO_ACT:
         _lookup(act)
 
     def decorate(view):
         @wraps(view)
         def guarded(request, *args, **kwargs):
+            if act in (PUBLIC, SOURCE_CREDENTIALS):
+                return view(request, *args, **kwargs)
             user = request.user
-            if act is not PUBLIC and not user.is_authenticated:
+            if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if act not in (PUBLIC, SIGNED_IN) and not may(user, act):
+            if act != SIGNED_IN and not may(user, act):
+                raise PermissionDenied
+            if check is not None and on is None and not check(user, None):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -19,8 +19,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from zhengai.intake.sources import source_for_basic
+from zhengai.org import access
 
 from . import query
 from .store import XapiError, store_statements
@@ -138,6 +140,7 @@ def _dispatch(request) -> HttpResponse:
 
 
 @csrf_exempt
+@access.gate(access.SOURCE_CREDENTIALS)  # a source system's key and secret, never a person's session
 def statements(request):
     try:
         response = _dispatch(request)
@@ -153,6 +156,7 @@ def statements(request):
     return response
 
 
+@require_safe
 def about(request):
     response = _json_response({"version": ["1.0.3", "1.0.2", "1.0.1", "1.0.0"]})
     response["X-Experience-API-Version"] = VERSION

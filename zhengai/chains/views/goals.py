@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.core import clock
 from zhengai.org import access
@@ -27,6 +27,7 @@ from .standards import XLSX
 
 
 @login_required
+@require_safe
 def goal_tree(request):
     kind = request.GET.get("kind") or ""
     visible = restrict(Goal.objects.all(), request.user, VIEW)
@@ -46,6 +47,7 @@ def goal_tree(request):
 
 
 @login_required
+@require_safe
 def goal_detail(request, pk):
     goal = access_object(Goal.objects.select_related("owner", "parent", "reviewed_by"), request.user, VIEW, pk=pk)
     [node] = domain.goal_tree(Goal.objects.filter(pk=goal.pk), clock.today())
@@ -203,6 +205,7 @@ def goal_report(request, pk):
 
 
 @login_required
+@require_safe
 def evidence_file(request, pk):
     evidence = access_object(Evidence, request.user, VIEW, pk=pk)
     if not evidence.file:
@@ -211,6 +214,7 @@ def evidence_file(request, pk):
 
 
 @login_required
+@require_safe
 def task_tables(request):
     if not domain.may_see_tasks(request.user):
         raise PermissionDenied
@@ -244,6 +248,7 @@ def task_import(request):
 
 
 @login_required
+@require_safe
 def task_export(request, pk=None):
     """The task table as it stands: an imported one (``pk``) in its file's layout, or without
     ``pk`` the latest imported one, else the tasks made on the pages."""

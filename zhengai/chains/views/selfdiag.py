@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.core import clock
 from zhengai.core.output import xlsx_response
@@ -40,6 +40,7 @@ def _window(request):
 
 
 @login_required
+@require_safe
 def my_self_diagnosis(request):
     """我的自诊: the evidence points the user owes as an owner, with status and an upload form."""
     access.require(request.user, access.SUBMIT_EVIDENCE)
@@ -101,6 +102,7 @@ def _detail_context(request, evidence):
 
 
 @login_required
+@require_safe
 def evidence_detail(request, pk):
     evidence = access_object(PointEvidence.objects.select_related("subject", "point__version__standard", "submitted_by", "reviewed_by"),
                              request.user, VIEW, pk=pk)
@@ -121,6 +123,7 @@ def evidence_review(request, pk):
 
 
 @login_required
+@require_safe
 def evidence_file_download(request, pk):
     item = access_object(PointEvidenceFile, request.user, VIEW, pk=pk)
     try:
@@ -144,6 +147,7 @@ def evidence_file_remove(request, pk):
 
 
 @login_required
+@require_safe
 def overview(request):
     """质管办总览: for one standard and window, the subjects that owe its evidence points and what
     each has submitted, with counts per point; filterable by department, exported to .xlsx."""

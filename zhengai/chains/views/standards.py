@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.core import clock
 from zhengai.org import access
@@ -29,6 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_safe
 def standard_list(request):
     today = clock.today()
     standards = list(Standard.objects.annotate(n_versions=Count("versions")).order_by("level", "code"))
@@ -60,6 +61,7 @@ def _walk(nodes):
 
 
 @login_required
+@require_safe
 def standard_detail(request, pk):
     standard = get_object_or_404(Standard, pk=pk)
     versions = list(standard.versions.order_by("-effective_from", "-pk"))
@@ -177,6 +179,7 @@ def node_delete(request, pk):
 
 
 @login_required
+@require_safe
 def standards_export(request):
     out = io.BytesIO()
     standards = Standard.objects.all()

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.db.models import Avg, Count, Q, Sum
 
+from zhengai.core import clock
 from zhengai.datacenter import models as dc
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.demo import DEMO_PASSWORD, demo_sign_ins, planted_patterns
@@ -74,6 +75,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             delete_demo_accounts()
             # demo_seeded's receivers (the chains' default standards and task table) made rows too.
             reset(list(apps.get_app_config("datacenter").get_models()) + list(apps.get_app_config("chains").get_models()))
+            clock.forget_demo_date()  # the database holds no demo college any more
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +101,13 @@ def test_it_stores_exactly_the_generated_rows_and_another_seed_gives_another_col
 
 
 @pytest.mark.django_db
+def test_it_records_in_the_database_that_it_holds_the_demo_college_and_its_date(demo):
+    from zhengai.core.models import FixedDate
+
+    row = FixedDate.objects.get()
+    assert row.day.isoformat() == "2026-11-20" and "seed_demo" in row.note
+
+
 def test_it_says_the_data_is_there_and_changes_nothing_without_reset(demo, digests_of, tmp_path):
     users = User.objects.count()
     batches = list(dc.ImportBatch.objects.values_list("pk", "log"))

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.org import access
 from zhengai.org.access import access_object, restrict
@@ -17,6 +17,7 @@ from .runner import PullBusy, record_test, run_pull
 
 
 @login_required
+@require_safe
 def pull_list(request):
     # Connections belong to no department: the school-wide roles read them, the quality office acts.
     access.require(request.user, access.SEE_PULLS)

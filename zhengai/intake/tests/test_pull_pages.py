@@ -95,8 +95,9 @@ def test_it_shows_leaders_the_pulls_but_lets_them_change_nothing(client, cast, c
     client.force_login(cast.grace)
     page = client.get("/intake/pulls/")
     assert page.status_code == 200 and "xg-db" in page.content.decode() and "立即运行" not in page.content.decode()
-    assert client.post(f"/intake/pulls/{pull.pk}/run/").status_code == 404
-    assert client.post(f"/intake/connections/{connection.pk}/test/").status_code == 404
+    # Leaders see the pulls, so refusing them to act says so (403), rather than "not found".
+    assert client.post(f"/intake/pulls/{pull.pk}/run/").status_code == 403
+    assert client.post(f"/intake/connections/{connection.pk}/test/").status_code == 403
     assert client.get("/intake/connections/new/").status_code == 403
     assert not ImportBatch.objects.exists()
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
-from zhengai.core import windows
+from zhengai.core import clock, windows
 from zhengai.datacenter.models import Attendance, Subject
 from zhengai.monitoring.choices import RunStatus, WarningStatus
 from zhengai.monitoring.engine import run_window
@@ -40,6 +40,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             # What demo_seeded set up hangs off the data center or lives in chains and monitoring.
             reset([m for app in ("datacenter", "chains", "monitoring", "notifications")
                    for m in apps.get_app_config(app).get_models()])
+            clock.forget_demo_date()
 
 
 def monthly_rates_by_hand(student_ids):

@@ -99,3 +99,72 @@ def test_it_tells_a_subjects_owner_from_the_heads_over_it(cast, college):
     assert keys(headed(subjects, cast.heidi)) == ["course:C001", "student:2024001", "student:2024002"]
     assert keys(headed(subjects, cast.dave)) == keys(headed(subjects, cast.carol)) == keys(headed(subjects, cast.grace)) == []
     assert "school:school" not in keys(headed(subjects, cast.alice)) and "department:D01" in keys(headed(subjects, cast.alice))
+
+
+# ------------------------------------------------------------------------------------ acts
+
+@pytest.fixture
+def zhang_warning(cast, college):
+    from zhengai.monitoring.models import Warning
+
+    zhang = Subject.objects.get(level="student", key="2024001")
+    return Warning.objects.create(subject=zhang, level="student", indicator_code="student.attendance_rate")
+
+
+def test_a_student_sees_their_warning_and_gives_their_account_but_acts_on_nothing(cast, zhang_warning):
+    from zhengai.monitoring.models import Warning
+
+    assert list(restrict(Warning.objects.all(), cast.erin)) == [zhang_warning]
+    assert access.may(cast.erin, access.SELF_REPORT_WARNING, zhang_warning)
+    for act in (access.ACKNOWLEDGE_WARNING, access.CORRECT_WARNING, access.RESOLVE_WARNING, access.CLOSE_WARNING):
+        assert not access.may(cast.erin, act, zhang_warning) and not access.may(cast.erin, act)
+    # The counsellor of the class acts; she gives no account of a student's warning for them.
+    assert access.may(cast.carol, access.ACKNOWLEDGE_WARNING, zhang_warning)
+    assert not access.may(cast.carol, access.SELF_REPORT_WARNING, zhang_warning)
+    # Another student neither sees it nor speaks for it.
+    assert not restrict(Warning.objects.all(), cast.frank).exists()
+    assert not access.may(cast.frank, access.SELF_REPORT_WARNING, zhang_warning)
+
+
+def test_a_school_leader_sees_everything_and_does_no_act(cast, zhang_warning):
+    for act in access.ACTS.values():
+        if not act.sees:
+            assert not access.may(cast.grace, act), act
+    assert access.may(cast.grace, access.SEE_BATCHES) and access.may(cast.grace, access.SEE_TASK_TABLE)
+
+
+def test_college_acts_are_the_quality_offices_and_reach_no_further_down(cast):
+    for act in (access.EDIT_STANDARD, access.IMPORT_DATA, access.MANAGE_SOURCES, access.MANAGE_PULLS,
+                access.DEFINE_INDICATOR, access.EDIT_MONITORING_POLICY, access.IMPORT_TASKS):
+        assert access.may(cast.alice, act)
+        assert [name for name in ("bob", "heidi", "ivan", "dave", "carol", "erin") if access.may(getattr(cast, name), act)] == []
+
+
+def test_reviewing_is_for_heads_over_a_subject_and_never_for_its_owner(cast, college):
+    from zhengai.chains.models import Goal
+
+    teacher = Subject.objects.get(level="teacher", key="T001")
+    plan = Goal.objects.create(kind="teacher", title="王老师发展规划", owner=teacher, start=college.term.start_date)
+    assert access.may(cast.dave, access.WRITE_OWN_GOAL, plan) and access.may(cast.dave, access.SUBMIT_GOAL, plan)
+    assert not access.may(cast.dave, access.APPROVE_GOAL, plan)  # his own plan
+    assert access.may(cast.bob, access.APPROVE_GOAL, plan) and access.may(cast.alice, access.APPROVE_GOAL, plan)
+    assert not access.may(cast.bob, access.WRITE_OWN_GOAL, plan) and not access.may(cast.grace, access.APPROVE_GOAL, plan)
+
+
+def test_lists_are_restricted_by_act_in_one_query(cast, college, zhang_warning, django_assert_num_queries):
+    from zhengai.monitoring.models import Warning
+
+    access.roles_of(cast.carol)  # the roles, read once per request
+    with django_assert_num_queries(1):
+        assert list(restrict(Warning.objects.all(), cast.carol, access.RESOLVE_WARNING)) == [zhang_warning]
+    with django_assert_num_queries(0):
+        assert access.may(cast.carol, access.RESOLVE_WARNING) and not access.may(cast.carol, access.EDIT_STANDARD)
+
+
+def test_every_act_is_in_the_modules_table_and_an_unknown_act_is_refused(cast):
+    for name in access.ACTS:
+        assert name in access.__doc__, f"document the act {name} in zhengai/org/access.py"
+    with pytest.raises(ValueError, match="unknown act"):
+        access.may(cast.alice, "approve_everything")
+    with pytest.raises(ValueError, match="unknown act"):
+        access.gate("approve_everything")
