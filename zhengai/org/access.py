@@ -275,8 +275,8 @@ def scope_q(model, user, act=VIEW) -> Q | None:
     if act == VIEW:
         grants = grants_for(user)
         q = _inside(model, grants)
-        author = _lookups(model).get("author")
-        if q is not None and author and not grants.is_empty():
+        author = _lookups(model).get("author") if q is not None else None
+        if author and not grants.is_empty():
             q |= Q(**{author: user.pk})
         return q
     act = _lookup(act)
