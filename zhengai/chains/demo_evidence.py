@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zhengai.core.windows import WindowError
 from zhengai.datacenter.choices import Level
+from zhengai.datacenter.demo.calendar import DEMO_DATE
 
 from . import selfdiag
 from .choices import EvidenceStatus
@@ -63,7 +64,7 @@ def install_demo_evidence(demo_date=None, seed=1) -> int:
 
     if PointEvidence.objects.exists():
         return 0
-    today = demo_date if isinstance(demo_date, date) else date.fromisoformat(str(demo_date or "2026-11-20"))
+    today = demo_date if isinstance(demo_date, date) else date.fromisoformat(str(demo_date or DEMO_DATE.isoformat()))
     current = selfdiag.current_window(today)
     try:
         previous = current.previous()

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from zhengai.datacenter.choices import Level, SpecialtyTier
+from zhengai.datacenter.demo.calendar import DEMO_DATE
 
 from . import seedtable, tasks_io
 from .choices import GoalKind, GoalStatus, KeyResultKind
@@ -52,7 +53,7 @@ def install_demo_goals(demo_date=None) -> int:
     TaskTable.objects.filter(source_name=MARK, rows__isnull=True).delete()
     if TaskTable.objects.filter(source_name=MARK).exists():
         return 0
-    today = demo_date if isinstance(demo_date, date) else date.fromisoformat(str(demo_date or "2026-11-20"))
+    today = demo_date if isinstance(demo_date, date) else date.fromisoformat(str(demo_date or DEMO_DATE.isoformat()))
     school = Subject.objects.filter(level=Level.SCHOOL).first()
     if school is None:
         return 0
