@@ -12,6 +12,11 @@
 
 A window is closed on both ends (``start <= day <= end``). Cadences (``month``, ``half_month``,
 ``quarter``, ``term``, ``academic_year``, ``year``) name the kind of window a monitoring schedule steps through.
+
+Every page, export and command that shows a figure names its window by ``label`` — its code, kind and
+first and last day, “2025-2026 学年（2025-09-01 至 2026-08-31）” — and ``zhengai window WINDOW`` prints
+them. Figures of a cohort (graduates' employment, an intake's admissions) count the one cohort a
+window holds: ``graduating_cohort`` and ``intake_cohort``.
 """
 
 import calendar
@@ -21,11 +26,22 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 ACCEPTED_FORMS = gettext_lazy(
     "2025-2026-1（学期）、2025-2026（学年）、2026（年）、2026Q4（季度）、2026-10（月）、2026-10H1 / 2026-10H2（半月）、2026-09-01..2026-09-30（日期区间）"
 )
+
+
+KIND_LABELS = {
+    "term": gettext_lazy("学期"),
+    "academic_year": gettext_lazy("学年"),
+    "year": gettext_lazy("年"),
+    "quarter": gettext_lazy("季度"),
+    "month": gettext_lazy("月"),
+    "half_month": gettext_lazy("半月"),
+    "range": gettext_lazy("日期区间"),
+}
 
 
 class WindowError(ValueError):
@@ -96,49 +112,65 @@ def days(start: date, end: date) -> Window:
     return Window(start, end, "range", f"{start.isoformat()}..{end.isoformat()}")
 
 
-def term(code: str) -> Window:
+def term_dates() -> dict[str, tuple[date, date]]:
+    """Code → (first day, last day) of every term in the term table, in one query: what ``parse``
+    and ``resolve`` take as ``terms`` to name many stored windows without a query each."""
     from zhengai.datacenter.models import Term
 
+    return {code: (start, end) for code, start, end in Term.objects.values_list("code", "start_date", "end_date")}
+
+
+def term(code: str, terms: dict | None = None) -> Window:
     match = _TERM.match(code)
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         raise _fail(code, _("学年应为相邻两年，如 2025-2026"))
-    row = Term.objects.filter(code=code).values_list("start_date", "end_date").first()
+    if terms is not None:
+        row = terms.get(code)
+    else:
+        from zhengai.datacenter.models import Term
+
+        row = Term.objects.filter(code=code).values_list("start_date", "end_date").first()
     if row is None:
         raise WindowError(_("学期“%(code)s”不在学期表中，请先导入学期（terms）。") % {"code": code})
     return Window(row[0], row[1], "term", code)
 
 
-def _academic_year_starts(first: int, last: int) -> dict[int, date]:
+def _academic_year_starts(first: int, last: int, terms: dict | None = None) -> dict[int, date]:
     """The first day of each academic year ``first``…``last`` (by its first year): 1 September, or
-    the start of its earliest term when a term starts before that (one query)."""
-    from zhengai.datacenter.models import Term
-
+    the start of its earliest term when a term starts before that (one query, or none with ``terms``)."""
     starts = {y: date(y, 9, 1) for y in range(first, last + 1)}
-    prefixes = Q()
-    for y in starts:
-        prefixes |= Q(code__startswith=f"{y}-{y + 1}-")
-    for code, start in Term.objects.filter(prefixes).values_list("code", "start_date"):
+    if terms is not None:
+        rows = [(code, start) for code, (start, _end) in terms.items() if code[:4].isdigit() and int(code[:4]) in starts]
+    else:
+        from zhengai.datacenter.models import Term
+
+        prefixes = Q()
+        for y in starts:
+            prefixes |= Q(code__startswith=f"{y}-{y + 1}-")
+        rows = Term.objects.filter(prefixes).values_list("code", "start_date")
+    for code, start in rows:
         y = int(code[:4])
         starts[y] = min(starts[y], start)
     return starts
 
 
-def academic_year(first_year: int) -> Window:
-    starts = _academic_year_starts(first_year, first_year + 1)
+def academic_year(first_year: int, terms: dict | None = None) -> Window:
+    starts = _academic_year_starts(first_year, first_year + 1, terms)
     return Window(starts[first_year], starts[first_year + 1] - timedelta(days=1), "academic_year",
                   f"{first_year}-{first_year + 1}")
 
 
-def parse(text: str) -> Window:
-    """Parse a window as users write it; raise ``WindowError`` naming the accepted forms."""
+def parse(text: str, terms: dict | None = None) -> Window:
+    """Parse a window as users write it; raise ``WindowError`` naming the accepted forms. A term
+    and an academic year read the term table, or ``terms`` (``term_dates()``) when given."""
     text = (text or "").strip()
     try:
         if _TERM.match(text):
-            return term(text)
+            return term(text, terms)
         if m := _ACADEMIC_YEAR.match(text):
             if int(m.group(2)) != int(m.group(1)) + 1:
                 raise _fail(text, _("学年应为相邻两年，如 2025-2026"))
-            return academic_year(int(m.group(1)))
+            return academic_year(int(m.group(1)), terms)
         if m := _YEAR.match(text):
             return year(int(m.group(1)))
         if m := _QUARTER.match(text):
@@ -157,6 +189,70 @@ def parse(text: str) -> Window:
             raise
         raise _fail(text, str(exc)) from None
     raise _fail(text)
+
+
+def resolve(codes, terms: dict | None = None) -> dict[str, Window]:
+    """The windows of stored codes (a list of warnings, measurements, runs), reading the term table
+    at most once whatever their number; a code that no longer parses (its term was removed) is left out."""
+    codes = {c for c in codes if c}
+    if terms is None and any(kind_of(c) in ("term", "academic_year") for c in codes):
+        terms = term_dates()
+    found = {}
+    for code in codes:
+        try:
+            found[code] = parse(code, terms or {})
+        except WindowError:
+            pass
+    return found
+
+
+def label(window: Window) -> str:
+    """How every page, export and command names a window: its code, kind and first and last day,
+    “2025-2026 学年（2025-09-01 至 2026-08-31）” — so a reader can recompute a figure from its dates."""
+    values = {"code": window.code, "kind": KIND_LABELS.get(window.kind, window.kind),
+              "start": window.start.isoformat(), "end": window.end.isoformat()}
+    if window.kind == "range":
+        return _("%(start)s 至 %(end)s") % values
+    return _("%(code)s %(kind)s（%(start)s 至 %(end)s）") % values
+
+
+# Which cohort a window holds (窗口所含届别). Graduates and new students come as cohorts named by a
+# year — 2026届 graduate in the summer of 2026, 2025级 enter in September 2025 — and a figure of a
+# cohort (its employment rate, its admissions against the plan) is only a figure of ONE cohort:
+# a window that touched two calendar years used to add two cohorts' graduates together. Each window
+# holds the latest cohort by its last day, counting a cohort as graduated on 30 June and as entered
+# on 1 September of its year; academic years and terms go by their code, so that a term ending a
+# few days earlier or later in one college does not change what it holds.
+GRADUATION_DAY = (6, 30)
+INTAKE_DAY = (9, 1)
+GRADUATES_HELD = gettext_noop(
+    "窗口所含毕业届别：Y-(Y+1) 学年及其第二学期含 Y+1 届（在其中毕业），其第一学期含 Y 届（其前一个夏季毕业）；"
+    "自然年 Y 含 Y 届；季度、月、半月与日期区间含截至窗口末日已毕业的最近一届（每届以当年 6 月 30 日毕业计）。"
+)
+INTAKE_HELD = gettext_noop(
+    "窗口所含招生年级：Y-(Y+1) 学年及其两个学期含 Y 级（当学年入学的新生）；自然年 Y 含 Y 级；"
+    "季度、月、半月与日期区间含截至窗口末日已入学的最近一级（每级以当年 9 月 1 日入学计）。"
+)
+
+
+def _latest_by(day: date, month_day: tuple[int, int]) -> int:
+    return day.year if (day.month, day.day) >= month_day else day.year - 1
+
+
+def graduating_cohort(window: Window) -> int:
+    """The graduation year (毕业届别) of the graduates ``window`` holds (``GRADUATES_HELD``)."""
+    if window.kind == "academic_year":
+        return int(window.code[:4]) + 1
+    if window.kind == "term":
+        return int(window.code[:4]) + (1 if window.code.endswith("-2") else 0)
+    return _latest_by(window.end, GRADUATION_DAY)
+
+
+def intake_cohort(window: Window) -> int:
+    """The admission year (招生年级) of the intake ``window`` holds (``INTAKE_HELD``)."""
+    if window.kind in ("academic_year", "term"):
+        return int(window.code[:4])
+    return _latest_by(window.end, INTAKE_DAY)
 
 
 def kind_of(text: str) -> str | None:

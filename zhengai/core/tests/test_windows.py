@@ -68,3 +68,72 @@ def test_an_academic_year_starts_with_its_first_term_when_that_is_earlier(db):
 def test_an_academic_year_must_be_two_adjacent_years(db):
     with pytest.raises(WindowError, match="相邻两年"):
         parse("2025-2027")
+
+
+def test_a_window_is_named_with_its_kind_and_its_first_and_last_day(db):
+    """The academic year 2025-2026 runs from 1 September 2025 to 31 August 2026 (no terms stored);
+    a half month 2026-10H2 from the 16th to the 31st; a range is its two days."""
+    assert windows.label(parse("2025-2026")) == "2025-2026 学年（2025-09-01 至 2026-08-31）"
+    assert windows.label(parse("2026-10H2")) == "2026-10H2 半月（2026-10-16 至 2026-10-31）"
+    assert windows.label(parse("2026-09-01..2026-09-30")) == "2026-09-01 至 2026-09-30"
+
+
+def test_stored_codes_are_named_reading_the_term_table_once(college, django_assert_num_queries):
+    """Terms 2025-2026-2 (2026-03-02 … 07-10) and 2026-2027-1 (2026-09-07 … 2027-01-22) are stored;
+    the academic year 2026-2027 starts on 1 September, earlier than its first term, and ends the day
+    before 1 September 2027. One query for the lot; a code whose term is gone is left out."""
+    with django_assert_num_queries(1):
+        found = windows.resolve(["2025-2026-2", "2026-2027-1", "2026-2027", "2026-10", "2030-2031-1", ""])
+    assert {code: (w.start, w.end) for code, w in found.items()} == {
+        "2025-2026-2": (date(2026, 3, 2), date(2026, 7, 10)),
+        "2026-2027-1": (date(2026, 9, 7), date(2027, 1, 22)),
+        "2026-2027": (date(2026, 9, 1), date(2027, 8, 31)),
+        "2026-10": (date(2026, 10, 1), date(2026, 10, 31)),
+    }
+    with django_assert_num_queries(0):
+        assert set(windows.resolve(["2026-10", "2026Q4"])) == {"2026-10", "2026Q4"}
+
+
+# Which cohort each kind of window holds, worked by hand from the rule (windows.GRADUATES_HELD and
+# INTAKE_HELD): 2026届 graduate by 30 June 2026, 2025级 enter on 1 September 2025.
+COHORTS = [
+    # window, graduates (届), intake (级)
+    ("2025-2026", 2026, 2025),               # the academic year: those who graduate in it, those who enter it
+    ("2025-2026-1", 2025, 2025),             # autumn term: last summer's graduates, this year's freshmen
+    ("2025-2026-2", 2026, 2025),             # spring term: those who graduate at its end
+    ("2026", 2026, 2026),                    # a calendar year holds both of its own
+    ("2026Q2", 2026, 2025),                  # ends 30 June: graduated that day; 2026级 not yet in
+    ("2026-06H1", 2025, 2025),               # ends 15 June: 2026届 not yet graduated
+    ("2026-08", 2026, 2025),
+    ("2026-09", 2026, 2026),                 # 2026级 entered on 1 September
+    ("2026-03", 2025, 2025),
+    ("2025-09-01..2026-08-31", 2026, 2025),  # a range the length of the academic year holds what it holds
+]
+
+
+@pytest.mark.parametrize("text,graduates,intake", COHORTS)
+def test_every_window_holds_one_cohort_of_graduates_and_one_intake(db, text, graduates, intake):
+    window = parse(text, terms={"2025-2026-1": (date(2025, 9, 1), date(2026, 1, 16)),
+                                "2025-2026-2": (date(2026, 3, 2), date(2026, 7, 10))})
+    assert (windows.graduating_cohort(window), windows.intake_cohort(window)) == (graduates, intake)
+
+
+def test_zhengai_window_prints_the_kind_and_first_and_last_day(college):
+    """2026-2027-1 is stored from 2026-09-07 to 2027-01-22: 138 days."""
+    import io
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("window", "2026-2027-1", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue()) == [{
+        "window": "2026-2027-1", "kind": "term", "kind_name": "学期", "first_day": "2026-09-07",
+        "last_day": "2027-01-22", "days": 138, "label": "2026-2027-1 学期（2026-09-07 至 2027-01-22）"}]
+    out = io.StringIO()
+    call_command("window", "2026Q4", "--format", "csv", stdout=out)
+    assert out.getvalue().splitlines() == ["window,kind,kind_name,first_day,last_day,days,label",
+                                           "2026Q4,quarter,季度,2026-10-01,2026-12-31,92,2026Q4 季度（2026-10-01 至 2026-12-31）"]
+    with pytest.raises(CommandError, match="可用格式"):
+        call_command("window", "2026-13")
