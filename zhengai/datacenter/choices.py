@@ -87,6 +87,14 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("缺勤")
 
 
+class SessionStatus(models.TextChoices):
+    """What the timetable system recorded of a class session (课次状态); blank when it records
+    nothing, and then the session's date tells whether it has been held."""
+
+    HELD = "held", _("已上课")
+    CANCELLED = "cancelled", _("停课")
+
+
 class EvaluatorKind(models.TextChoices):
     STUDENT = "student", _("学生评教")
     PEER = "peer", _("同行评价")

@@ -10,6 +10,9 @@ single ``GROUP BY`` query.
   ``("date", field)``      rows whose date ``field`` lies in the window
   ``("datetime", field)``  the same for a timestamp (compared by its date)
   ``("year", field)``      rows whose integer year ``field`` lies in the window's years
+  ``("graduates", field)`` rows of the graduation cohort (毕业届别) the window holds
+                           (``windows.graduating_cohort``: one cohort, never two added together)
+  ``("intake", field)``    rows of the intake (招生年级) the window holds (``windows.intake_cohort``)
   ``("term", prefix)``     rows whose term (``prefix`` + ``start_date``/``end_date``) overlaps the window
   ``None``                 a state table (students, teachers): no window filter
 """
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from zhengai.core.windows import graduating_cohort, intake_cohort
 from zhengai.datacenter.choices import Level
 
 _STUDENT = {
@@ -72,10 +76,10 @@ PATHS: dict[str, TablePath] = {
     "awards": TablePath(("date", "awarded_on"), {**_STUDENT, Level.TEACHER: "staff_id"}),
     "fitness_tests": TablePath(("date", "tested_on"), dict(_STUDENT)),
     "activities": TablePath(("date", "occurred_on"), dict(_STUDENT)),
-    "employment": TablePath(("year", "graduation_year"), dict(_STUDENT)),
-    "admissions": TablePath(("year", "year"), {Level.SPECIALTY: "specialty_id", Level.DEPARTMENT: "specialty__department_id",
+    "employment": TablePath(("graduates", "graduation_year"), dict(_STUDENT)),
+    "admissions": TablePath(("intake", "year"), {Level.SPECIALTY: "specialty_id", Level.DEPARTMENT: "specialty__department_id",
                                                Level.SCHOOL: ""}),
-    "enrolment_plans": TablePath(("year", "year"), {Level.SPECIALTY: "specialty_id", Level.DEPARTMENT: "specialty__department_id",
+    "enrolment_plans": TablePath(("intake", "year"), {Level.SPECIALTY: "specialty_id", Level.DEPARTMENT: "specialty__department_id",
                                                     Level.SCHOOL: ""}),
     "students": TablePath(None, {Level.STUDENT: "id", Level.SPECIALTY: "specialty_id",
                                  Level.DEPARTMENT: "specialty__department_id", Level.SCHOOL: ""}),
@@ -95,6 +99,10 @@ def window_q(table: str, window) -> Q:
         return Q(**{f"{field}__date__range": (window.start, window.end)})
     if kind == "year":
         return Q(**{f"{field}__range": (window.start.year, window.end.year)})
+    if kind == "graduates":
+        return Q(**{field: graduating_cohort(window)})
+    if kind == "intake":
+        return Q(**{field: intake_cohort(window)})
     if kind == "term":
         return Q(**{f"{field}start_date__lte": window.end, f"{field}end_date__gte": window.start})
     raise ValueError(kind)

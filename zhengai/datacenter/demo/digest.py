@@ -36,6 +36,11 @@ def _canonical(field, value):
     return str(value)
 
 
+def _db_default(field):
+    value = field.db_default
+    return None if value is models.NOT_PROVIDED else getattr(value, "value", value)
+
+
 def _digest(fields, rows) -> tuple[int, str]:
     h = hashlib.sha256()
     n = 0
@@ -81,7 +86,8 @@ def generated_digests(size: str, seed: int) -> dict[str, tuple[int, str]]:
         all_columns = list(columns + LINEAGE)
         order, fields = _fields(model)
         position = {c: i for i, c in enumerate(all_columns)}
-        default = {c: None for c in order if c not in position}
+        # A column the generator leaves out is stored as its database default (NULL without one).
+        default = {c: _db_default(f) for c, f in zip(order, fields) if c not in position}
 
         def reordered(rows=rows, source=source, batch_id=batch_id):
             for row in rows(sources[source], batch_id):

@@ -8,6 +8,8 @@ by student or offering, and every extra index is paid for on each bulk load.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhengai.core.windows import GRADUATES_HELD, INTAKE_HELD
+
 from ..choices import (
     AttendanceStatus,
     AwardKind,
@@ -17,6 +19,7 @@ from ..choices import (
     EvaluatorKind,
     LearningVerb,
     ResearchKind,
+    SessionStatus,
 )
 from .lineage import Lineage
 from .master import Offering, Specialty, Staff, Student
@@ -37,12 +40,18 @@ OFFERING_SCOPE = {
 
 
 class ClassSession(Lineage):
-    """One timetabled class meeting (课次) of an offering."""
+    """One timetabled class meeting (课次) of an offering — held, or still to come when the
+    timetable is imported ahead."""
 
     offering = models.ForeignKey(Offering, models.CASCADE, related_name="sessions", verbose_name=_("开课"), db_index=False)
     date = models.DateField(_("上课日期"))
     period = models.PositiveSmallIntegerField(_("开始节次"))
     periods = models.PositiveSmallIntegerField(_("节数"), default=2)
+    # A database default too: the demo loader and imports COPY the columns they know.
+    status = models.CharField(
+        _("课次状态"), max_length=16, choices=SessionStatus.choices, blank=True, default="", db_default="",
+        help_text=_("教务系统记录的课次状态；未记录时按上课日期判断：不晚于今天的课次视为已上课，今天以后的只是排定"),
+    )
 
     scope_lookups = OFFERING_SCOPE
 
@@ -250,7 +259,7 @@ class EnrolmentPlan(Lineage):
     """A specialty's admissions plan for one year (招生计划)."""
 
     specialty = models.ForeignKey(Specialty, models.CASCADE, related_name="enrolment_plans", verbose_name=_("专业"))
-    year = models.PositiveSmallIntegerField(_("招生年份"))
+    year = models.PositiveSmallIntegerField(_("招生年份"), help_text=_(INTAKE_HELD))
     planned = models.PositiveIntegerField(_("计划人数"))
 
     scope_lookups = {"department": "specialty__department_id", "specialty": "specialty_id"}
@@ -267,7 +276,7 @@ class Admission(Lineage):
     candidate_no = models.CharField(_("考生号"), max_length=32, unique=True)
     name = models.CharField(_("姓名"), max_length=50)
     specialty = models.ForeignKey(Specialty, models.CASCADE, related_name="admissions", verbose_name=_("录取专业"))
-    year = models.PositiveSmallIntegerField(_("录取年份"))
+    year = models.PositiveSmallIntegerField(_("录取年份"), help_text=_(INTAKE_HELD))
     registered = models.BooleanField(_("已报到"), default=False)
     student = models.OneToOneField(
         Student, models.SET_NULL, null=True, blank=True, related_name="admission", verbose_name=_("学生")
@@ -285,7 +294,7 @@ class Employment(Lineage):
     """A graduate's destination (毕业去向), as reported to the employment office."""
 
     student = models.OneToOneField(Student, models.CASCADE, related_name="employment", verbose_name=_("学生"))
-    graduation_year = models.PositiveSmallIntegerField(_("毕业年份"))
+    graduation_year = models.PositiveSmallIntegerField(_("毕业年份"), help_text=_(GRADUATES_HELD))
     status = models.CharField(_("去向"), max_length=16, choices=EmploymentStatus.choices)
     employer = models.CharField(_("单位"), max_length=200, blank=True)
     relevant = models.BooleanField(_("专业对口"), default=False)

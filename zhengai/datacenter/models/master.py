@@ -142,7 +142,10 @@ class Student(Lineage):
     # Denormalised from the class: every specialty- and department-level indicator groups by it.
     specialty = models.ForeignKey(Specialty, models.PROTECT, related_name="students", verbose_name=_("专业"))
     cohort = models.PositiveSmallIntegerField(_("入学年份"))
-    status = models.CharField(_("学籍状态"), max_length=16, choices=StudentStatus.choices, default=StudentStatus.ENROLLED)
+    status = models.CharField(
+        _("学籍状态"), max_length=16, choices=StudentStatus.choices, default=StudentStatus.ENROLLED,
+        help_text=_("在籍（学籍管理口径）：在读、休学的学生在籍（休学保留学籍）；毕业、退学的学生在离校日期之前在籍，无离校日期的不计"),
+    )
     enrolled_on = models.DateField(_("入学日期"), null=True, blank=True)
     left_on = models.DateField(_("离校日期"), null=True, blank=True, help_text=_("毕业、退学的日期"))
     email = models.EmailField(_("电子邮箱"), blank=True)

@@ -273,3 +273,18 @@ def test_the_copy_path_restores_every_index_and_constraint_and_stores_the_genera
 
     assert pg_schema() == demo["schema_before"]
     assert table_digests() == digests_of(1)
+
+
+@pytest.mark.django_db
+def test_the_weak_employment_specialties_read_their_signal_over_the_academic_year(demo):
+    """The generator places 66–75 % of the planted specialties' 2026 graduates and 92–98 % of every
+    other specialty-year. The academic year 2025-2026 holds the class of 2026 alone, so the indicator
+    reads exactly those lines — not a blend with the well-placed class of 2025 (about 83 %)."""
+    from zhengai.core.windows import parse
+    from zhengai.indicators import registry
+
+    keys = dict(dc.Subject.objects.filter(level=Level.SPECIALTY).values_list("pk", "key"))
+    rates = {keys[s]: v for s, v in registry.get("specialty.employment_rate").evaluate(parse("2025-2026")).items()}
+    planted = {e["subject"] for e in demo["manifest"]["patterns"] if e["pattern"] == "weak_employment"}
+    assert planted and {k: 66 <= rates[k] <= 75 for k in planted} == dict.fromkeys(planted, True), rates
+    assert min(v for k, v in rates.items() if k not in planted) >= 92

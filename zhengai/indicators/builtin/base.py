@@ -15,6 +15,15 @@ from ..paths import group_lookup, window_q
 from ..registry import Indicator, keying, register, restricted_to
 
 
+def today():
+    """The day the built-in indicators take as today: a class session after it has not been held
+    yet, a roll counted on a day after it is not known. The demo college lives on its fixed date
+    (``ZHENGAI_DEMO_DATE``). The one place the indicators read the clock from."""
+    from zhengai.core.home import demo_today
+
+    return demo_today()
+
+
 def rows_of(qs, key: str, **aggregates):
     """(group key, {alias: value}) for each group of ``qs`` by lookup ``key``. One query.
 

@@ -7,6 +7,8 @@ from zhengai.datacenter.choices import Level
 from ..registry import HIGHER
 from .base import aggregate, builtin
 from .shared import (
+    GRADUATES,
+    ON_ROLL,
     TASK_COMPLETION,
     attendance_rate,
     dual_qualified_share,
@@ -21,7 +23,7 @@ from .shared import (
 D = Level.DEPARTMENT
 
 builtin("department.students", "在籍学生数", "Students on the roll", "人", HIGHER,
-        "窗口内在籍的本部门各专业学生数。",
+        "窗口首日在籍的本部门各专业学生数。" + ON_ROLL,
         ["students"], students(D))
 builtin("department.attendance_rate", "学生出勤率", "Attendance rate", "%", HIGHER,
         "窗口内本部门各专业学生考勤记录中“出勤”与“迟到”的记录数 ÷ 全部考勤记录数 × 100。",
@@ -42,7 +44,7 @@ builtin("department.dual_qualified_share", "双师型教师比例", "Share of du
         "本部门专任教师中双师型教师人数 ÷ 专任教师人数 × 100（当前状态）。",
         ["teachers"], dual_qualified_share(D))
 builtin("department.employment_rate", "毕业生就业率", "Employment rate", "%", HIGHER,
-        "毕业年份在窗口所含年份内的本部门毕业生中，去向不是“待就业”的人数 ÷ 毕业生人数 × 100。",
+        "窗口所含毕业届别的本部门毕业生中，去向不是“待就业”的人数 ÷ 该届毕业生人数 × 100。" + GRADUATES,
         ["employment"], employment_rate(D))
 builtin("department.task_completion", "部门任务完成率", "Task completion", "%", HIGHER,
         TASK_COMPLETION + "部门为其牵头任务的平均。", ["goals", "task_reports"], task_completion, keyed_by_subject=True)

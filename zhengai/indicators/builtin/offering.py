@@ -8,7 +8,7 @@ from zhengai.datacenter.models import Enrolment
 
 from ..registry import HIGHER, LOWER
 from .base import aggregate, builtin, facts, per_master, rate, ratio, scalar
-from .shared import attendance_rate, average_score, evaluation, pass_rate, submission_rate
+from .shared import HELD, attendance_rate, average_score, evaluation, held_sessions, pass_rate, submission_rate
 
 O = Level.OFFERING
 
@@ -49,5 +49,5 @@ builtin("offering.average_score", "平均成绩", "Average score", "分", HIGHER
         "窗口内登记的该教学班首考成绩（百分制）的平均。",
         ["grades"], average_score(O))
 builtin("offering.sessions_held", "授课次数", "Sessions held", "次", HIGHER,
-        "窗口内该教学班已排定并上课的课次数。",
-        ["sessions"], aggregate("sessions", O, Count("pk")))
+        "窗口内该教学班已上课的课次数。" + HELD,
+        ["sessions"], held_sessions(O, Count("pk")))

@@ -7,6 +7,9 @@ from zhengai.datacenter.choices import Level
 from ..registry import HIGHER, LOWER
 from .base import aggregate, builtin
 from .shared import (
+    GRADUATES,
+    INTAKE,
+    ON_ROLL,
     TASK_COMPLETION,
     attendance_rate,
     attrition_rate,
@@ -24,7 +27,7 @@ from .shared import (
 H = Level.SCHOOL
 
 builtin("school.students", "在籍学生数", "Students on the roll", "人", HIGHER,
-        "窗口内在籍的全校学生数。", ["students"], students(H))
+        "窗口首日在籍的全校学生数。" + ON_ROLL, ["students"], students(H))
 builtin("school.attendance_rate", "学生出勤率", "Attendance rate", "%", HIGHER,
         "窗口内全校考勤记录中“出勤”与“迟到”的记录数 ÷ 全部考勤记录数 × 100。", ["attendance"], attendance_rate(H))
 builtin("school.pass_rate", "课程及格率", "Pass rate", "%", HIGHER,
@@ -32,10 +35,10 @@ builtin("school.pass_rate", "课程及格率", "Pass rate", "%", HIGHER,
 builtin("school.evaluation_average", "学生评教均分", "Student evaluation average", "分", HIGHER,
         "窗口内登记的全校教学班学生评教平均分的算术平均。", ["evaluations"], evaluation(H))
 builtin("school.enrolment_plan_completion", "招生计划完成率", "Enrolment plan completion", "%", HIGHER,
-        "录取年份在窗口所含年份内的全校录取人数 ÷ 招生计划人数 × 100。",
+        "窗口所含招生年级的全校录取人数 ÷ 该年级招生计划人数 × 100。" + INTAKE,
         ["admissions", "enrolment_plans"], enrolment_plan_completion(H))
 builtin("school.student_teacher_ratio", "生师比", "Student–teacher ratio", "比", LOWER,
-        "全校在籍学生数 ÷ 学期与窗口有交集的教学班任课教师数（去重）。",
+        "窗口首日在籍的全校学生数 ÷ 学期与窗口有交集的教学班任课教师数（去重）。" + ON_ROLL,
         ["students", "offerings"], student_teacher_ratio(H))
 builtin("school.dual_qualified_share", "双师型教师比例", "Share of dual-qualified teachers", "%", HIGHER,
         "全校专任教师中双师型教师人数 ÷ 专任教师人数 × 100（当前状态）。", ["teachers"], dual_qualified_share(H))
@@ -44,9 +47,9 @@ builtin("school.teacher_training_hours", "教师人均培训学时", "Training h
 builtin("school.research_outputs", "科研成果数", "Research outputs", "项", HIGHER,
         "窗口内全校教职工取得的科研成果数。", ["research"], aggregate("research", H, Count("pk")))
 builtin("school.attrition_rate", "学生流失率", "Attrition rate", "%", LOWER,
-        "窗口内退学学生数 ÷ 窗口内在籍学生数 × 100。", ["students"], attrition_rate(H))
+        "窗口首日在籍的学生中，在窗口内退学的人数 ÷ 窗口首日在籍学生数 × 100。" + ON_ROLL, ["students"], attrition_rate(H))
 builtin("school.employment_rate", "毕业生就业率", "Employment rate", "%", HIGHER,
-        "毕业年份在窗口所含年份内的全校毕业生中，去向不是“待就业”的人数 ÷ 毕业生人数 × 100。",
+        "窗口所含毕业届别的全校毕业生中，去向不是“待就业”的人数 ÷ 该届毕业生人数 × 100。" + GRADUATES,
         ["employment"], employment_rate(H))
 builtin("school.task_completion", "年度任务完成率", "Annual task completion", "%", HIGHER,
         TASK_COMPLETION + "学校为全部到期任务的平均。", ["goals", "task_reports"], task_completion, keyed_by_subject=True)

@@ -6,10 +6,16 @@ changes the lookup the rows are grouped by (``paths.py``).
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 
-from zhengai.datacenter.choices import AttendanceStatus, AwardKind, EmploymentStatus, EvaluatorKind, StudentStatus
+from zhengai.core import windows
+from zhengai.datacenter.choices import (
+    AttendanceStatus,
+    AwardKind,
+    EmploymentStatus,
+    EvaluatorKind,
+    SessionStatus,
+    StudentStatus,
+)
 from zhengai.datacenter.models import (
-    Admission,
-    EnrolmentPlan,
     Enrolment,
     Staff,
     Student,
@@ -18,7 +24,7 @@ from zhengai.datacenter.models import (
 )
 
 from ..paths import group_lookup
-from .base import aggregate, facts, per_master, rate, ratio, rows_of, scalar
+from .base import aggregate, facts, per_master, rate, ratio, rows_of, scalar, today
 
 PRESENT = Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
 FIRST_SITTING = Q(attempt=1)
@@ -63,27 +69,52 @@ def submission_rate(level):
     return evaluate
 
 
-def on_roll(window) -> Q:
-    """Students on the roll at some time in the window: enrolled by its end, not left before its start."""
-    return (Q(enrolled_on__isnull=True) | Q(enrolled_on__lte=window.end)) & (Q(left_on__isnull=True) | Q(left_on__gte=window.start))
+# 在籍, the registrar's rule: a student holds 学籍 while their status is 在读 or 休学 (a suspended
+# student keeps it); a graduate or a student who withdrew held it until the day they left. The status
+# decides whether a student is still on the roll, the dates only when: a stale 离校日期 on a student
+# who is 在读 does not take them off it, and a 退学 without a date is not counted as on it. The roll
+# is a count on one day — the window's first, as a registrar counts at the start of a term — never
+# everyone who was on it at some time in the window (a calendar year would count four cohorts).
+ON_ROLL = ("在籍（学籍管理口径）：某日在籍的学生，是入学日期（未填时按入学年份的 9 月 1 日）不晚于该日，且学籍状态为"
+           "在读或休学、或离校日期晚于该日（已毕业、退学的学生离校前在籍；无离校日期的不计）；窗口的在籍学生以窗口首日为准，"
+           "首日晚于今天的窗口无数据。")
+HOLDS_STATUS = [StudentStatus.ENROLLED, StudentStatus.SUSPENDED]
+
+
+def census_day(window):
+    """The day a window's roll is counted on (its first), or None when that day is still to come."""
+    return window.start if window.start <= today() else None
+
+
+def on_roll(day) -> Q:
+    """Students on the roll (在籍) on ``day`` (``ON_ROLL``)."""
+    entered = windows.intake_cohort(windows.days(day, day))
+    return ((Q(enrolled_on__lte=day) | Q(enrolled_on__isnull=True, cohort__lte=entered))
+            & (Q(status__in=HOLDS_STATUS) | Q(left_on__gt=day)))
 
 
 def students(level):
-    """Students on the roll in the window."""
+    """Students on the roll on the window's first day."""
 
     def evaluate(window):
-        for key, row in rows_of(Student.objects.filter(on_roll(window)), group_lookup("students", level), n=Count("pk")):
+        day = census_day(window)
+        if day is None:
+            return
+        for key, row in rows_of(Student.objects.filter(on_roll(day)), group_lookup("students", level), n=Count("pk")):
             yield key, row["n"]
 
     return evaluate
 
 
 def attrition_rate(level):
-    """Students who withdrew (退学) in the window ÷ students on the roll in the window."""
+    """Of the students on the roll on the window's first day, the share who withdrew (退学) in the window."""
 
     def evaluate(window):
+        day = census_day(window)
+        if day is None:
+            return
         left = Q(status=StudentStatus.WITHDRAWN, left_on__range=(window.start, window.end))
-        for key, row in rows_of(Student.objects.filter(on_roll(window)), group_lookup("students", level),
+        for key, row in rows_of(Student.objects.filter(on_roll(day)), group_lookup("students", level),
                                 num=Count("pk", filter=left), den=Count("pk")):
             yield key, ratio(row["num"], row["den"])
 
@@ -91,16 +122,42 @@ def attrition_rate(level):
 
 
 def certificate_rate(level):
-    """Students on the roll holding a certificate (职业资格或 1+X) awarded in the window ÷ students on
-    the roll: the roll left-joined to its awards, holders counted distinct (one query)."""
+    """Students on the roll on the window's first day holding a certificate (职业资格或 1+X) awarded
+    in the window ÷ those students: the roll left-joined to its awards, holders counted distinct
+    (one query)."""
 
     def evaluate(window):
+        day = census_day(window)
+        if day is None:
+            return
         holds = Q(awards__kind__in=CERTIFICATES, awards__awarded_on__range=(window.start, window.end))
-        for key, row in rows_of(Student.objects.filter(on_roll(window)), group_lookup("students", level),
+        for key, row in rows_of(Student.objects.filter(on_roll(day)), group_lookup("students", level),
                                 num=Count("pk", distinct=True, filter=holds), den=Count("pk", distinct=True)):
             yield key, ratio(row["num"], row["den"])
 
     return evaluate
+
+
+# Sessions that took place (已上课): a timetable is imported ahead, so a session dated after today
+# is only scheduled; a session the timetable system marks as held counts, one it marks cancelled never.
+HELD = ("已上课的课次：课次状态为“已上课”，或未记录状态且上课日期不晚于今天（今天以后的课次只是排定）；"
+        "状态为“停课”的不计。")
+
+
+def held_sessions(level, expression):
+    """An evaluator: ``expression`` over the class sessions in the window that were held (``HELD``)."""
+
+    def evaluate(window):
+        held = Q(status=SessionStatus.HELD) | Q(status="", date__lte=today())
+        for key, row in rows_of(facts("sessions", window, held), group_lookup("sessions", level), v=expression):
+            yield key, row["v"]
+
+    return evaluate
+
+
+# Figures of a cohort: the graduates and the intake a window holds (one cohort each, ``core.windows``).
+GRADUATES = windows.GRADUATES_HELD
+INTAKE = windows.INTAKE_HELD
 
 
 def employment_rate(level):
@@ -112,17 +169,17 @@ def employment_relevance(level):
 
 
 def enrolment_plan_completion(level):
-    """Candidates admitted ÷ places planned, for the admission years in the window: per master row
-    (specialty, department, the school) a correlated sum of plans and count of admissions (one query)."""
+    """Candidates admitted ÷ places planned, for the intake the window holds (``windows.intake_cohort``):
+    per master row (specialty, department, the school) a correlated sum of plans and count of
+    admissions (one query)."""
     plans_to = group_lookup("enrolment_plans", level)
     admissions_to = group_lookup("admissions", level)
 
     def evaluate(window):
-        years = (window.start.year, window.end.year)
         for key, row in per_master(
             level,
-            planned=scalar(EnrolmentPlan.objects.filter(year__range=years), "SUM", "planned", inner=plans_to),
-            admitted=scalar(Admission.objects.filter(year__range=years), "COUNT", inner=admissions_to),
+            planned=scalar(facts("enrolment_plans", window), "SUM", "planned", inner=plans_to),
+            admitted=scalar(facts("admissions", window), "COUNT", inner=admissions_to),
         ):
             if row["planned"]:
                 yield key, ratio(row["admitted"], row["planned"])
@@ -152,7 +209,10 @@ def student_teacher_ratio(level):
     students_to = group_lookup("students", level)
 
     def evaluate(window):
-        students = scalar(Student.objects.filter(on_roll(window)), "COUNT", inner=students_to, outer=offerings_to)
+        day = census_day(window)
+        if day is None:
+            return
+        students = scalar(Student.objects.filter(on_roll(day)), "COUNT", inner=students_to, outer=offerings_to)
         for key, row in rows_of(facts("offerings", window), offerings_to,
                                 teachers=Count("teacher_id", distinct=True), students=students):
             if row["students"]:

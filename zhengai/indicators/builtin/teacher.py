@@ -6,13 +6,13 @@ from zhengai.datacenter.choices import Level
 
 from ..registry import HIGHER
 from .base import aggregate, builtin, roster_total
-from .shared import attendance_rate, evaluation, pass_rate, teachers
+from .shared import HELD, attendance_rate, evaluation, held_sessions, pass_rate, teachers
 
 T = Level.TEACHER
 
 builtin("teacher.teaching_hours", "授课学时", "Teaching periods", "节", HIGHER,
-        "窗口内该教师所授教学班已上课次的节数之和。",
-        ["sessions", "offerings"], aggregate("sessions", T, Sum("periods")))
+        "窗口内该教师所授教学班已上课课次的节数之和。" + HELD,
+        ["sessions", "offerings"], held_sessions(T, Sum("periods")))
 builtin("teacher.courses_taught", "授课门数", "Courses taught", "门", HIGHER,
         "学期与窗口有交集、由该教师任课的教学班所属课程数（去重）。",
         ["offerings"], aggregate("offerings", T, Count("course_id", distinct=True)))
