@@ -25,7 +25,9 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from zhengai.core import windows  # noqa: E402
 from zhengai.core.windows import parse  # noqa: E402
+from zhengai.indicators.builtin.base import today  # noqa: E402
 from zhengai.indicators import registry  # noqa: E402
 
 # --- hand-written SQL --------------------------------------------------------------------------
@@ -64,7 +66,11 @@ STUDENT_ROLL = {  # the student table itself as f
     "school": (None, ""),
 }
 OVERLAP = "t.start_date <= %(end)s AND t.end_date >= %(start)s"
-ON_ROLL = "(f.enrolled_on IS NULL OR f.enrolled_on <= %(end)s) AND (f.left_on IS NULL OR f.left_on >= %(start)s)"
+# 在籍 on the window's first day (the census): entered by then, and 在读/休学 or left after it.
+ON_ROLL = ("(f.enrolled_on <= %(census)s OR (f.enrolled_on IS NULL AND f.cohort <= %(entered)s)) "
+           "AND (f.status IN ('enrolled', 'suspended') OR f.left_on > %(census)s)")
+# Sessions held: recorded as held, or without a status and not after today.
+HELD = "f.date BETWEEN %(start)s AND %(end)s AND (f.status = 'held' OR (f.status = '' AND f.date <= %(today)s))"
 
 
 def roster(table, value, day):
@@ -128,14 +134,14 @@ def roll(level, value):
 
 def employment(level, value, where=""):
     return grouped(level, VIA_STUDENT, "datacenter_employment", value,
-                   "f.graduation_year BETWEEN %(y0)s AND %(y1)s" + where)
+                   "f.graduation_year = %(graduates)s" + where)
 
 
 def plan_completion(level):
     key, path = VIA_SPECIALTY[level]
     k = key or "0"
-    plans = f"SELECT {k} AS k, sum(f.planned) AS n FROM datacenter_enrolmentplan f {path} WHERE f.year BETWEEN %(y0)s AND %(y1)s GROUP BY 1"
-    admitted = f"SELECT {k} AS k, count(*) AS n FROM datacenter_admission f {path} WHERE f.year BETWEEN %(y0)s AND %(y1)s GROUP BY 1"
+    plans = f"SELECT {k} AS k, sum(f.planned) AS n FROM datacenter_enrolmentplan f {path} WHERE f.year = %(intake)s GROUP BY 1"
+    admitted = f"SELECT {k} AS k, count(*) AS n FROM datacenter_admission f {path} WHERE f.year = %(intake)s GROUP BY 1"
     value = "100.0 * coalesce(a.n, 0) / p.n"
     if key is None:
         return f"SELECT (SELECT id FROM datacenter_subject WHERE level = 'school'), {value} FROM ({plans}) p LEFT JOIN ({admitted}) a USING (k)"
@@ -230,7 +236,7 @@ SQL = {
     # specialty
     "specialty.enrolment_plan_completion": plan_completion("specialty"),
     "specialty.registration_rate": grouped("specialty", VIA_SPECIALTY, "datacenter_admission",
-                                           "100.0 * count(*) FILTER (WHERE f.registered) / count(*)", "f.year BETWEEN %(y0)s AND %(y1)s"),
+                                           "100.0 * count(*) FILTER (WHERE f.registered) / count(*)", "f.year = %(intake)s"),
     "specialty.students": roll("specialty", "count(*)"),
     "specialty.student_teacher_ratio": student_teacher("specialty"),
     "specialty.dual_qualified_share": offering_teachers("specialty", "100.0 * count(DISTINCT o.teacher_id) FILTER (WHERE sf.is_dual_qualified) / count(DISTINCT o.teacher_id)"),
@@ -264,9 +270,9 @@ SQL = {
     "offering.supervisor_score": evaluation("offering", "supervisor"),
     "offering.pass_rate": grades("offering", PASSED),
     "offering.average_score": grades("offering", "avg(f.score)"),
-    "offering.sessions_held": grouped("offering", VIA_OFFERING, "datacenter_classsession", "count(*)", "f.date BETWEEN %(start)s AND %(end)s"),
+    "offering.sessions_held": grouped("offering", VIA_OFFERING, "datacenter_classsession", "count(*)", HELD),
     # teacher
-    "teacher.teaching_hours": grouped("teacher", VIA_OFFERING, "datacenter_classsession", "sum(f.periods)", "f.date BETWEEN %(start)s AND %(end)s"),
+    "teacher.teaching_hours": grouped("teacher", VIA_OFFERING, "datacenter_classsession", "sum(f.periods)", HELD),
     "teacher.courses_taught": grouped("teacher", {"teacher": ("f.teacher_id", TERM_OFFERINGS)}, "datacenter_offering", "count(DISTINCT f.course_id)", OVERLAP),
     "teacher.evaluation_average": evaluation("teacher"),
     "teacher.pass_rate": grades("teacher", PASSED),
@@ -336,7 +342,9 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated codes or level prefixes")
     args = parser.parse_args()
     window = parse(args.window)
-    params = {"start": window.start, "end": window.end, "y0": window.start.year, "y1": window.end.year}
+    params = {"start": window.start, "end": window.end, "today": today(), "census": window.start,
+              "entered": windows.intake_cohort(windows.days(window.start, window.start)),
+              "graduates": windows.graduating_cohort(window), "intake": windows.intake_cohort(window)}
     indicators = registry.builtin_indicators()
     if args.only:
         wanted = args.only.split(",")
@@ -344,7 +352,7 @@ def main():
     missing = [i.code for i in indicators if i.code not in SQL and i.code not in NO_FLOOR]
     if missing:
         sys.exit(f"no hand-written SQL for: {', '.join(missing)}")
-    print(f"database {connection.settings_dict['NAME']} · window {window.code} ({window.start}..{window.end}) · best of {args.repeat}")
+    print(f"database {connection.settings_dict['NAME']} · window {windows.label(window)} · best of {args.repeat}")
     print(f"{'indicator':42s} {'subjects':>8s} {'evaluate ms':>12s} {'SQL ms':>9s} {'ratio':>6s}  same")
     worst, wrong, total_orm, total_sql = 0.0, [], 0.0, 0.0
     for indicator in indicators:
