@@ -209,11 +209,16 @@ def resolve(codes, terms: dict | None = None) -> dict[str, Window]:
 def label(window: Window) -> str:
     """How every page, export and command names a window: its code, kind and first and last day,
     “2025-2026 学年（2025-09-01 至 2026-08-31）” — so a reader can recompute a figure from its dates."""
-    values = {"code": window.code, "kind": KIND_LABELS.get(window.kind, window.kind),
-              "start": window.start.isoformat(), "end": window.end.isoformat()}
     if window.kind == "range":
-        return _("%(start)s 至 %(end)s") % values
-    return _("%(code)s %(kind)s（%(start)s 至 %(end)s）") % values
+        return dates(window)
+    return _("%(code)s %(kind)s（%(start)s 至 %(end)s）") % {
+        "code": window.code, "kind": KIND_LABELS.get(window.kind, window.kind),
+        "start": window.start.isoformat(), "end": window.end.isoformat()}
+
+
+def dates(window: Window) -> str:
+    """A window's first and last day, “2025-09-01 至 2026-08-31”, where its code is shown beside."""
+    return _("%(start)s 至 %(end)s") % {"start": window.start.isoformat(), "end": window.end.isoformat()}
 
 
 # Which cohort a window holds (窗口所含届别). Graduates and new students come as cohorts named by a

@@ -134,5 +134,6 @@ def series(indicator: Indicator, window, subjects: dict[int, tuple[str, str]], u
             continue
         values = [float(v) for sid, v in indicator.evaluate(w).items() if sid in subjects]
         means.append(round(fmean(values), 2) if values else None)
-    return {"labels": labels, "series": [{"name": indicator.name_zh, "values": means}],
+    return {"labels": labels, "dates": [windows.label(w) for w in steps],
+            "series": [{"name": indicator.name_zh, "values": means}],
             "stored": [w.code for w in steps if w.code in stored]}

@@ -3,7 +3,7 @@ the ``zhengai warnings`` command, and the rows they print."""
 
 from datetime import timedelta
 
-from zhengai.core import clock
+from zhengai.core import clock, windows
 from zhengai.org.access import VIEW, restrict
 
 from .choices import ACTIVE_STATUSES, Grade, WarningStatus
@@ -13,7 +13,7 @@ from .sources import Sources
 from .sources import default as default_sources
 
 COLUMNS = ["subject", "level", "indicator", "indicator_name", "grade", "status", "opened_window", "last_window",
-           "value", "opened_at"]
+           "value", "opened_at", "opened_window_start", "opened_window_end", "last_window_start", "last_window_end"]
 
 
 def visible(user, act=VIEW, qs=None):
@@ -49,13 +49,23 @@ def filtered(user=None, *, level="", grade="", status="", department="", age="",
 
 
 def rows(qs, sources: Sources | None = None):
-    """The CSV/xlsx rows of ``COLUMNS`` (indicator names from the library, looked up once per code)."""
+    """The CSV/xlsx rows of ``COLUMNS`` (indicator names from the library, looked up once per code;
+    the windows' first and last days from one read of the term table)."""
     sources = sources or default_sources()
     names: dict[str, str] = {}
+    terms = windows.term_dates()
+    found: dict[str, windows.Window | None] = {}
+
+    def dates(code):
+        if code not in found:
+            found[code] = windows.resolve([code], terms).get(code)
+        window = found[code]
+        return (window.start, window.end) if window else (None, None)
+
     for w in qs.iterator(chunk_size=2000):
         code = w.indicator_code
         if code not in names:
             indicator = sources.describe(code) if code else None
             names[code] = (getattr(indicator, "name", "") or getattr(indicator, "name_zh", "")) or ("" if code else w.get_source_display())
         yield [w.subject.key, w.level, code, names[code], w.grade, w.status, w.opened_window, w.last_window,
-               w.value, w.opened_at.replace(microsecond=0)]
+               w.value, w.opened_at.replace(microsecond=0), *dates(w.opened_window), *dates(w.last_window)]

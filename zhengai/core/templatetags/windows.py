@@ -1,7 +1,13 @@
-"""``{% load windows %}{% window_label w %}``: a window named with its kind and dates on every page
-that shows a figure (``core.windows.label``). ``w`` is a ``Window`` or a stored window code; codes
-of terms and academic years are resolved from the term table read once per rendering, whatever the
-number of rows."""
+"""Windows named with their dates on every page that shows a figure (``core.windows``):
+
+    {% load windows %}
+    {% window_label w %}   “2025-2026 学年（2025-09-01 至 2026-08-31）”
+    {% window_dates w %}   “2025-09-01 至 2026-08-31”, under a code already shown (a table cell)
+
+``w`` is a ``Window`` or a stored window code. Codes of terms and academic years are resolved from
+the term table read once per rendering, whatever the number of rows; a code that no longer resolves
+is shown as it is (label) or not at all (dates).
+"""
 
 from django import template
 
@@ -10,16 +16,24 @@ from zhengai.core import windows
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def window_label(context, window):
-    if isinstance(window, windows.Window):
-        return windows.label(window)
-    if not window:
-        return ""
-    cache = context.render_context.setdefault("window_labels", {})
-    if window not in cache:
-        if windows.kind_of(window) in ("term", "academic_year") and "terms" not in cache:
+def _window(context, value) -> windows.Window | None:
+    if isinstance(value, windows.Window) or not value:
+        return value or None
+    cache = context.render_context.setdefault("windows", {})
+    if value not in cache:
+        if windows.kind_of(value) in ("term", "academic_year") and "terms" not in cache:
             cache["terms"] = windows.term_dates()
-        found = windows.resolve([window], cache.get("terms", {}))
-        cache[window] = windows.label(found[window]) if window in found else window
-    return cache[window]
+        cache[value] = windows.resolve([value], cache.get("terms", {})).get(value)
+    return cache[value]
+
+
+@register.simple_tag(takes_context=True)
+def window_label(context, value):
+    window = _window(context, value)
+    return windows.label(window) if window else (value or "")
+
+
+@register.simple_tag(takes_context=True)
+def window_dates(context, value):
+    window = _window(context, value)
+    return windows.dates(window) if window else ""

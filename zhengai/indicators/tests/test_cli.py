@@ -38,8 +38,10 @@ def test_it_prints_a_level_over_a_window_one_subject_a_row(facts):
     rows = list(csv.DictReader(io.StringIO(run("--level", "student", "--window", "2026-10", "--format", "csv"))))
     header = list(rows[0])
     assert header[0] == "subject"
-    assert header[1:] == [i.code for i in registry.for_level("student")]
+    assert header[1:] == [i.code for i in registry.for_level("student")] + ["window", "window_start", "window_end"]
     by_key = {r["subject"]: r for r in rows}
+    # Every row names the window's first and last day, so a reader can recompute it from them.
+    assert {(r["window"], r["window_start"], r["window_end"]) for r in rows} == {("2026-10", "2026-10-01", "2026-10-31")}
     # Active students only (the graduates and 钱七, who left, have no October value); see conftest.py.
     assert set(by_key) == {"2024001", "2024002", "2024101"}
     assert by_key["2024001"]["student.absent_periods"] == "2"
@@ -52,6 +54,14 @@ def test_it_prints_the_school_level_as_json(facts):
     assert len(items) == 1 and items[0]["subject"] == "school"
     assert items[0]["school.attendance_rate"] == 50.0
     assert items[0]["school.students"] == 4
+    assert (items[0]["window_start"], items[0]["window_end"]) == ("2026-10-01", "2026-10-31")
+
+
+def test_the_table_names_the_window_and_its_dates_above_the_rows(facts):
+    """The term 2026-2027-1 of the tiny college runs from 2026-09-07 to 2027-01-22."""
+    lines = run("--level", "school", "--window", "2026-2027-1").splitlines()
+    assert lines[0] == "2026-2027-1 学期（2026-09-07 至 2027-01-22）"
+    assert lines[1].split()[0] == "subject"
 
 
 def test_it_reads_terms_quarters_half_months_and_ranges(facts):

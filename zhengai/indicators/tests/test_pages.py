@@ -46,6 +46,9 @@ def test_an_indicator_page_shows_definition_sources_and_the_distribution(client,
     series = response.context["series"]
     assert len(series["labels"]) == 8 and series["labels"][-1] == "2026-10"
     assert series["series"][0]["values"][-1] == dist["summary"]["mean"]
+    # The window is named with its dates, and so is every point of the series (March to October).
+    assert "2026-10 月（2026-10-01 至 2026-10-31）" in page
+    assert series["dates"][0] == "2026-03 月（2026-03-01 至 2026-03-31）"
 
 
 def test_an_indicator_page_shows_only_subjects_in_the_users_scope(client, people):

@@ -61,9 +61,19 @@ def test_the_list_exports_xlsx_with_the_contract_columns(client, cast, warned):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("subject", "level", "indicator", "indicator_name", "grade", "status", "opened_window",
-                       "last_window", "value", "opened_at")
+                       "last_window", "value", "opened_at", "opened_window_start", "opened_window_end",
+                       "last_window_start", "last_window_end")
     assert rows[1][:9] == ("2024001", "student", RATE, "学生出勤率", "red", "open", "2026-10", "2026-10", 0.33)
+    assert rows[1][10:] == ("2026-10-01", "2026-10-31", "2026-10-01", "2026-10-31")
     assert len(rows) == 2
+
+
+def test_the_list_and_detail_name_each_windows_dates(client, cast, warned):
+    """The warnings were opened on October 2026, which runs from 2026-10-01 to 2026-10-31."""
+    client.force_login(cast.carol)
+    assert "2026-10-01 至 2026-10-31" in client.get(reverse("monitoring:warnings")).content.decode()
+    page = client.get(reverse("monitoring:warning", args=[warned["2024001"].pk])).content.decode()
+    assert "2026-10 月（2026-10-01 至 2026-10-31）" in page
 
 
 def test_the_detail_page_shows_timeline_measurement_and_the_fact_rows_behind_it(client, cast, warned):
@@ -133,7 +143,8 @@ def test_warnings_command_prints_the_contract_csv(cast, warned, capsys):
     call_command("warnings", "--format", "csv", "--level", "student")
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == ["subject", "level", "indicator", "indicator_name", "grade", "status", "opened_window",
-                       "last_window", "value", "opened_at"]
+                       "last_window", "value", "opened_at", "opened_window_start", "opened_window_end",
+                       "last_window_start", "last_window_end"]
     assert sorted(r[0] for r in rows[1:]) == ["2024001", "2024101"]
     call_command("warnings", "--format", "json", "--status", "resolved")
     assert json.loads(capsys.readouterr().out) == []

@@ -5,6 +5,11 @@ window.ZhenGai = window.ZhenGai || {};
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
   }
+  function escape(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
   function mount(id) {
     var el = document.getElementById(id);
     if (!el || !window.echarts) return null;
@@ -26,8 +31,17 @@ window.ZhenGai = window.ZhenGai || {};
   Z.lineChart = function (id, dataId) {
     var d = data(dataId), chart = mount(id);
     if (!d || !chart) return;
+    // With ``dates`` (one label a category: a window's kind and first and last day), the tooltip names them.
+    var tooltip = { trigger: "axis" };
+    if (d.dates) {
+      tooltip.formatter = function (points) {
+        var lines = [escape(d.dates[points[0].dataIndex])];
+        points.forEach(function (p) { lines.push(p.marker + escape(p.seriesName) + ": " + (p.value == null ? "—" : escape(p.value))); });
+        return lines.join("<br>");
+      };
+    }
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 48, right: 16, top: 40, bottom: 32 },
+      tooltip: tooltip, legend: { top: 0 }, grid: { left: 48, right: 16, top: 40, bottom: 32 },
       xAxis: { type: "category", data: d.labels },
       yAxis: { type: "value", min: d.min, max: d.max },
       series: d.series.map(function (s) { return { type: "line", name: s.name, data: s.values, smooth: true }; })

@@ -3,7 +3,9 @@
     zhengai indicators [--format table|csv|json]
         one indicator a row: code,level,name_zh,name_en,unit,direction,kind
     zhengai indicators --level LEVEL --window WINDOW [--format table|csv|json]
-        one subject a row: subject (its natural key), then one column per indicator code of the level
+        one subject a row: subject (its natural key), then one column per indicator code of the level,
+        then window, window_start, window_end (the window's code and first and last day; the table
+        format names them once, above the rows)
 
 These are contracts other tools script against: keep names, flags and columns.
 """
@@ -57,4 +59,9 @@ class Command(BaseCommand):
         except windows.WindowError as exc:
             raise CommandError(str(exc)) from None
         columns, rows = value_rows(level, parsed)
+        if format == "table":
+            self.stdout.write(windows.label(parsed))
+        else:
+            columns += ["window", "window_start", "window_end"]
+            rows = [[*row, parsed.code, parsed.start, parsed.end] for row in rows]
         self.stdout.write(render(rows, columns, format), ending="")

@@ -1,5 +1,6 @@
 """``zhengai warnings [--level LEVEL] [--status …] [--format table|csv|json]``: the warnings, one a row;
-CSV columns ``subject,level,indicator,indicator_name,grade,status,opened_window,last_window,value,opened_at``."""
+CSV columns ``subject,level,indicator,indicator_name,grade,status,opened_window,last_window,value,opened_at,
+opened_window_start,opened_window_end,last_window_start,last_window_end`` (the windows' first and last days)."""
 
 from django.core.management.base import BaseCommand
 
