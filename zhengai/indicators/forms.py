@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 from zhengai.datacenter.choices import Level
 
@@ -67,7 +68,7 @@ class CustomIndicatorForm(forms.Form):
     level = forms.ChoiceField(label=_l("层面"), choices=Level.choices)
     name_zh = forms.CharField(label=_l("中文名称"), max_length=100)
     name_en = forms.CharField(label=_l("英文名称"), max_length=100, required=False)
-    unit = forms.CharField(label=_l("单位"), max_length=16, required=False, help_text=_l("如 %、节、分、小时、人"))
+    unit = forms.CharField(label=pgettext_lazy("计量单位", "单位"), max_length=16, required=False, help_text=_l("如 %、节、分、小时、人"))
     direction = forms.ChoiceField(label=_l("方向"), choices=Direction.choices)
     definition = forms.CharField(label=_l("定义"), widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label=_l("计算类型"), choices=SpecKind.choices)

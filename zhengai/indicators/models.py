@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengai.datacenter.choices import Level
 
@@ -19,7 +20,7 @@ class CustomIndicator(models.Model):
     level = models.CharField(_("层面"), max_length=16, choices=Level.choices)
     name_zh = models.CharField(_("中文名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
-    unit = models.CharField(_("单位"), max_length=16, blank=True)
+    unit = models.CharField(pgettext_lazy("计量单位", "单位"), max_length=16, blank=True)
     direction = models.CharField(_("方向"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
     definition = models.TextField(_("定义"), help_text=_("让人能读懂的口径说明"))
     spec = models.JSONField(_("计算规则"), default=dict)
