@@ -1,10 +1,10 @@
 """Import 1,000,000 attendance rows from a CSV into PostgreSQL with validation on, and compare with
 the floor: a bare COPY of the same rows into a table with the same columns and indexes.
 
-    python bench/import_attendance.py [--rows 1000000] [--keep]
+    python bench/import_attendance.py [--rows 1000000] [--database NAME] [--keep]
 
-It builds a throwaway database ``zg_bench_import`` (dropped and created; never another one),
-migrates it, creates the master data the rows refer to (students, offerings, class sessions),
+It builds a throwaway database (``--database``, default ``zg_bench_import``: created for the run and
+dropped after it, never an existing one; see ``throwaway.py``), migrates it, creates the master data the rows refer to (students, offerings, class sessions),
 writes the CSV the way a clerk's file looks (学号, 教学班代码, 日期, 节次, 考勤状态), then measures,
 each in a fresh process so peak memory is the import's own:
 
@@ -28,13 +28,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "zg_bench_import"
-URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import throwaway  # noqa: E402
+
+DB = "zg_bench_import"  # --database; the phases' processes are told it on their command line
 STUDENTS_PER_OFFERING = 40
 
 
 def setup_django():
-    os.environ["DATABASE_URL"] = URL
+    os.environ["DATABASE_URL"] = throwaway.url(DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengai.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -102,14 +105,6 @@ def phase_import(csv_path: str, rows: int) -> dict:
 # Preparation --------------------------------------------------------------------------------------
 
 
-def create_database():
-    import psycopg
-
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB}")
-        conn.execute(f"CREATE DATABASE {DB}")
-
-
 def build(rows: int, workdir: Path) -> tuple[str, str]:
     """Migrate, create the master data, write the CSV (natural keys) and the floor's TSV (ids)."""
     setup_django()
@@ -173,7 +168,8 @@ def build(rows: int, workdir: Path) -> tuple[str, str]:
 
 def run_phase(name: str, *args) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, __file__, "--database", DB, "--phase", name, *map(str, args)], cwd=ROOT, capture_output=True,
+        text=True,
     )
     if out.returncode != 0:
         sys.stderr.write(out.stderr)
@@ -182,12 +178,15 @@ def run_phase(name: str, *args) -> dict:
 
 
 def main():
+    global DB
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the database and the files afterwards")
+    throwaway.add_options(parser, DB)
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    DB = options.database
     if options.phase:
         result = {"floor": phase_floor, "import": phase_import}[options.phase](options.args[0], int(options.args[1]))
         print(json.dumps(result))
@@ -196,10 +195,10 @@ def main():
     keep_dir = Path(tempfile.gettempdir()) / "zg-bench-import"
     if options.keep:
         keep_dir.mkdir(exist_ok=True)
-    with (contextlib.nullcontext(str(keep_dir)) if options.keep else tempfile.TemporaryDirectory(prefix="zg-bench-")) as tmp:
+    with (contextlib.nullcontext(str(keep_dir)) if options.keep else tempfile.TemporaryDirectory(prefix="zg-bench-")) as tmp, \
+            throwaway.throwaway_database(DB, keep=options.keep):
         print(f"Preparing {DB}: master data and a {rows:,}-row attendance CSV …", flush=True)
         started = time.perf_counter()
-        create_database()
         csv_path, tsv_path = build(rows, Path(tmp))
         size = os.path.getsize(csv_path) / 1024 / 1024
         print(f"  ready in {time.perf_counter() - started:.0f} s; CSV {size:.0f} MB", flush=True)
@@ -220,14 +219,6 @@ def main():
     ok = all(rows / r["seconds"] >= 100_000 and rows / r["seconds"] >= floor_rate / 3 and r["peak_mb"] < 500
              for r in (first, again))
     print("targets (>= 100,000 rows/s, >= 1/3 of the floor, < 500 MB):", "met" if ok else "NOT met")
-    if not options.keep:
-        import psycopg
-        from django.db import connections
-
-        connections.close_all()
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB}")
 
 
 if __name__ == "__main__":

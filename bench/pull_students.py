@@ -1,8 +1,9 @@
 """Benchmark of the database pull channel (``zhengai pull``) on PostgreSQL, source and target.
 
-Creates a throwaway source database ``zg_pull_bench_src`` with N students in a source system's shape
-and a throwaway data center ``zg_pull_bench`` (migrated, with the tiny test college's classes), both
-dropped at the end, and prints:
+Creates a throwaway source database (``--source-database``, default ``zg_pull_bench_src``) with N
+students in a source system's shape and a throwaway data center (``--database``, default
+``zg_pull_bench``; migrated, with the tiny test college's classes), both created for the run and
+dropped after it, never existing ones (see ``throwaway.py``), and prints:
 
 1. reading only: N rows streamed through ``PullReader`` (server-side cursor, chunks) — rows/s and
    peak memory — beside the baseline of the same query read at once with ``fetchall()``;
@@ -10,7 +11,7 @@ dropped at the end, and prints:
    beside the baseline of the pipeline alone: the same rows handed to ``import_rows`` from a list
    already in memory.
 
-    python bench/pull_students.py [--rows 200000] [--chunk 5000]
+    python bench/pull_students.py [--rows 200000] [--chunk 5000] [--database NAME] [--source-database NAME] [--keep]
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres); override with BENCH_PG=postgres://…/ (no db name).
 """
@@ -24,15 +25,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/").rstrip("/") + "/"
-SOURCE_DB, TARGET_DB = "zg_pull_bench_src", "zg_pull_bench"
 
+import throwaway  # noqa: E402
 
-def admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(SERVER + "postgres", autocommit=True) as conn:
-        conn.execute(sql)
+SERVER = throwaway.SERVER
+SOURCE_DB, TARGET_DB = "zg_pull_bench_src", "zg_pull_bench"  # --source-database, --database
 
 
 def peak_mb() -> float:
@@ -57,15 +54,20 @@ def make_source(rows: int) -> None:
 
 
 def main() -> None:
+    global SOURCE_DB, TARGET_DB
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--chunk", type=int, default=5000)
+    throwaway.add_options(parser, TARGET_DB, what="the throwaway data center")
+    throwaway.add_options(parser, SOURCE_DB, option="--source-database", what="the throwaway source system's database")
     args = parser.parse_args()
     n = args.rows
+    SOURCE_DB, TARGET_DB = args.source_database, args.database
+    with throwaway.throwaway_database(SOURCE_DB, keep=args.keep), throwaway.throwaway_database(TARGET_DB, keep=args.keep):
+        run(args, n)
 
-    for db in (SOURCE_DB, TARGET_DB):
-        admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        admin(f'CREATE DATABASE "{db}"')
+
+def run(args, n: int) -> None:
     try:
         os.environ["DATABASE_URL"] = SERVER + TARGET_DB
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengai.settings")
@@ -148,8 +150,6 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        for db in (SOURCE_DB, TARGET_DB):
-            admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

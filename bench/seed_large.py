@@ -1,12 +1,12 @@
 """Benchmark of ``zhengai seed_demo --size large`` on PostgreSQL (COPY path).
 
-Builds the large demo college into a throwaway database ``zg_seed_bench`` (created and dropped here)
-and prints the time, rows/s overall and per big table, peak memory, and beside them a baseline
+Builds the large demo college into a throwaway database (``--database``, default ``zg_seed_bench``:
+created for the run, dropped after it, never an existing one; see ``throwaway.py``) and prints the time, rows/s overall and per big table, peak memory, and beside them a baseline
 measured in the same run: the bare COPY rate of the same attendance rows, from the same in-memory
 generator, into an unindexed table without constraints — what the loader would reach if it had no
 indexes, constraints, lineage or other tables to care about.
 
-    python bench/seed_large.py [--size large] [--baseline-rows 3000000]
+    python bench/seed_large.py [--size large] [--baseline-rows 3000000] [--database NAME] [--keep]
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres); override with BENCH_PG=postgres://…/ (no db name).
 """
@@ -22,15 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432/").rstrip("/") + "/"
-DB = "zg_seed_bench"
 
-
-def admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(SERVER + "postgres", autocommit=True) as conn:
-        conn.execute(sql)
+from throwaway import add_options, throwaway_database  # noqa: E402
 
 
 def main() -> None:
@@ -38,12 +31,14 @@ def main() -> None:
     parser.add_argument("--size", default="large")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline-rows", type=int, default=3_000_000)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    add_options(parser, "zg_seed_bench")
     args = parser.parse_args()
+    with throwaway_database(args.database, keep=args.keep) as url:
+        run(args, url)
 
-    admin(f'DROP DATABASE IF EXISTS "{DB}"')
-    admin(f'CREATE DATABASE "{DB}"')
-    os.environ["DATABASE_URL"] = SERVER + DB
+
+def run(args, url: str) -> None:
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengai.settings")
     import django
 
@@ -84,10 +79,8 @@ def main() -> None:
         baseline = copied / copy_seconds
     finally:
         connection.close()
-        if not args.keep:
-            admin(f'DROP DATABASE IF EXISTS "{DB}"')
 
-    print(f"seed_demo --size {args.size} --seed {args.seed} on PostgreSQL (COPY), database {DB}")
+    print(f"seed_demo --size {args.size} --seed {args.seed} on PostgreSQL (COPY), database {args.database}")
     print(f"  total      {total:>12,} rows in {seconds:7.1f} s = {total / seconds:>10,.0f} rows/s "
           f"(index and constraint rebuild {summary['index_seconds']:.1f} s, subject sync {summary['subject_seconds']:.1f} s)")
     for table, n, secs in sorted(summary["tables"], key=lambda t: -t[1])[:6]:

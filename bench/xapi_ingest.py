@@ -1,12 +1,13 @@
 """xAPI ingest throughput: 100,000 statements in batches of 100 from several concurrent clients to a
-real gunicorn server on 127.0.0.1, backed by a throwaway PostgreSQL database (zg_bench_xapi).
+real gunicorn server on 127.0.0.1, backed by a throwaway PostgreSQL database (``--database``, default
+zg_bench_xapi: created for the run and dropped after it, never an existing one; see throwaway.py).
 
 Prints statements per second overall, for the first and the last 10,000 statements (the store must
 not slow down as it grows), the peak memory of the server processes, and, measured in the same run
 with the same clients and bodies, the ceiling of the HTTP path alone (every request refused at
 authentication) and the cost of validation per statement in-process.
 
-    python bench/xapi_ingest.py [--statements 100000] [--batch 100] [--clients 6] [--workers 3]
+    python bench/xapi_ingest.py [--statements 100000] [--batch 100] [--clients 6] [--workers 3] [--database NAME] [--keep]
 
 Statements come from 2,000 students (学号 resolvable, so every statement also becomes a learning
 activity fact) on one offering; 5% come from unknown actors and are kept unresolved.
@@ -28,18 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "zg_bench_xapi"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+import throwaway  # noqa: E402  (bench/ is on the path: this script's own directory)
+
+DB_NAME = "zg_bench_xapi"  # --database
+DB_URL = throwaway.url(DB_NAME)
 ADL = "http://adlnet.gov/expapi/verbs/"
 VERBS = ["experienced", "completed", "answered", "attempted", "commented", "passed"]
 
 
 def setup_database(students: int):
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+    throwaway.create(DB_NAME)
     env = {**os.environ, "DATABASE_URL": DB_URL}
     subprocess.run([sys.executable, "-m", "zhengai", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     os.environ["DATABASE_URL"] = DB_URL
@@ -166,12 +165,13 @@ def server_pids(master: int) -> list[int]:
 def backend_pids() -> list[int]:
     import psycopg
 
-    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}", autocommit=True) as conn:
+    with psycopg.connect(DB_URL, autocommit=True) as conn:
         return [r[0] for r in conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (DB_NAME,))]
 
 
 def main():
+    global DB_NAME, DB_URL
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=100)
@@ -179,7 +179,10 @@ def main():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--students", type=int, default=2000)
     parser.add_argument("--port", type=int, default=18731)
+    throwaway.add_options(parser, DB_NAME)
     args = parser.parse_args()
+    DB_NAME, DB_URL = args.database, throwaway.url(args.database)
+    throwaway.drop_at_exit(DB_NAME, keep=args.keep)
 
     print(f"setting up {DB_NAME} …", flush=True)
     key, secret, offering = setup_database(args.students)
