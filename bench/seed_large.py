@@ -26,6 +26,21 @@ sys.path.insert(0, str(ROOT))
 from throwaway import add_options, throwaway_database  # noqa: E402
 
 
+def reset_peak() -> None:
+    """Start a new peak of this process's resident memory (Linux: 5 > clear_refs resets VmHWM)."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def peak_since_reset() -> float:
+    """The peak resident memory (MB) since ``reset_peak``: VmHWM of /proc/self/status."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="large")
@@ -46,18 +61,36 @@ def run(args, url: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from zhengai.datacenter import signals
     from zhengai.datacenter.demo import teaching
     from zhengai.datacenter.demo.run import SIZES, Plan, seed_demo
 
+    # Peak memory per phase: the load itself, then demo_seeded's receivers (the other stages' demo
+    # set-up: default standards, goals and evidence, the monitoring history), then the baseline.
+    peaks = {}
+    send = signals.demo_seeded.send
+
+    def send_measured(sender, **named):
+        """demo_seeded's receivers one by one (as ``Signal.send`` calls them), each with its own peak."""
+        peaks["load"] = peak_since_reset()
+        sync_receivers, _async = signals.demo_seeded._live_receivers(sender)
+        for receiver in sync_receivers:
+            reset_peak()
+            receiver(signal=signals.demo_seeded, sender=sender, **named)
+            peaks[f"receiver {receiver.__module__}"] = peak_since_reset()
+
+    signals.demo_seeded.send = send_measured
     try:
         call_command("migrate", verbosity=0)
         log = io.StringIO()
         started = time.monotonic()
+        reset_peak()
         summary = seed_demo(args.size, args.seed, out=log)
         receivers = time.monotonic() - started - summary["seconds"]
         seconds = summary["seconds"]  # the load itself; demo_seeded's receivers (other stages) apart
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         total = sum(n for _t, n, _s in summary["tables"])
+        del summary["plan"]  # the load's plan, before the baseline builds its own
+        reset_peak()
 
         # Baseline: the same attendance rows, from the same generator, COPY'd into a bare table.
         plan = Plan(SIZES[args.size], args.seed).build()
@@ -77,7 +110,9 @@ def run(args, url: str) -> None:
         generated = sum(1 for _ in islice(teaching.attendance_rows(plan, 5, 11), args.baseline_rows))
         gen_seconds = time.monotonic() - t0
         baseline = copied / copy_seconds
+        peaks["baseline"] = peak_since_reset()
     finally:
+        signals.demo_seeded.send = send
         connection.close()
 
     print(f"seed_demo --size {args.size} --seed {args.seed} on PostgreSQL (COPY), database {args.database}")
@@ -85,7 +120,11 @@ def run(args, url: str) -> None:
           f"(index and constraint rebuild {summary['index_seconds']:.1f} s, subject sync {summary['subject_seconds']:.1f} s)")
     for table, n, secs in sorted(summary["tables"], key=lambda t: -t[1])[:6]:
         print(f"  {table:<30} {n:>12,} rows in {secs:6.1f} s = {n / secs:>10,.0f} rows/s")
-    print(f"  peak memory (max RSS)    {peak_mb:,.0f} MB; demo_seeded receivers of other stages took {receivers:.1f} s more")
+    # Resetting the peak resets ru_maxrss too: the process's peak is the largest of the phases'.
+    print(f"  peak memory (max RSS) of the load {peaks['load']:,.0f} MB; of the whole process {max(peaks.values()):,.0f} MB; "
+          f"demo_seeded receivers of the other stages took {receivers:.1f} s more")
+    for phase, mb in peaks.items():
+        print(f"    {phase:<44} {mb:6,.0f} MB")
     print(f"  baseline: bare COPY of {copied:,} generated attendance rows into an unindexed table: "
           f"{baseline:,.0f} rows/s (generation alone {generated / gen_seconds:,.0f} rows/s)")
     print(f"  ratio: seed_demo overall / baseline = {total / seconds / baseline:.2f}; "
