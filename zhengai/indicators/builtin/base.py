@@ -16,12 +16,12 @@ from ..registry import Indicator, keying, register, restricted_to
 
 
 def today():
-    """The day the built-in indicators take as today: a class session after it has not been held
-    yet, a roll counted on a day after it is not known. The demo college lives on its fixed date
-    (``ZHENGAI_DEMO_DATE``). The one place the indicators read the clock from."""
-    from zhengai.core.home import demo_today
+    """The day the built-in indicators take as today (``core.clock``): a class session after it has
+    not been held yet, a roll counted on a day after it is not known. The one place the indicators
+    read the clock from."""
+    from zhengai.core import clock
 
-    return demo_today()
+    return clock.today()
 
 
 def rows_of(qs, key: str, **aggregates):

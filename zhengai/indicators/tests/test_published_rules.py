@@ -123,7 +123,7 @@ def test_sessions_count_when_held_not_when_timetabled(timetable):
 def test_a_session_without_status_is_held_once_its_day_has_come(timetable):
     """On 2026-12-31, November's 11-26 has been held too: 11-05, 11-19, 11-26 → 3; the cancelled
     11-12 still not."""
-    with override_settings(ZHENGAI_DEMO_DATE="2026-12-31"):
+    with override_settings(ZHENGAI_TODAY="2026-12-31"):
         assert values("offering.sessions_held", "2026-11") == {"2026-2027-1-C001-01": 3}
 
 
