@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "zhengai.chains",
     "zhengai.monitoring",
     "zhengai.notifications",
+    "zhengai.portraits",
 ]
 
 MIDDLEWARE = [

@@ -3,10 +3,11 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from zhengai.core import views as core_views
+from zhengai.portraits import views as portrait_views
 from zhengai.intake.api import api as intake_api
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portrait_views.home, name="home"),
     path("account/", core_views.account, name="account"),
     path("audit/", core_views.audit, name="audit"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("chains/", include("zhengai.chains.urls")),
     path("monitoring/", include("zhengai.monitoring.urls")),
     path("notifications/", include("zhengai.notifications.urls")),
+    path("portraits/", include("zhengai.portraits.urls")),
 ]
 
 admin.site.site_header = _("诊改平台管理")

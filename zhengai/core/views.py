@@ -1,7 +1,4 @@
-"""The role-aware home page, the account page, the audit trail and the health check.
-
-Views stay thin: figures come from ``dashboards`` and every row through ``org.access.restrict``.
-"""
+"""The account page, the audit trail and the health check (the home page lives in ``zhengai.portraits``)."""
 
 from auditlog.models import LogEntry
 from django.contrib import messages
@@ -15,55 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from zhengai.org import access
-from zhengai.org.access import primary_role, restrict
-from zhengai.org.choices import Role
+from zhengai.org.access import restrict
 
-from . import clock, dashboards
-from . import home as home_panels
 from .audit import do_change_password
 from .choices import AuditKind
 from .models import AuditEvent
 
 
-def _person(user, attname):
+def person_of(user, attname):
+    """The staff or student row of an account (``attname`` "staff" or "student"), or None."""
     try:
         return getattr(user, attname)
     except Exception:  # the reverse one-to-one raises when the account has no such person
         return None
-
-
-@login_required
-@require_safe
-def home(request):
-    user = request.user
-    today = clock.today()
-    term = dashboards.current_term(today)
-    sections = dashboards.sections_for(user)
-    role = primary_role(user)
-    context = {
-        "role": role,
-        "role_label": Role(role).label if role else "",
-        "term": term,
-        "today": today,
-        "sections": sections,
-    }
-    if "overview" in sections:
-        context["overview"] = dashboards.overview(user, term)
-    if "classes" in sections:
-        context["classes"] = dashboards.counsellor_classes(user, today)
-        context["month"] = dashboards.month_of(today)
-    if "teaching" in sections:
-        context["teaching"] = dashboards.offerings_table(user, term, today, own=True)
-    if "courses_led" in sections:
-        context["courses_led"] = dashboards.offerings_table(user, term, today, own=False)
-    if "student" in sections:
-        student = _person(user, "student")
-        if student is not None:
-            context["student"] = student
-            context["my_courses"] = dashboards.student_courses(user, student, term)
-            context["my_attendance"] = dashboards.student_attendance_by_month(user, student, term, today)
-    context["panels"] = home_panels.panels_for(request)
-    return render(request, "core/home.html", context)
 
 
 @access.gate(access.SIGNED_IN)  # a person's own password: nobody else's
@@ -81,8 +42,8 @@ def account(request):
     context = {
         "form": form,
         "roles": list(user.roles.select_related("department", "specialty", "course", "admin_class")),
-        "staff": _person(user, "staff"),
-        "student": _person(user, "student"),
+        "staff": person_of(user, "staff"),
+        "student": person_of(user, "student"),
         "recent": list(AuditEvent.objects.filter(user=user).order_by("-at", "-pk")[:10]),
         "breadcrumbs": [(_("我的账号"), None)],
     }

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -6,6 +7,7 @@ app_name = "datacenter"
 urlpatterns = [
     path("dictionary/", views.dictionary, name="dictionary"),
     path("dictionary.xlsx", views.dictionary_xlsx, name="dictionary_xlsx"),
-    path("students/<str:student_no>/", views.student, name="student"),
-    path("classes/<str:code>/", views.admin_class, name="admin_class"),
+    # The student and class pages moved to the portraits app; old links keep working.
+    path("students/<str:student_no>/", RedirectView.as_view(pattern_name="portraits:student", permanent=True)),
+    path("classes/<str:code>/", RedirectView.as_view(pattern_name="portraits:admin_class", permanent=True)),
 ]

@@ -95,9 +95,9 @@ def test_it_signs_in_the_quality_office_renders_the_chart_switches_to_english_an
 def test_it_keeps_a_student_out_of_another_students_page_and_the_dictionary(page, live_server, cast):
     sign_in(page, live_server.url, "erin", "pw-erin")
     assert page.locator("nav#mainnav", has_text="数据字典").count() == 0
-    own = page.goto(live_server.url + "/datacenter/students/2024001/")
+    own = page.goto(live_server.url + "/portraits/students/2024001/")
     assert own.status == 200 and "张三" in page.inner_text("h1")
-    other = page.goto(live_server.url + "/datacenter/students/2024002/")
+    other = page.goto(live_server.url + "/portraits/students/2024002/")
     assert other.status == 404 and "陈四" not in page.content()
     dictionary = page.goto(live_server.url + "/datacenter/dictionary/")
     assert dictionary.status == 403

@@ -6,7 +6,7 @@ from zhengai.datacenter.models import Attendance
 
 
 def page(student_no):
-    return reverse("datacenter:student", args=[student_no])
+    return reverse("portraits:student", args=[student_no])
 
 
 def test_it_shows_a_student_their_own_page_with_courses_and_attendance(client, cast, college):
@@ -46,16 +46,16 @@ def test_it_lists_a_counsellors_class_with_each_students_attendance(client, cast
     extra = ClassSession.objects.create(offering=college.off_cnc, date=date(2026, 11, 12), period=3)
     mark(extra, college.s_chen, "late")
     client.force_login(cast.carol)
-    response = client.get(reverse("datacenter:admin_class", args=["CNC2401"]))
+    response = client.get(reverse("portraits:admin_class", args=["CNC2401"]))
     assert response.status_code == 200
     rows = {r["student"].student_no: (r["month_rate"], r["term_rate"], r["term_records"]) for r in response.context["rows"]}
     # 张三: November 1 of 1 attended, term 1 of 2; 陈四: November 1 of 2, term the same
     assert rows == {"2024001": (100.0, 50.0, 2), "2024002": (50.0, 50.0, 2)}
-    assert reverse("datacenter:student", args=["2024002"]) in response.content.decode()
+    assert reverse("portraits:student", args=["2024002"]) in response.content.decode()
 
 
 def test_it_keeps_classes_outside_ones_scope_out_of_reach(client, cast, college):
-    url = reverse("datacenter:admin_class", args=["SW2401"])
+    url = reverse("portraits:admin_class", args=["SW2401"])
     for who in (cast.carol, cast.erin, cast.dave, cast.bob):
         client.force_login(who)
         assert client.get(url).status_code == 404
@@ -70,7 +70,7 @@ def test_it_costs_the_same_queries_for_a_larger_class(client, cast, college):
     from zhengai.datacenter.choices import Gender
     from zhengai.datacenter.models import Student
 
-    url = reverse("datacenter:admin_class", args=["CNC2401"])
+    url = reverse("portraits:admin_class", args=["CNC2401"])
 
     def count():
         client.force_login(type(cast.carol).objects.get(pk=cast.carol.pk))
@@ -89,3 +89,11 @@ def test_it_costs_the_same_queries_for_a_larger_class(client, cast, college):
     )
     # session, user, roles, staff and student look-ups, the class, the term, students, attendance
     assert count() == small <= 12
+
+
+def test_it_redirects_the_old_data_center_addresses_to_the_portraits(client, cast, college):
+    client.force_login(cast.erin)
+    response = client.get("/datacenter/students/2024001/")
+    assert (response.status_code, response["Location"]) == (301, page("2024001"))
+    response = client.get("/datacenter/classes/CNC2401/")
+    assert (response.status_code, response["Location"]) == (301, reverse("portraits:admin_class", args=["CNC2401"]))

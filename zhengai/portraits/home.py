@@ -5,16 +5,6 @@ from importlib import import_module
 
 from django.apps import apps
 
-from . import clock
-
-
-def current_term_code() -> str | None:
-    from zhengai.datacenter.models import Term
-
-    today = clock.today()
-    term = Term.objects.filter(start_date__lte=today).order_by("-start_date").values_list("code", flat=True).first()
-    return term
-
 
 def panels_for(request) -> list[dict]:
     panels = []
