@@ -90,7 +90,8 @@ def run_sql(statements) -> float:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-            cursor.fetchall()
+            if cursor.description is not None:  # the captured BEGIN/SAVEPOINT of an atomic block yield no rows
+                cursor.fetchall()
     return time.perf_counter() - started
 
 
@@ -121,7 +122,8 @@ def main():
 
     from zhengai.datacenter.models import Attendance, Subject
     from zhengai.monitoring.engine import run_window
-    from zhengai.monitoring.models import Measurement, Run, Warning
+    from zhengai.indicators.models import Measurement
+    from zhengai.monitoring.models import Run, Warning
 
     plan = [(level, windows.parse(code)) for level, code in WINDOWS]
     print(f"database {connection.settings_dict['NAME']}: {Subject.objects.filter(level='student').count():,} students, "

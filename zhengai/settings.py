@@ -225,9 +225,10 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TIMEZONE = TIME_ZONE
 # The ONE schedule of the periodic jobs (Celery beat in production; `zhengai scheduler` runs the same
-# jobs in-process). Every job is idempotent and bounded (see zhengai/monitoring/scheduling.py).
+# jobs in-process). Every job is idempotent and bounded (see zhengai/core/scheduling.py).
 CELERY_BEAT_SCHEDULE = {
     "monitoring-due": {"task": "zhengai.monitoring.run_due", "schedule": float(envint("MONITORING_DUE_EVERY", "600"))},
+    "notifications-digests": {"task": "zhengai.notifications.send_digests", "schedule": 60.0},
     "notifications-retry": {"task": "zhengai.notifications.deliver_due", "schedule": 60.0},
     "intake-run-due-pulls": {"task": "zhengai.intake.tasks.run_due_pulls", "schedule": 300.0},
 }

@@ -246,23 +246,10 @@ def do_complete_milestone(key_result: KeyResult, *, done: bool, on: date, text: 
 # ------------------------------------------------------------------------------------ progress
 
 def _latest_measurements(pairs: set[tuple[int, str]], on_date: date) -> dict[tuple[int, str], Decimal]:
-    """Latest value per (subject, indicator) from monitoring's measurements, if that app has them.
-    One query."""
-    from django.apps import apps
+    """Latest stored value per (subject, indicator) (``zhengai.indicators.measurements``). One query."""
+    from zhengai.indicators import measurements
 
-    try:
-        Measurement = apps.get_model("monitoring", "Measurement")
-    except LookupError:
-        return {}
-    subjects, codes = {s for s, _c in pairs}, {c for _s, c in pairs}
-    found = {}
-    rows = (Measurement.objects.filter(subject_id__in=subjects, indicator_code__in=codes, value__isnull=False,
-                                       window_end__lte=on_date, window_end__gte=on_date - timedelta(days=400))
-            .order_by("subject_id", "indicator_code", "window_end").values_list("subject_id", "indicator_code", "value"))
-    for subject, code, value in rows:
-        if (subject, code) in pairs:
-            found[(subject, code)] = Decimal(str(value))
-    return found
+    return {pair: Decimal(str(value)) for pair, value in measurements.latest(pairs, on_date).items()}
 
 
 def _live_values(wanted: dict[str, set[int]], on_date: date) -> dict[tuple[int, str], Decimal]:
@@ -303,20 +290,11 @@ def _live_values(wanted: dict[str, set[int]], on_date: date) -> dict[tuple[int, 
 
 
 def _monitored_windows(levels: set[str], on_date: date) -> dict[str, list[tuple[date, date]]]:
-    """Level → (start, end) of the windows monitoring has run successfully within the look-back of
-    ``_latest_measurements``. One query (none without the monitoring app)."""
-    from django.apps import apps
+    """Level → (start, end) of the windows measured completely (a monitoring run succeeded) within
+    the look-back of ``_latest_measurements``. One query."""
+    from zhengai.indicators import measurements
 
-    try:
-        Run = apps.get_model("monitoring", "Run")
-    except LookupError:
-        return {}
-    out: dict[str, list[tuple[date, date]]] = {}
-    for level, start, end in (Run.objects.filter(status="succeeded", level__in=levels, window_end__lte=on_date,
-                                                 window_end__gte=on_date - timedelta(days=400))
-                              .values_list("level", "window_start", "window_end").distinct()):
-        out.setdefault(level, []).append((start, end))
-    return out
+    return measurements.measured_windows(levels, on_date)
 
 
 def current_values(key_results: list[KeyResult], goals: dict[int, Goal], on_date: date, *,

@@ -4,8 +4,63 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhengai.datacenter.choices import Level
+from zhengai.datacenter.models.subjects import SUBJECT_SCOPE
 
 from .choices import Direction
+
+
+
+class Measurement(models.Model):
+    """An indicator's stored value for one subject over one window (监测值). Monitoring writes them in
+    bulk, one run at a time (re-running the window replaces them); everyone else reads them through
+    ``zhengai.indicators.measurements``.
+
+    The table keeps the name it had when monitoring owned the model (``monitoring_measurement``), so
+    moving it here changed no row."""
+
+    # No database constraints on these two: a run writes tens of thousands of rows, and checking
+    # them locks every subject row at commit (FOR KEY SHARE), which cost more than the run's own
+    # aggregates. The writer stores only subject ids it has just read from the registry in the same
+    # transaction; subjects are deactivated, never deleted, by the registry sync; Django's collector
+    # deletes the rows of a subject deleted through the ORM, and the demo reset truncates this table
+    # by the model relation. ``run_id`` names the monitoring run that wrote the row (monitoring sits
+    # above this app, so it is a plain column, not a relation).
+    run_id = models.BigIntegerField(_("监测运行"), null=True)
+    subject = models.ForeignKey("datacenter.Subject", models.CASCADE, related_name="+", verbose_name=_("质量主体"),
+                                db_index=False, db_constraint=False)
+    level = models.CharField(_("层面"), max_length=16, choices=Level.choices)
+    indicator_code = models.CharField(_("指标"), max_length=64)
+    window_code = models.CharField(_("时间窗口"), max_length=32)
+    window_end = models.DateField(_("窗口结束"))
+    value = models.FloatField(_("值"), null=True)
+
+    scope_lookups = SUBJECT_SCOPE
+
+    class Meta:
+        db_table = "monitoring_measurement"
+        verbose_name = _("监测值")
+        verbose_name_plural = _("监测值")
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "indicator_code", "window_code"], name="measurement_unique")
+        ]
+        indexes = [models.Index(fields=["level", "window_code"], name="measurement_level_window")]
+
+
+class MeasuredWindow(models.Model):
+    """A (level, window) whose measurements were written completely (a monitoring run that succeeded):
+    a subject missing from it had no data, so readers need not compute it live."""
+
+    level = models.CharField(_("层面"), max_length=16, choices=Level.choices)
+    window_code = models.CharField(_("时间窗口"), max_length=32)
+    window_start = models.DateField(_("窗口开始"))
+    window_end = models.DateField(_("窗口结束"))
+    measured_at = models.DateTimeField(_("测量时间"))
+
+    class Meta:
+        verbose_name = _("已测窗口")
+        verbose_name_plural = _("已测窗口")
+        constraints = [models.UniqueConstraint(fields=["level", "window_code"], name="measured_window_unique")]
+        indexes = [models.Index(fields=["level", "window_end"], name="measured_window_level_end")]
 
 
 class CustomIndicator(models.Model):

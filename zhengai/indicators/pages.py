@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from statistics import fmean, median
 
 from django.apps import apps
-from django.db.models import Avg, Count, Max
+from django.db.models import Count, Max
 
 from zhengai.core import windows
 from zhengai.core import clock
@@ -16,6 +16,7 @@ from zhengai.datacenter.dictionary import TABLE_CODES, model_for_table
 from zhengai.datacenter.models import ImportBatch, Subject
 from zhengai.org.access import restrict
 
+from . import measurements
 from .registry import HIGHER, Indicator
 
 SERIES_LENGTH = 8
@@ -98,16 +99,9 @@ def distribution(indicator: Indicator, window, subjects: dict[int, tuple[str, st
 
 
 def stored_means(indicator: Indicator, window_codes: list[str], user) -> dict[str, float]:
-    """Window code → mean of the values monitoring stored (``monitoring.Measurement``) for the
-    subjects ``user`` may see, in one grouped query; empty when monitoring keeps none."""
-    try:
-        from zhengai.monitoring.models import Measurement
-    except ImportError:  # monitoring not installed
-        return {}
-    qs = Measurement.objects.filter(level=indicator.level, indicator_code=indicator.code, window_code__in=window_codes,
-                                    value__isnull=False)
-    rows = restrict(qs, user).order_by().values("window_code").annotate(mean=Avg("value"))
-    return {row["window_code"]: round(row["mean"], 2) for row in rows}
+    """Window code → mean of the values stored for the subjects ``user`` may see, in one grouped
+    query (``zhengai.indicators.measurements``); empty when none are stored."""
+    return measurements.means(indicator.level, indicator.code, window_codes, user)
 
 
 def series(indicator: Indicator, window, subjects: dict[int, tuple[str, str]], user=None,

@@ -1,9 +1,6 @@
-"""Celery tasks of the intake, and their place in the schedule.
-
-``SCHEDULE`` is this app's part of the beat schedule, in Celery's ``beat_schedule`` format. The
-monitoring app's scheduler (Celery beat in production, the in-process runner of the embedded
-default) reads ``SCHEDULE`` from every app's ``tasks`` module and merges them, so the schedule is
-declared where the task is and lives in one place at run time.
+"""Celery tasks of the intake. Their place in the schedule is the entry ``intake-run-due-pulls`` of
+settings ``CELERY_BEAT_SCHEDULE`` (the one schedule, run by Celery beat in production and by
+``zhengai.core.scheduling`` in-process).
 
 - ``zhengai.intake.tasks.run_due_pulls`` every 5 minutes: runs the saved database pulls whose
   cadence has come round (``zhengai.intake.pull.run_due_pulls(now)``). Idempotent: a pull that is
@@ -11,13 +8,6 @@ declared where the task is and lives in one place at run time.
 """
 
 from celery import shared_task
-
-SCHEDULE = {
-    "intake-run-due-pulls": {
-        "task": "zhengai.intake.tasks.run_due_pulls",
-        "schedule": 300.0,  # seconds; the pulls' own cadences (hourly, daily, weekly) decide what runs
-    },
-}
 
 
 @shared_task(name="zhengai.intake.tasks.run_due_pulls", ignore_result=True)

@@ -1,5 +1,7 @@
 """The correction loop (纠偏闭环): state changes of a warning, each ``do_<verb>_<noun>(…, *, acting_user)``
-in one transaction with its ``WarningEvent`` row; notifications go out after commit.
+in one transaction with its ``WarningEvent`` row. The event is also the notifier's queue: the
+scheduled job ``zhengai.notifications.send_digests`` batches the steps people take (acknowledged,
+correcting, resolved, closed …) into one digest per person; monitoring itself sends nothing.
 
 Who may act is decided by ``zhengai.org.access``, one named act each: acknowledging, correcting,
 resolving and closing are staff acts (every role but 校领导 and 学生) whose scope reaches the
@@ -76,23 +78,11 @@ def _move(warning: Warning, to_status: str, kind: str, user, allowed_from, note:
     return event
 
 
-def _after_commit(event: WarningEvent) -> None:
-    def send():
-        try:
-            from zhengai.notifications.digest import send_event_notifications
-        except ImportError:
-            return
-        send_event_notifications([event.pk])
-
-    transaction.on_commit(send)
-
-
 @transaction.atomic
 def do_acknowledge_warning(warning, *, acting_user) -> Warning:
     warning = _locked(warning, acting_user, access.ACKNOWLEDGE_WARNING)
-    event = _move(warning, WarningStatus.ACKNOWLEDGED, EventKind.ACKNOWLEDGED, acting_user, (WarningStatus.OPEN,))
+    _move(warning, WarningStatus.ACKNOWLEDGED, EventKind.ACKNOWLEDGED, acting_user, (WarningStatus.OPEN,))
     warning.save(update_fields=["status", "updated_at"])
-    _after_commit(event)
     return warning
 
 
@@ -108,12 +98,11 @@ def do_start_correction(warning, cause: str, measure_kind: str, text: str, *, ac
     if not text:
         raise ValidationError(_("请填写纠偏措施。"))
     warning = _locked(warning, acting_user, access.CORRECT_WARNING)
-    event = _move(warning, WarningStatus.CORRECTING, EventKind.CORRECTING, acting_user,
+    _move(warning, WarningStatus.CORRECTING, EventKind.CORRECTING, acting_user,
                   (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED), note=f"{MeasureKind(measure_kind).label}：{text}")
     warning.cause, warning.measure_kind, warning.measure_text = cause, measure_kind, text
     warning.correction_started_at = clock.now()
     warning.save(update_fields=["status", "cause", "measure_kind", "measure_text", "correction_started_at", "updated_at"])
-    _after_commit(event)
     return warning
 
 
@@ -121,11 +110,10 @@ def do_start_correction(warning, cause: str, measure_kind: str, text: str, *, ac
 def do_resolve_warning(warning, note: str = "", *, acting_user) -> Warning:
     """Resolve by hand (e.g. a manual flag whose concern is settled)."""
     warning = _locked(warning, acting_user, access.RESOLVE_WARNING)
-    event = _move(warning, WarningStatus.RESOLVED, EventKind.RESOLVED, acting_user, ACTIVE_STATUSES, note=note)
+    _move(warning, WarningStatus.RESOLVED, EventKind.RESOLVED, acting_user, ACTIVE_STATUSES, note=note)
     warning.resolved_at = clock.now()
     warning.resolved_window, warning.resolved_window_end = warning.last_window, warning.last_window_end
     warning.save(update_fields=["status", "resolved_at", "resolved_window", "resolved_window_end", "updated_at"])
-    _after_commit(event)
     return warning
 
 
@@ -137,12 +125,11 @@ def do_close_warning(warning, reason: str, *, acting_user) -> Warning:
     if not reason:
         raise ValidationError(_("关闭预警须填写原因。"))
     warning = _locked(warning, acting_user, access.CLOSE_WARNING)
-    event = _move(warning, WarningStatus.CLOSED, EventKind.CLOSED, acting_user, ACTIVE_STATUSES, note=reason)
+    _move(warning, WarningStatus.CLOSED, EventKind.CLOSED, acting_user, ACTIVE_STATUSES, note=reason)
     warning.closed_at = clock.now()
     if warning.source != WarningSource.MANUAL:
         warning.reason = reason
     warning.save(update_fields=["status", "closed_at", "reason", "updated_at"])
-    _after_commit(event)
     return warning
 
 
@@ -166,11 +153,10 @@ def do_raise_manual_flag(subject, reason: str, *, acting_user, grade: str = "yel
         opened_window=window.code, opened_window_end=window.end, last_window=window.code, last_window_end=window.end,
         raised_by=acting_user, reason=reason,
     )
-    event = WarningEvent.objects.create(
+    WarningEvent.objects.create(
         warning=warning, kind=EventKind.FLAGGED, actor=acting_user, to_status=WarningStatus.OPEN, to_grade=grade,
         window_code=window.code, note=reason,
     )
-    _after_commit(event)
     return warning
 
 
@@ -184,9 +170,7 @@ def do_add_self_report(warning, text: str, *, acting_user) -> WarningEvent:
     if len(text) > 2000:
         raise ValidationError(_("说明最多 2000 字，当前 %(n)s 字。") % {"n": len(text)})
     warning = _locked(warning, acting_user, access.SELF_REPORT_WARNING)
-    event = WarningEvent.objects.create(
+    return WarningEvent.objects.create(
         warning=warning, kind=EventKind.SELF_REPORTED, actor=acting_user, window_code=warning.last_window,
         value=warning.value, note=text,
     )
-    _after_commit(event)
-    return event

@@ -9,7 +9,9 @@ warnings must cost a statement or two, not seconds of expression building.
 
 from django.db import connection
 
-from .models import Measurement, Warning
+from zhengai.indicators.models import Measurement
+
+from .models import Warning
 
 _COLUMNS = ("run_id", "subject_id", "level", "indicator_code", "window_code", "window_end", "value")
 

@@ -1,7 +1,8 @@
 """The demo college's history, monitored when ``zhengai seed_demo`` sends ``demo_seeded`` (after the
 chains app has installed the default standards — INSTALLED_APPS order), so warnings exist on first
 sign-in: every level, every window of the current and the previous term up to the demo date, then
-one digest per person over the whole history (not one per run)."""
+the notifications app (its own receiver, after this one) sends one digest per person over the whole
+history (not one per run)."""
 
 import logging
 import time
@@ -12,8 +13,6 @@ log = logging.getLogger(__name__)
 
 
 def monitor_history(demo_date, out=None) -> list:
-    from zhengai.notifications.digest import send_pending_digests
-
     from .policies import ensure_policies
     from .scheduling import run_due
 
@@ -22,7 +21,6 @@ def monitor_history(demo_date, out=None) -> list:
     results = run_due(demo_date, trigger="demo", limit=10_000, notify=False)
     failed = [(level, window.code, error) for level, window, summary, error in results if error]
     opened = sum(s.opened for _l, _w, s, e in results if s)
-    send_pending_digests()
     message = (f"monitoring: {len(results)} runs up to {demo_date}, {opened} warnings opened, "
                f"{len(failed)} failed, {time.monotonic() - started:.1f} s")
     log.info(message)

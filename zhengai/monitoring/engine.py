@@ -13,7 +13,7 @@ A run (level, window):
    new warnings, raised grades, automatic resolutions (only when back inside by the rule's margin, or
    inside for ``resolve_windows`` consecutive windows — no flapping), escalations one level up after
    the policy's number of cadences; every change leaves a ``WarningEvent``;
-5. after commit, the notifier sends one digest per person.
+5. after commit, says so (``signals.run_committed``): the notifier, above, sends one digest per person.
 
 The number of queries is fixed whatever the number of subjects (bulk writes batch by thousands).
 Rules, goals and indicators come through ``sources.Sources`` so tests can inject tiny ones.
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from zhengai.core import clock
 from zhengai.core import windows as W
+from zhengai.indicators import measurements
 
 from . import drilldown
 from .choices import ACTIVE_STATUSES, DONE_STATUSES, GRADE_RANK, EventKind, Grade, RunStatus, WarningSource, WarningStatus
@@ -38,6 +39,7 @@ from .lock import claimed
 from .models import Run, Warning, WarningEvent
 from .owners import ESCALATION_LEVEL, active_subject_ids, subject_rows
 from .policies import policy_for
+from .signals import run_committed
 from .sources import Sources
 from .sources import default as default_sources
 
@@ -182,11 +184,8 @@ def run_window(level: str, window, *, sources: Sources | None = None, trigger: s
 
 
 def _notify(run_id: int) -> None:
-    try:
-        from zhengai.notifications.digest import send_run_digests
-    except ImportError:
-        return
-    send_run_digests(run_id)
+    # Whoever tells people listens (zhengai.notifications); monitoring does not know who that is.
+    run_committed.send(sender=Run, run_id=run_id)
 
 
 def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
@@ -205,6 +204,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     kept = {code: {sid: v for sid, v in (values.get(code) or {}).items() if sid in subjects and v is not None}
             for code in codes}
     upsert_measurements(run.pk, level, window, kept)
+    measurements.record_measured(level, window, now)
     summary.measurements = sum(len(v) for v in kept.values())
 
     # Active warnings of the level, and recent finished ones (re-opening after a correction; never

@@ -1,4 +1,5 @@
-"""Monitoring and early warning (监测预警): policies, runs, measurements, warnings and their events.
+"""Monitoring and early warning (监测预警): policies, runs, warnings and their events. The values a run
+measures are stored by the indicators app (``zhengai.indicators.models.Measurement``); monitoring writes them.
 
 Shaped after healthchecks: a ``Run`` row per (level, window) with its counts and error, like a job
 row; ``WarningEvent`` rows are the audit trail AND the notifier's queue — each has a ``processed``
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengai.core import clock
 from zhengai.datacenter.choices import Level
+from zhengai.datacenter.models.subjects import SUBJECT_SCOPE
 
 from .choices import ACTIVE_STATUSES, Cadence, EventKind, Grade, MeasureKind, RunStatus, WarningSource, WarningStatus
 
@@ -29,14 +31,6 @@ DEFAULT_CADENCE = {
 }
 DEFAULT_ESCALATE_AFTER = 3
 
-SUBJECT_SCOPE = {
-    "department": "subject__department_id",
-    "specialty": "subject__specialty_id",
-    "course": "subject__course_id",
-    "admin_class": "subject__admin_class_id",
-    "self_staff": "subject__staff_id",
-    "self_student": "subject__student_id",
-}
 
 
 class MonitoringPolicy(models.Model):
@@ -100,37 +94,6 @@ class Run(models.Model):
         return f"{self.get_level_display()} {self.window_code} {self.get_status_display()}"
 
 
-class Measurement(models.Model):
-    """An indicator's value for one subject over one window (监测值). Written in bulk by a run;
-    re-running the window replaces them."""
-
-    # No database constraints on these two: a run writes tens of thousands of rows, and checking
-    # them locks every subject row at commit (FOR KEY SHARE), which cost more than the run's own
-    # aggregates. The engine writes only subject ids it has just read from the registry in the same
-    # transaction; subjects are deactivated, never deleted, by the registry sync; Django's collector
-    # deletes (or unlinks) the rows of a subject or a run deleted through the ORM, and the demo reset
-    # truncates this table by the model relation.
-    run = models.ForeignKey(Run, models.SET_NULL, null=True, related_name="+", verbose_name=_("监测运行"),
-                            db_index=False, db_constraint=False)
-    subject = models.ForeignKey("datacenter.Subject", models.CASCADE, related_name="+", verbose_name=_("质量主体"),
-                                db_index=False, db_constraint=False)
-    level = models.CharField(_("层面"), max_length=16, choices=Level.choices)
-    indicator_code = models.CharField(_("指标"), max_length=64)
-    window_code = models.CharField(_("时间窗口"), max_length=32)
-    window_end = models.DateField(_("窗口结束"))
-    value = models.FloatField(_("值"), null=True)
-
-    scope_lookups = SUBJECT_SCOPE
-
-    class Meta:
-        verbose_name = _("监测值")
-        verbose_name_plural = _("监测值")
-        constraints = [
-            models.UniqueConstraint(fields=["subject", "indicator_code", "window_code"], name="measurement_unique")
-        ]
-        indexes = [models.Index(fields=["level", "window_code"], name="measurement_level_window")]
-
-
 class Warning(models.Model):
     """A warning (预警): a subject's indicator across a line, or a goal behind, or a person's flag
     (关注). At most one active warning per subject, indicator and source (partial unique
@@ -172,8 +135,8 @@ class Warning(models.Model):
     measure_kind = models.CharField(_("纠偏措施类别"), max_length=24, choices=MeasureKind.choices, blank=True)
     measure_text = models.TextField(_("纠偏措施"), blank=True)
     correction_started_at = models.DateTimeField(_("开始纠偏时间"), null=True, blank=True)
-    measurement = models.ForeignKey(Measurement, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("触发监测值"))
-    resolved_by_measurement = models.ForeignKey(Measurement, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("解除监测值"))
+    measurement = models.ForeignKey("indicators.Measurement", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("触发监测值"))
+    resolved_by_measurement = models.ForeignKey("indicators.Measurement", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("解除监测值"))
     reopened_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("复发自"))
     # Where the facts behind the value lie: [{"model": "datacenter.attendance", "filter": {...}}].
     drilldown = models.JSONField(_("数据明细"), default=list, blank=True)

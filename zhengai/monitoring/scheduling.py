@@ -1,7 +1,7 @@
-"""What the schedulers run, in one place for both: the embedded loop (``zhengai scheduler``) and
-Celery beat (``zhengai/celery.py``, schedule in settings ``CELERY_BEAT_SCHEDULE``). Each job is
-idempotent (a window already monitored successfully is not due again; a run in progress elsewhere
-is refused by its lock) and bounded (at most ``MONITORING_MAX_RUNS_PER_TICK`` runs a tick)."""
+"""Monitoring's scheduled job, ``run_due`` (task ``zhengai.monitoring.run_due``, an entry of settings
+``CELERY_BEAT_SCHEDULE`` that Celery beat and the in-process ``zhengai.core.scheduling`` both run).
+Idempotent (a window already monitored successfully is not due again; a run in progress elsewhere is
+refused by its lock) and bounded (at most ``MONITORING_MAX_RUNS_PER_TICK`` runs a call)."""
 
 import logging
 from datetime import date
@@ -32,28 +32,3 @@ def run_due(today: date | None = None, *, trigger: str = "scheduler", limit: int
             log.exception("monitoring run %s %s failed", level, window.code)
             results.append((level, window, None, f"{type(exc).__name__}: {exc}"))
     return results
-
-
-def tick() -> str:
-    """One round of the embedded scheduler."""
-    lines = []
-    for level, window, summary, error in run_due():
-        lines.append(f"{level} {window.code}: " + (error or f"opened={summary.opened} resolved={summary.resolved}"))
-    try:
-        from zhengai.notifications.delivery import deliver_due
-
-        sent = deliver_due()
-        if sent:
-            lines.append(f"notifications sent: {sent}")
-    except ImportError:
-        pass
-    try:
-        from zhengai.intake.pull import run_due_pulls
-    except ImportError:
-        run_due_pulls = None
-    if run_due_pulls is not None:
-        try:
-            run_due_pulls()
-        except Exception:
-            log.exception("intake pulls failed")
-    return "\n".join(lines)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Department, Subject
+from zhengai.indicators import measurements
 from zhengai.org import access
 from zhengai.org.access import VIEW, restrict
 
@@ -20,7 +21,7 @@ from zhengai.org.models import User
 
 from . import actions, analytics, drilldown, owners, queries
 from .choices import ACTIVE_STATUSES, Cadence, Grade, MeasureKind, WarningStatus
-from .models import Measurement, MonitoringPolicy, Run, Warning
+from .models import MonitoringPolicy, Run, Warning
 from .policies import ensure_policies
 from .sources import indicator_name
 
@@ -61,10 +62,7 @@ def warning_list(request):
 
 def _detail_context(request, warning):
     measurement = warning.measurement
-    history = list(
-        Measurement.objects.filter(subject_id=warning.subject_id, indicator_code=warning.indicator_code)
-        .order_by("window_end").values_list("window_code", "value")
-    ) if warning.indicator_code else []
+    history = measurements.history(warning.subject_id, warning.indicator_code) if warning.indicator_code else []
     facts = []
     for entry in warning.drilldown or []:
         model, rows = drilldown.rows(entry, request.user)

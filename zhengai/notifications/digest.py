@@ -1,12 +1,21 @@
 """From warning events to messages: one digest per person per run, not one per warning.
 
-The notifier reads the ``WarningEvent`` rows nobody has processed (partial index), stamps them with a
-compare-and-set UPDATE so a second notifier cannot take the same ones, groups them by the people
-concerned, and writes one inbox message per person, plus one delivery per channel that applies to
-that person (their own, or their department's). Deliveries are tried once at once; failures are
-retried by ``delivery.deliver_due`` and never reach the run.
+Monitoring records ``WarningEvent`` rows and knows nothing of this app. The notifier reads the rows
+nobody has processed (partial index), stamps them with a compare-and-set UPDATE so a second notifier
+cannot take the same ones, groups them by the people concerned, and writes one inbox message per
+person, plus one delivery per channel that applies to that person (their own, or their
+department's). Deliveries are tried once at once; failures are retried by ``delivery.deliver_due``
+and never reach the run.
+
+It is fed two ways, as healthchecks' ``sendalerts`` is fed by its flips: right after a run commits
+(``monitoring.signals.run_committed`` → ``send_run_digests``), and by the scheduled job
+``send_digests`` (task ``zhengai.notifications.send_digests``, every minute in
+``CELERY_BEAT_SCHEDULE``), which takes whatever is still unprocessed — the steps people took
+(acknowledged, correcting, resolved, closed, their own account), batched into one message per person
+instead of one each, and any run event a crash left behind.
 """
 
+import logging
 from collections import defaultdict
 
 from django.conf import settings
@@ -22,6 +31,8 @@ from zhengai.monitoring.models import WarningEvent
 from .choices import ChannelKind
 from .delivery import send
 from .models import Channel, Delivery, Notification
+
+log = logging.getLogger(__name__)
 
 RUN_KINDS = (EventKind.OPENED, EventKind.RAISED, EventKind.ESCALATED, EventKind.AUTO_RESOLVED)
 MAX_LINES = 30
@@ -135,7 +146,8 @@ def send_run_digests(run_id: int) -> list[Notification]:
 
 
 def send_pending_digests(title: str | None = None) -> list[Notification]:
-    """Every unprocessed run event, one digest per person (used after the demo's history is monitored)."""
+    """Every unprocessed run event, one digest per person (the demo's history is monitored without
+    a digest per run; this sends one over all of it)."""
     events = _claim(WarningEvent.objects.filter(kind__in=RUN_KINDS))
     return _digest(events, title or _("监测预警摘要"), None)
 
@@ -151,10 +163,22 @@ def _digest(events, title, run_id):
     return notify_people(dict(by_person), title, run_id, warning_ids)
 
 
-def send_event_notifications(event_ids) -> list[Notification]:
-    """After a person moves a warning: tell its other owners; closing a manual flag tells whoever
-    raised it (close the loop)."""
-    events = _claim(WarningEvent.objects.filter(pk__in=list(event_ids)))
+def send_digests() -> list[Notification]:
+    """The scheduled job: every unprocessed event. Run events make one digest per person per run (as
+    right after a run); the steps people took make one progress digest per person."""
+    out = []
+    for run_id in (WarningEvent.objects.filter(processed=None, kind__in=RUN_KINDS, run_id__isnull=False)
+                   .values_list("run_id", flat=True).distinct().order_by("run_id")):
+        out += send_run_digests(run_id)
+    out += send_pending_digests()
+    out += send_progress(WarningEvent.objects.exclude(kind__in=RUN_KINDS))
+    return out
+
+
+def send_progress(events_qs) -> list[Notification]:
+    """The steps people took on warnings, one message per person: each warning's other owners are
+    told; closing a manual flag tells whoever raised it (close the loop); nobody hears of their own."""
+    events = _claim(events_qs)
     if not events:
         return []
     owners = _owners({e.warning_id for e in events})
@@ -172,3 +196,17 @@ def send_event_notifications(event_ids) -> list[Notification]:
             by_person[uid].append(line)
             warning_ids[uid].append(w.pk)
     return notify_people(dict(by_person), _("预警处理进展"), None, warning_ids)
+
+
+def on_run_committed(sender=None, run_id=None, **kwargs) -> None:
+    """``monitoring.signals.run_committed``: the run's digests at once (the job would take them later)."""
+    try:
+        send_run_digests(run_id)
+    except Exception:  # never fails the run; the events stay for the scheduled job
+        log.exception("digests of run %s failed; the scheduled job will retry", run_id)
+
+
+def on_demo_seeded(sender=None, **kwargs) -> None:
+    """After the demo's history is monitored (the monitoring app's receiver comes first): one digest
+    per person over the whole history, not one per run."""
+    send_pending_digests()

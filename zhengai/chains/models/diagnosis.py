@@ -5,17 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhengai.datacenter.models.subjects import SUBJECT_SCOPE
+
 from ..choices import EvidenceStatus
 
 # A submission lies inside a scope where its subject does (zhengai.org.access), like a goal.
-_SUBJECT_SCOPE = {
-    "department": "subject__department_id",
-    "specialty": "subject__specialty_id",
-    "course": "subject__course_id",
-    "admin_class": "subject__admin_class_id",
-    "self_staff": "subject__staff_id",
-    "self_student": "subject__student_id",
-}
 
 
 class PointEvidence(models.Model):
@@ -38,7 +32,7 @@ class PointEvidence(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
 
-    scope_lookups = _SUBJECT_SCOPE
+    scope_lookups = SUBJECT_SCOPE
     # Which level the subject is of: owners and heads are told apart by it (the owner and head reaches of zhengai.org.access).
     subject_level_lookup = "subject__level"
 
@@ -69,7 +63,7 @@ class PointEvidenceFile(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    scope_lookups = {k: f"evidence__{v}" for k, v in _SUBJECT_SCOPE.items()}
+    scope_lookups = {k: f"evidence__{v}" for k, v in SUBJECT_SCOPE.items()}
     subject_level_lookup = "evidence__subject__level"
 
     class Meta:

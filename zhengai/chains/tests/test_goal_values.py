@@ -2,7 +2,7 @@
 where monitoring cannot have measured them, the indicator library live — each indicator once, for
 the subjects wanted, whatever the number of goals."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from zhengai.chains.choices import GoalKind, GoalStatus
 from zhengai.chains.models import Goal, KeyResult
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Attendance, Subject
-from zhengai.monitoring.models import Measurement, Run
+from zhengai.indicators.models import MeasuredWindow, Measurement
 
 ON = date(2026, 10, 31)
 
@@ -62,11 +62,11 @@ def test_it_reads_the_stored_measurement_when_monitoring_has_one(college, no_liv
 
 
 def test_it_takes_a_missing_measurement_for_no_data_once_monitoring_has_measured_the_goal(college, no_live):
-    """Monitoring ran the student level over October; 张三's approved goal was due, so a missing
+    """Monitoring ran the student level over October (the window is measured); 张三's approved goal was due, so a missing
     measurement means no attendance in the window: no value, and no whole-level computation."""
     goal = attendance_goal(student(college, "s_zhang"))
-    Run.objects.create(level=Level.STUDENT, window_code="2026-10", window_start=date(2026, 10, 1),
-                       window_end=date(2026, 10, 31), status="succeeded")
+    MeasuredWindow.objects.create(level=Level.STUDENT, window_code="2026-10", window_start=date(2026, 10, 1),
+                                  window_end=date(2026, 10, 31), measured_at=datetime(2026, 11, 1, tzinfo=UTC))
 
     assert current(goal) is None
 
@@ -77,14 +77,14 @@ def test_it_computes_live_what_monitoring_has_not_measured(college):
     october_attendance(college, college.s_chen, ["present", "late", "present"])
     # Submitted, not approved: monitoring does not judge it, even after a run of its level.
     draft = attendance_goal(zhang, status=GoalStatus.SUBMITTED)
-    Run.objects.create(level=Level.STUDENT, window_code="2026-10", window_start=date(2026, 10, 1),
-                       window_end=date(2026, 10, 31), status="succeeded")
+    MeasuredWindow.objects.create(level=Level.STUDENT, window_code="2026-10", window_start=date(2026, 10, 1),
+                                  window_end=date(2026, 10, 31), measured_at=datetime(2026, 11, 1, tzinfo=UTC))
     other = attendance_goal(chen, title="陈四的出勤目标")
 
     assert current(draft) == Decimal("66.6667")
     # No run covers 陈四's goal? It does (approved, October): no value without a measurement.
     assert current(other) is None
-    Run.objects.all().delete()
+    MeasuredWindow.objects.all().delete()
     assert current(other) == Decimal("100.0")
 
 

@@ -37,4 +37,4 @@ from .master import (  # noqa: F401
     Student,
     Term,
 )
-from .subjects import Subject  # noqa: F401
+from .subjects import SUBJECT_SCOPE, Subject  # noqa: F401

@@ -4,6 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import Level
 
 
+# How a row about one quality subject lies inside role scopes (zhengai.org.access ``scope_lookups``):
+# where its subject does. Models with a ``subject`` relation use it as it is.
+SUBJECT_SCOPE = {
+    "department": "subject__department_id",
+    "specialty": "subject__specialty_id",
+    "course": "subject__course_id",
+    "admin_class": "subject__admin_class_id",
+    "self_staff": "subject__staff_id",
+    "self_student": "subject__student_id",
+}
+
+
 class Subject(models.Model):
     """A quality subject (质量主体): the school, a department, specialty, course, offering, teacher or
     student, under one stable natural key (学号, 工号, 课程代码, 专业代码 …).

@@ -198,7 +198,7 @@ def test_the_cli_lists_custom_indicators_as_custom(client, people):
 
 def test_the_series_reads_earlier_windows_from_stored_measurements(client, people):
     from zhengai.datacenter.models import Subject
-    from zhengai.monitoring.models import Measurement
+    from zhengai.indicators.models import Measurement
 
     # Monitoring stored September values (made-up 10 and 30 for 张三 and 刘五): the page shows their
     # mean for 2026-09 (bob, head of 机械, sees only 张三's), and still computes October live.

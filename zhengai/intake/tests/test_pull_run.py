@@ -230,7 +230,9 @@ def test_the_celery_task_runs_the_due_pulls_and_is_in_the_schedule(college, tmp_
 
     assert result == {"ran": 1, "succeeded": 1, "skipped": 0}
     assert names() == {"X001": "赵一"}
-    assert tasks.SCHEDULE["intake-run-due-pulls"]["task"] == tasks.run_due_pulls.name == "zhengai.intake.tasks.run_due_pulls"
+    from django.conf import settings
+
+    assert settings.CELERY_BEAT_SCHEDULE["intake-run-due-pulls"]["task"] == tasks.run_due_pulls.name == "zhengai.intake.tasks.run_due_pulls"
 
 
 @pytest.mark.django_db

@@ -16,7 +16,8 @@ from zhengai.core import clock, windows
 from zhengai.datacenter.models import Attendance, Subject
 from zhengai.monitoring.choices import RunStatus, WarningStatus
 from zhengai.monitoring.engine import run_window
-from zhengai.monitoring.models import Measurement, Run, Warning
+from zhengai.indicators.models import Measurement
+from zhengai.monitoring.models import Run, Warning
 
 RATE = "student.attendance_rate"
 

@@ -9,7 +9,8 @@ from zhengai.datacenter.subjects import sync_subjects
 from zhengai.monitoring.choices import EventKind, RunStatus, WarningStatus
 from zhengai.monitoring.engine import run_window
 from zhengai.monitoring.lock import RunLocked
-from zhengai.monitoring.models import Measurement, MonitoringPolicy, Run, Warning, WarningEvent
+from zhengai.indicators.models import Measurement
+from zhengai.monitoring.models import MonitoringPolicy, Run, Warning, WarningEvent
 from zhengai.monitoring.sources import GoalTarget, Sources
 from zhengai.monitoring.testing import attendance_rule, month, owner_names, table_sources
 

@@ -11,6 +11,7 @@ from zhengai.monitoring.choices import EventKind, WarningStatus
 from zhengai.monitoring.engine import run_window
 from zhengai.monitoring.models import Warning
 from zhengai.monitoring.testing import attendance_rule, month, owner_names, table_sources
+from zhengai.notifications.digest import send_digests
 from zhengai.notifications.models import Notification
 
 RATE = "stu_attendance_rate"
@@ -36,8 +37,14 @@ def test_the_owner_moves_a_warning_through_the_loop_and_every_step_is_kept(cast,
         (EventKind.ACKNOWLEDGED, "carol", "open", "acknowledged"),
         (EventKind.CORRECTING, "carol", "acknowledged", "correcting"),
     ]
-    # The other owner (erin) was told, twice; the actor was not.
-    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["erin", "erin"]
+    # Nothing is sent by the steps themselves: the scheduled job batches them, one message per person.
+    assert not Notification.objects.exists()
+    send_digests()
+    # The other owner (erin) was told of both steps in one message; the actor was not.
+    told, = Notification.objects.filter(title="预警处理进展")
+    assert told.recipient.username == "erin"
+    assert "· 确认 ·" in told.body and "· 开始纠偏 ·" in told.body, told.body
+    assert send_digests() == []  # claimed once
 
 
 def test_a_person_outside_the_scope_cannot_touch_the_warning(cast, zhang_warning):
@@ -65,12 +72,14 @@ def test_a_manual_flag_follows_the_lifecycle_and_closing_it_tells_whoever_raised
     chen = Subject.objects.get(level="student", key="2024002")
     with django_capture_on_commit_callbacks(execute=True):
         flag = actions.do_raise_manual_flag(chen, "上课精神状态差，请关注", acting_user=cast.dave)
+    send_digests()
     assert (flag.source, flag.status, flag.raised_by, flag.indicator_code) == ("manual", "open", cast.dave, "")
     assert owner_names(flag) == {"carol", "dave"}  # counsellor + whoever raised it
     Notification.objects.all().delete()
 
     with django_capture_on_commit_callbacks(execute=True):
         actions.do_close_warning(flag, "已与家长沟通，情况正常", acting_user=cast.carol)
+    send_digests()
     told, = Notification.objects.all()
     assert told.recipient == cast.dave and "已与家长沟通" in told.body
     # A second flag on the same subject is allowed (one per concern, not per indicator).

@@ -8,7 +8,8 @@ from django.db import connection, connections
 from zhengai.monitoring.choices import RunStatus
 from zhengai.monitoring.engine import run_window
 from zhengai.monitoring.lock import RunLocked
-from zhengai.monitoring.models import Measurement, Run, Warning
+from zhengai.indicators.models import Measurement
+from zhengai.monitoring.models import Run, Warning
 from zhengai.monitoring.sources import Sources
 from zhengai.monitoring.testing import attendance_rule, month
 
