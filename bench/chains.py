@@ -40,7 +40,7 @@ def main():
     django.setup()
     from django.db import connection
 
-    from zhengai.chains import goals, progress, rules
+    from zhengai.chains import goal_values as goals, progress, rules
     from zhengai.chains.models import Goal
     from zhengai.core import windows
     from zhengai.core import clock

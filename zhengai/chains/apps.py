@@ -9,7 +9,11 @@ class ChainsConfig(AppConfig):
 
     def ready(self):
         from zhengai.datacenter.signals import demo_seeded
+        from zhengai.indicators.registry import provide
 
         from .demo import on_demo_seeded
+        from .progress import task_completion_by_subject
 
         demo_seeded.connect(on_demo_seeded, dispatch_uid="chains.demo")
+        # The indicators school/department.task_completion read the task table through this.
+        provide("task_completion", task_completion_by_subject)

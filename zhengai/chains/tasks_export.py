@@ -34,7 +34,7 @@ from zhengai.datacenter.choices import Level
 from .choices import GoalKind
 from .models import Goal, TaskRow, TaskTable
 from .tasks_io import (
-    CATEGORY, COLUMNS, CONTENT, END, FILLED_DOWN, LEAD, LEADER, OUTCOME, PARTNERS, START, TASK, parse_task_date,
+    CATEGORY, COLUMNS, CONTENT, END, FILLED_DOWN, LEAD, LEADER, OUTCOME, PARTNERS, START, TASK, _normal, parse_task_date,
 )
 from .xlsxutil import ImportProblems
 
@@ -302,8 +302,6 @@ def _standard_merges(rows: list[OutRow]) -> list[str]:
 
 def _positions(header) -> dict[int, int]:
     """The table's column → the file's column (0-based), from the stored header."""
-    from .tasks_io import _normal
-
     found = {}
     for index, text in enumerate(header or []):
         for col, label in enumerate(COLUMNS):

@@ -315,11 +315,3 @@ def _write(table: ParsedTable, specs, base_year, school, parent, acting_user, so
     ChainEvent.objects.create(user=acting_user, action="import_task_table", detail={
         "table": stored.pk, "rows": len(rows), "annual_tasks": len(annual)})
     return stored
-
-
-def export_table(target, table: TaskTable | None = None) -> int:
-    """Write the task table as it stands now in its file's layout (``tasks_export``); returns the
-    number of data rows."""
-    from .tasks_export import export_table as export
-
-    return export(target, table)

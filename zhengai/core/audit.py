@@ -65,17 +65,17 @@ def connect():
     user_locked_out.connect(on_locked_out, dispatch_uid="zhengai_audit_locked_out")
 
 
-def register_model_history():
-    """Model changes on the rows that decide who may see what, through django-auditlog."""
+def register_model_history(*models):
+    """Model changes on the rows that decide who may see what, through django-auditlog: accounts and
+    role assignments here; the apps above add theirs (the data center its staff and students)."""
     from auditlog.registry import auditlog
     from django.contrib.auth import get_user_model
 
-    from zhengai.datacenter.models import Staff, Student
     from zhengai.org.models import RoleAssignment
 
     User = get_user_model()
     if not auditlog.contains(User):
         auditlog.register(User, exclude_fields=["password", "last_login"])
-    for model in (RoleAssignment, Staff, Student):
+    for model in (RoleAssignment, *models):
         if not auditlog.contains(model):
             auditlog.register(model)

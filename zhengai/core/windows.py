@@ -112,12 +112,26 @@ def days(start: date, end: date) -> Window:
     return Window(start, end, "range", f"{start.isoformat()}..{end.isoformat()}")
 
 
+_term_table = None
+
+
+def use_terms(manager) -> None:
+    """The app holding the term table (the data center, when it is ready) says where it is: a
+    function returning its manager, rows with ``code``, ``start_date`` and ``end_date``."""
+    global _term_table
+    _term_table = manager
+
+
+def _terms():
+    if _term_table is None:
+        raise WindowError(_("没有学期表：学期窗口需要数据中心的学期（terms）。"))
+    return _term_table()
+
+
 def term_dates() -> dict[str, tuple[date, date]]:
     """Code → (first day, last day) of every term in the term table, in one query: what ``parse``
     and ``resolve`` take as ``terms`` to name many stored windows without a query each."""
-    from zhengai.datacenter.models import Term
-
-    return {code: (start, end) for code, start, end in Term.objects.values_list("code", "start_date", "end_date")}
+    return {code: (start, end) for code, start, end in _terms().values_list("code", "start_date", "end_date")}
 
 
 def term(code: str, terms: dict | None = None) -> Window:
@@ -127,9 +141,7 @@ def term(code: str, terms: dict | None = None) -> Window:
     if terms is not None:
         row = terms.get(code)
     else:
-        from zhengai.datacenter.models import Term
-
-        row = Term.objects.filter(code=code).values_list("start_date", "end_date").first()
+        row = _terms().filter(code=code).values_list("start_date", "end_date").first()
     if row is None:
         raise WindowError(_("学期“%(code)s”不在学期表中，请先导入学期（terms）。") % {"code": code})
     return Window(row[0], row[1], "term", code)
@@ -142,12 +154,10 @@ def _academic_year_starts(first: int, last: int, terms: dict | None = None) -> d
     if terms is not None:
         rows = [(code, start) for code, (start, _end) in terms.items() if code[:4].isdigit() and int(code[:4]) in starts]
     else:
-        from zhengai.datacenter.models import Term
-
         prefixes = Q()
         for y in starts:
             prefixes |= Q(code__startswith=f"{y}-{y + 1}-")
-        rows = Term.objects.filter(prefixes).values_list("code", "start_date")
+        rows = _terms().filter(prefixes).values_list("code", "start_date")
     for code, start in rows:
         y = int(code[:4])
         starts[y] = min(starts[y], start)
@@ -287,9 +297,7 @@ def containing(cadence: str, day: date) -> Window:
     if cadence == "half_month":
         return half_month(day.year, day.month, 1 if day.day <= 15 else 2)
     if cadence == "term":
-        from zhengai.datacenter.models import Term
-
-        code = Term.objects.filter(start_date__lte=day).order_by("-start_date").values_list("code", flat=True).first()
+        code = _terms().filter(start_date__lte=day).order_by("-start_date").values_list("code", flat=True).first()
         if code is None:
             raise WindowError(_("%(day)s 之前没有学期") % {"day": day})
         return term(code)
@@ -302,9 +310,7 @@ def step(window: Window, n: int) -> Window:
         length = timedelta(days=window.days)
         return days(window.start + n * length, window.end + n * length)
     if window.kind == "term":
-        from zhengai.datacenter.models import Term
-
-        codes = list(Term.objects.order_by("start_date").values_list("code", flat=True))
+        codes = list(_terms().order_by("start_date").values_list("code", flat=True))
         index = codes.index(window.code) + n
         if not 0 <= index < len(codes):
             raise WindowError(_("学期表中没有 %(code)s 之后第 %(n)s 个学期") % {"code": window.code, "n": n})

@@ -37,9 +37,11 @@ DIRECTIONS = (HIGHER, LOWER)
 BUILTIN = "builtin"
 CUSTOM = "custom"
 
-# The monitoring cadence of each level (DESIGN.md): the windows an indicator page steps through
-# for "values over time".
-LEVEL_CADENCE = {
+# Each level's cadence (DESIGN.md "Cycles and cadences") until the quality office edits it: the
+# defaults of the monitoring policy rows (监测策略). What is in force is ``cadences()``: the policy rows
+# (the monitoring app says where they are, ``cadences_from``), these defaults for levels without one.
+# It is the windows an indicator page steps through for "values over time" and a goal's live value.
+DEFAULT_CADENCE = {
     Level.SCHOOL: "month",
     Level.DEPARTMENT: "month",
     Level.SPECIALTY: "term",
@@ -103,7 +105,8 @@ class Indicator:
 
     @property
     def cadence(self) -> str:
-        return LEVEL_CADENCE[self.level]
+        """The cadence of the indicator's level in force (one query; use ``cadences()`` in loops)."""
+        return cadences()[self.level]
 
     @property
     def accumulates(self) -> bool:
@@ -209,6 +212,37 @@ def keyed(rows: Rows, subjects: dict[int, int], level: str) -> dict[int, int | f
 
 
 _BUILTINS: dict[str, Indicator] = {}
+
+
+_cadence_source: Callable | None = None
+
+
+def cadences_from(source: Callable) -> None:
+    """The app that stores the monitoring policies supplies {level: cadence} of its rows."""
+    global _cadence_source
+    _cadence_source = source
+
+
+def cadences() -> dict[str, str]:
+    """Level → the cadence in force: the stored policy, else the default. One query."""
+    return {**DEFAULT_CADENCE, **(_cadence_source() if _cadence_source is not None else {})}
+
+
+# Values an app above this one supplies for a built-in indicator (name → function(window) returning
+# {subject id: value}): the annual task completion is the goal chain's (``zhengai.chains`` provides
+# it when it is ready), so the library lists the indicator without importing the app that holds it.
+_providers: dict[str, Callable] = {}
+
+
+def provide(name: str, function: Callable) -> None:
+    """An app supplies the values behind ``name`` (``AppConfig.ready``)."""
+    _providers[name] = function
+
+
+def provided(name: str, window) -> dict:
+    """The values ``name``'s provider gives for ``window``; none when no installed app provides it."""
+    function = _providers.get(name)
+    return function(window) if function is not None else {}
 
 
 def register(indicator: Indicator) -> Indicator:

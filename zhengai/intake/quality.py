@@ -191,11 +191,24 @@ def reject_rates(now, weeks: int = REJECT_WEEKS) -> tuple[list, list[dict]]:
     return week_starts, out
 
 
-def unresolved_actor_counts() -> dict[int, int]:
-    """Per source system id, the distinct xAPI actors the LRS could not resolve to a person."""
-    from zhengai.xapi.quality import unresolved_actor_counts as lrs_counts
+# Counters of what a receiver above the intake could not resolve, per source system id (the xAPI
+# LRS registers its unresolved actors when it is ready), so the intake need not import it.
+UNRESOLVED_COUNTERS: list = []
 
-    return lrs_counts()
+
+def count_unresolved(counter) -> None:
+    """An app registers a function returning {source system id: distinct unresolved actors}."""
+    if counter not in UNRESOLVED_COUNTERS:
+        UNRESOLVED_COUNTERS.append(counter)
+
+
+def unresolved_actor_counts() -> dict[int, int]:
+    """Per source system id, the distinct actors (xAPI) that could not be resolved to a person."""
+    out: dict[int, int] = {}
+    for counter in UNRESOLVED_COUNTERS:
+        for source_id, n in counter().items():
+            out[source_id] = out.get(source_id, 0) + n
+    return out
 
 
 def build_report(user, now=None) -> QualityReport:

@@ -14,3 +14,10 @@ class MonitoringConfig(AppConfig):
 
         # After the chains app's receiver (it comes earlier in INSTALLED_APPS): standards first.
         demo_seeded.connect(on_demo_seeded, dispatch_uid="zhengai.monitoring.demo")
+
+        from zhengai.indicators.registry import cadences_from
+
+        from .models import MonitoringPolicy
+
+        # Each level's cadence is its policy row (the quality office edits it); indicators ask here.
+        cadences_from(lambda: dict(MonitoringPolicy.objects.values_list("level", "cadence")))

@@ -189,39 +189,88 @@ def _notify(run_id: int) -> None:
 
 
 def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
-    summary = Summary(run=run)
-    now = clock.now()  # the business time of what this run records (the demo's date on the demo)
-    rules = [rule for rule in sources.rules(level, window.end) or [] if judged_on(rule, window)]
-    goals = list(sources.goals(level, window) or [])
-    codes = sorted({r.indicator_code for r in rules} | {g.indicator_code for g in goals})
-    indicators = {code: sources.describe(code) for code in codes}
-    subjects = active_subject_ids(level)  # query: ids only; coordinates are read for new warnings alone
-    summary.subjects = len(subjects)
-    values = sources.compute(level, window, codes) if codes else {}
+    """One run's work, in the steps of the module docstring; the number of queries is fixed."""
+    job = _Job(run=run, level=level, window=window, sources=sources, summary=Summary(run=run), now=clock.now())
+    _read_rules_and_goals(job)
+    _measure(job)
+    _judge_rules(job)
+    _judge_goals(job)
+    _diff_with_warnings(job)
+    _link_measurements_and_facts(job)
+    _close_no_longer_judged(job)
+    _write(job)
+    return job.summary
 
+
+@dataclass
+class _Job:
+    """What one run carries from step to step."""
+
+    run: Run
+    level: str
+    window: object
+    sources: Sources
+    summary: Summary
+    now: object  # the business time of what this run records (the demo's date on the demo)
+    rules: list = field(default_factory=list)
+    goals: list = field(default_factory=list)
+    codes: list = field(default_factory=list)
+    indicators: dict = field(default_factory=dict)
+    subjects: set = field(default_factory=set)
+    values: dict = field(default_factory=dict)
+    active: dict = field(default_factory=dict)
+    verdicts: dict = field(default_factory=dict)
+    to_create: list = field(default_factory=list)
+    to_update: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    escalate: list = field(default_factory=list)
+    # Filled after the diff, in one query each: the measurements behind new warnings and automatic
+    # resolutions, and the coordinates (fact rows) of the subjects of new warnings.
+    needs_measurement: list = field(default_factory=list)  # (warning, attribute, code)
+    periods_of: dict = field(default_factory=dict)
+    update_fields: set = field(default_factory=lambda: {
+        "grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
+        "status", "resolved_at", "resolved_window", "resolved_window_end", "resolved_by_measurement", "updated_at"})
+
+
+def _read_rules_and_goals(job: _Job) -> None:
+    """Step 1: the rules in force that judge this kind of window, the goals due, the codes they need."""
+    level, window, sources = job.level, job.window, job.sources
+    job.rules = [rule for rule in sources.rules(level, window.end) or [] if judged_on(rule, window)]
+    job.goals = list(sources.goals(level, window) or [])
+    job.codes = sorted({r.indicator_code for r in job.rules} | {g.indicator_code for g in job.goals})
+    job.indicators = {code: sources.describe(code) for code in job.codes}
+
+
+def _measure(job: _Job) -> None:
+    """Step 2: compute the codes for all subjects and replace the window's measurements; then load
+    the level's active warnings (one query)."""
+    level, window, codes = job.level, job.window, job.codes
+    job.subjects = active_subject_ids(level)  # query: ids only; coordinates are read for new warnings alone
+    job.summary.subjects = len(job.subjects)
+    job.values = job.sources.compute(level, window, codes) if codes else {}
     # Measurements: upserted (ids stay stable, so warnings keep their links); rows of the window this
     # run did not write are dropped — together, the window's measurements are replaced.
-    kept = {code: {sid: v for sid, v in (values.get(code) or {}).items() if sid in subjects and v is not None}
+    kept = {code: {sid: v for sid, v in (job.values.get(code) or {}).items() if sid in job.subjects and v is not None}
             for code in codes}
-    upsert_measurements(run.pk, level, window, kept)
-    measurements.record_measured(level, window, now)
-    summary.measurements = sum(len(v) for v in kept.values())
-
-    # Active warnings of the level, and recent finished ones (re-opening after a correction; never
-    # re-opening from an older window than one already judged), each in one query.
-    active = {
+    upsert_measurements(job.run.pk, level, window, kept)
+    measurements.record_measured(level, window, job.now)
+    job.summary.measurements = sum(len(v) for v in kept.values())
+    job.active = {
         (w.subject_id, w.indicator_code, w.source): w
         for w in Warning.objects.filter(level=level, status__in=ACTIVE_STATUSES)
         .exclude(source=WarningSource.MANUAL)
     }
 
-    # Verdicts, in memory: the worst grade any applicable rule gives each (subject, indicator). Most
-    # subjects are inside every line and have no warning: they are passed over without a verdict.
-    verdicts: dict[tuple, Verdict] = {}
+
+def _judge_rules(job: _Job) -> None:
+    """Step 3a, in memory: the worst grade any applicable rule gives each (subject, indicator). Most
+    subjects are inside every line and have no warning: they are passed over without a verdict."""
+    verdicts, active, subjects = job.verdicts, job.active, job.subjects
     standard = WarningSource.STANDARD.value
-    for rule in rules:
+    for rule in job.rules:
         code = rule.indicator_code
-        column = values.get(code) or {}
+        column = job.values.get(code) or {}
         targets = rule.subject_ids if rule.subject_ids is not None else column.keys()
         crosses = _crossing_test(rule)
         for sid in targets:
@@ -236,66 +285,62 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
             if current is None or _rank(verdict) > _rank(current) or (
                     _rank(verdict) == _rank(current) and current.well_inside and not verdict.well_inside):
                 verdicts[key] = verdict
-    # A key result on a quantity that accrues (training hours, outputs) is measured over its goal's
-    # period so far — 60 hours in a year is not judged on one term's hours; one on a level (a rate,
-    # a score) by its value in the run's window. Accrued values are computed for the goals' owners
-    # only, once per distinct period.
-    goal_values = {(window.start, window.end): values}
+
+
+def _judge_goals(job: _Job) -> None:
+    """Step 3b: goals' key results against their trajectories. A key result on a quantity that
+    accrues (training hours, outputs) is measured over its goal's period so far — 60 hours in a year
+    is not judged on one term's hours; one on a level (a rate, a score) by its value in the run's
+    window. Accrued values are computed for the goals' owners only, once per distinct period."""
+    level, window, indicators = job.level, job.window, job.indicators
+    goal_values = {(window.start, window.end): job.values}
     periods: dict[tuple, tuple[set, set]] = {}
-    for goal in goals:
+    for goal in job.goals:
         if getattr(indicators[goal.indicator_code], "accumulates", False):
             codes_needed, owners = periods.setdefault(goal_period(goal, window), (set(), set()))
             codes_needed.add(goal.indicator_code)
             owners.add(goal.subject_id)
     for (start, end), (needed, owners) in periods.items():
         if (start, end) not in goal_values:
-            goal_values[(start, end)] = sources.compute(level, W.days(start, end), sorted(needed),
-                                                        subject_ids=owners) or {}
-    for goal in goals:
+            goal_values[(start, end)] = job.sources.compute(level, W.days(start, end), sorted(needed),
+                                                            subject_ids=owners) or {}
+    for goal in job.goals:
         accumulates = getattr(indicators[goal.indicator_code], "accumulates", False)
         period = goal_period(goal, window) if accumulates else (window.start, window.end)
         value = (goal_values[period].get(goal.indicator_code) or {}).get(goal.subject_id)
-        if value is None or goal.subject_id not in subjects:
+        if value is None or goal.subject_id not in job.subjects:
             continue
         key = (goal.subject_id, goal.indicator_code, WarningSource.GOAL.value)
         verdict = judge_goal(goal, float(value), period[1], accumulates=accumulates)
         if verdict is None:
             continue
         verdict.period = period
-        if key not in verdicts or _rank(verdict) > _rank(verdicts[key]):
-            verdicts[key] = verdict
+        if key not in job.verdicts or _rank(verdict) > _rank(job.verdicts[key]):
+            job.verdicts[key] = verdict
 
+
+def _recently_finished(job: _Job) -> dict:
+    """Recent finished warnings (re-opening after a correction; never re-opening from an older
+    window than one already judged), in one query."""
     finished = {}
-    if codes:
-        done_qs = Warning.objects.filter(level=level, status__in=DONE_STATUSES, indicator_code__in=codes).filter(
-            Q(last_window_end__gte=window.start) | ~Q(measure_kind="")
+    if job.codes:
+        done_qs = Warning.objects.filter(level=job.level, status__in=DONE_STATUSES, indicator_code__in=job.codes).filter(
+            Q(last_window_end__gte=job.window.start) | ~Q(measure_kind="")
         ).order_by("last_window_end", "pk").values_list("pk", "subject_id", "indicator_code", "source", "last_window_end", "measure_kind")
         for pk, sid, code, source, last_end, kind in done_qs:
             finished[(sid, code, source)] = (pk, last_end, kind)
+    return finished
 
-    policy = policy_for(level)
-    plans = {code: drilldown.plan(level, indicators[code], window) for code in codes}
 
-    def describe_facts(code, subject, period=None):
-        if period and period != (window.start, window.end):
-            key = (code, period)
-            if key not in plans:
-                plans[key] = drilldown.plan(level, indicators[code], W.days(*period))
-            return drilldown.fill(plans[key], subject)
-        return drilldown.fill(plans[code], subject)
-
-    to_create, to_update, events, escalate = [], [], [], []
-    # Filled after the loop, in one query each: the measurements behind new warnings and automatic
-    # resolutions, and the coordinates (fact rows) of the subjects of new warnings.
-    needs_measurement: list[tuple[Warning, str, str]] = []  # (warning, attribute, code)
-    periods_of: dict[int, tuple | None] = {}
-    update_fields = {"grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
-                     "status", "resolved_at", "resolved_window", "resolved_window_end", "resolved_by_measurement",
-                     "updated_at"}
-
-    for key, verdict in verdicts.items():
+def _diff_with_warnings(job: _Job) -> None:
+    """Step 4: the verdicts against the active warnings — new warnings, raised grades, automatic
+    resolutions, escalations after the policy's number of cadences."""
+    window, run, now, summary = job.window, job.run, job.now, job.summary
+    finished = _recently_finished(job)
+    policy = policy_for(job.level)
+    for key, verdict in job.verdicts.items():
         sid, code, source = key
-        warning = active.get(key)
+        warning = job.active.get(key)
         # A goal judged over its own period has no measurement of the run's window behind it.
         own_period = bool(verdict.period) and verdict.period != (window.start, window.end)
         if warning is None:
@@ -306,7 +351,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
                 continue  # a later window already judged this subject; an older re-run changes nothing
             rule = verdict.rule
             warning = Warning(
-                subject_id=sid, level=level, indicator_code=code, source=source,
+                subject_id=sid, level=job.level, indicator_code=code, source=source,
                 point_id=getattr(rule, "point_id", None), version_id=getattr(rule, "version_id", None),
                 goal_id=getattr(rule, "goal_id", None), key_result_id=getattr(rule, "key_result_id", None),
                 direction=verdict.direction, grade=verdict.grade, status=WarningStatus.OPEN,
@@ -316,10 +361,10 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
                 resolve_windows=max(1, getattr(rule, "resolve_windows", 1) or 1),
                 opened_at=now, reopened_from_id=previous[0] if previous and previous[2] else None,
             )
-            to_create.append(warning)
-            periods_of[id(warning)] = verdict.period
+            job.to_create.append(warning)
+            job.periods_of[id(warning)] = verdict.period
             if not own_period:
-                needs_measurement.append((warning, "measurement_id", code))
+                job.needs_measurement.append((warning, "measurement_id", code))
             summary.opened += 1
             continue
         if warning.last_window_end and window.end < warning.last_window_end:
@@ -332,69 +377,93 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
         if verdict.grade is not None:
             warning.inside_streak = 0
             if GRADE_RANK[verdict.grade] > GRADE_RANK[warning.grade]:
-                events.append(_event(warning, run, EventKind.RAISED, window, from_grade=warning.grade, to_grade=verdict.grade))
+                job.events.append(_event(warning, run, EventKind.RAISED, window, from_grade=warning.grade, to_grade=verdict.grade))
                 warning.grade, warning.threshold = verdict.grade, verdict.threshold
                 summary.raised += 1
         else:
             if not same_window:
                 warning.inside_streak += 1
             if verdict.well_inside or warning.inside_streak >= warning.resolve_windows:
-                events.append(_event(warning, run, EventKind.AUTO_RESOLVED, window, to_status=WarningStatus.RESOLVED))
+                job.events.append(_event(warning, run, EventKind.AUTO_RESOLVED, window, to_status=WarningStatus.RESOLVED))
                 warning.status, warning.resolved_at, warning.resolved_window = WarningStatus.RESOLVED, now, window.code
                 warning.resolved_window_end = window.end
                 warning.resolved_by_measurement_id = None
                 if not own_period:
-                    needs_measurement.append((warning, "resolved_by_measurement_id", code))
+                    job.needs_measurement.append((warning, "resolved_by_measurement_id", code))
                 summary.resolved += 1
         if (warning.status in ACTIVE_STATUSES and not warning.escalated_level
                 and policy.escalate_after and warning.cadences_open >= policy.escalate_after):
-            escalate.append(warning)
-        if _state(warning) != before or (escalate and escalate[-1] is warning):
+            job.escalate.append(warning)
+        if _state(warning) != before or (job.escalate and job.escalate[-1] is warning):
             warning.updated_at = now
-            to_update.append(warning)  # a re-run that changes nothing writes nothing
+            job.to_update.append(warning)  # a re-run that changes nothing writes nothing
 
-    mids = measurement_ids(level, window, {w.subject_id for w, _a, _c in needs_measurement})
-    for warning, attribute, code in needs_measurement:
+
+def _link_measurements_and_facts(job: _Job) -> None:
+    """The measurement behind each new warning and resolution, and the fact rows (drill-down) of each
+    new warning's subject: one query each, whatever the number of warnings."""
+    level, window, indicators = job.level, job.window, job.indicators
+    mids = measurement_ids(level, window, {w.subject_id for w, _a, _c in job.needs_measurement})
+    for warning, attribute, code in job.needs_measurement:
         setattr(warning, attribute, mids.get((warning.subject_id, code)))
-    coordinates = subject_rows(level, ids={w.subject_id for w in to_create}) if to_create else {}
-    for warning in to_create:
+    if not job.to_create:
+        return
+    plans = {code: drilldown.plan(level, indicators[code], window) for code in job.codes}
+
+    def describe_facts(code, subject, period=None):
+        if period and period != (window.start, window.end):
+            key = (code, period)
+            if key not in plans:
+                plans[key] = drilldown.plan(level, indicators[code], W.days(*period))
+            return drilldown.fill(plans[key], subject)
+        return drilldown.fill(plans[code], subject)
+
+    coordinates = subject_rows(level, ids={w.subject_id for w in job.to_create})
+    for warning in job.to_create:
         warning.drilldown = describe_facts(warning.indicator_code, coordinates.get(warning.subject_id) or {},
-                                           periods_of[id(warning)])
-    # A warning whose point is no longer judged on this kind of window — its standard was revised,
-    # or the point given its own judging period (training hours per 学年, no longer per term) — would
-    # never be judged again by these runs: it is closed, with the reason, rather than left open.
-    judged = {rule.indicator_code for rule in rules}
+                                           job.periods_of[id(warning)])
+
+
+def _close_no_longer_judged(job: _Job) -> None:
+    """A warning whose point is no longer judged on this kind of window — its standard was revised,
+    or the point given its own judging period (training hours per 学年, no longer per term) — would
+    never be judged again by these runs: it is closed, with the reason, rather than left open."""
+    window, now = job.window, job.now
+    judged = {rule.indicator_code for rule in job.rules}
     stale_reason = str(STALE_REASON)
-    for warning in active.values():
+    for warning in job.active.values():
         if (warning.source == WarningSource.STANDARD and warning.indicator_code not in judged
                 and W.kind_of(warning.last_window) == window.kind
                 and (warning.last_window_end is None or warning.last_window_end <= window.end)):
-            events.append(_event(warning, run, EventKind.CLOSED, window, to_status=WarningStatus.CLOSED, note=stale_reason))
+            job.events.append(_event(warning, job.run, EventKind.CLOSED, window, to_status=WarningStatus.CLOSED,
+                                     note=stale_reason))
             warning.status, warning.closed_at, warning.reason, warning.updated_at = WarningStatus.CLOSED, now, stale_reason, now
-            to_update.append(warning)
-            update_fields |= {"closed_at", "reason"}
-            summary.closed += 1
+            job.to_update.append(warning)
+            job.update_fields |= {"closed_at", "reason"}
+            job.summary.closed += 1
 
-    insert_objects(Warning, to_create)
-    for warning in to_create:
-        events.append(_event(warning, run, EventKind.OPENED, window, to_status=WarningStatus.OPEN, to_grade=warning.grade))
 
-    # Escalation one level up; who owns a warning (and its escalation) is derived from role scopes
-    # when it is read (owners.owners_of), never stored.
-    if escalate:
-        up = ESCALATION_LEVEL[level]
-        for w in escalate:
+def _write(job: _Job) -> None:
+    """Step 4's writes, in bulk: new warnings, escalations one level up (who owns a warning and its
+    escalation is derived from role scopes when read, owners.owners_of, never stored), updates, and
+    every change's event."""
+    window, run, now = job.window, job.run, job.now
+    insert_objects(Warning, job.to_create)
+    for warning in job.to_create:
+        job.events.append(_event(warning, run, EventKind.OPENED, window, to_status=WarningStatus.OPEN, to_grade=warning.grade))
+    if job.escalate:
+        up = ESCALATION_LEVEL[job.level]
+        for w in job.escalate:
             w.escalated_level, w.escalated_at = up, now
-            events.append(_event(w, run, EventKind.ESCALATED, window, note=up))
-        update_fields |= {"escalated_level", "escalated_at"}
-        summary.escalated = len(escalate)
-    if to_update:
-        fast_update(Warning, to_update, sorted(update_fields))
-    for event in events:
+            job.events.append(_event(w, run, EventKind.ESCALATED, window, note=up))
+        job.update_fields |= {"escalated_level", "escalated_at"}
+        job.summary.escalated = len(job.escalate)
+    if job.to_update:
+        fast_update(Warning, job.to_update, sorted(job.update_fields))
+    for event in job.events:
         event.warning_id = event.warning.pk
-    insert_objects(WarningEvent, events)
-    summary.still_open = Warning.objects.filter(level=level, status__in=ACTIVE_STATUSES).count()
-    return summary
+    insert_objects(WarningEvent, job.events)
+    job.summary.still_open = Warning.objects.filter(level=job.level, status__in=ACTIVE_STATUSES).count()
 
 
 def _state(warning) -> tuple:

@@ -16,19 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from zhengai.core import clock
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models.subjects import SUBJECT_SCOPE
+from zhengai.indicators.registry import DEFAULT_CADENCE as DEFAULT_CADENCE_OF_LEVEL
 
 from .choices import ACTIVE_STATUSES, Cadence, EventKind, Grade, MeasureKind, RunStatus, WarningSource, WarningStatus
 
-# Defaults of DESIGN.md "Cycles and cadences"; the quality office edits them (MonitoringPolicy).
-DEFAULT_CADENCE = {
-    Level.SCHOOL: Cadence.MONTH,
-    Level.DEPARTMENT: Cadence.MONTH,
-    Level.SPECIALTY: Cadence.TERM,
-    Level.COURSE: Cadence.QUARTER,
-    Level.OFFERING: Cadence.HALF_MONTH,
-    Level.TEACHER: Cadence.TERM,
-    Level.STUDENT: Cadence.MONTH,
-}
+# The defaults of each level's cadence are defined once, beside the indicators that are measured on it.
+DEFAULT_CADENCE = {Level(level): Cadence(cadence) for level, cadence in DEFAULT_CADENCE_OF_LEVEL.items()}
 DEFAULT_ESCALATE_AFTER = 3
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from zhengai.chains import goals
+from zhengai.chains import goal_values as goals
 from zhengai.chains.choices import GoalKind, GoalStatus
 from zhengai.chains.models import Goal, KeyResult
 from zhengai.datacenter.choices import Level
@@ -103,9 +103,9 @@ def test_it_evaluates_each_indicator_once_whatever_the_number_of_goals(college):
     assert values == [Decimal("33.3333")]
     roots.extend(attendance_goal(s, title=f"目标{i}") for i, s in enumerate([zhang, chen, zhang, chen]))
     many, values = count()
-    # goals, children (none), key results, reports, measurements, monitoring runs, the students'
-    # master ids, the attendance aggregate.
-    assert few == many == 8
+    # goals, children (none), key results, reports, measurements, measured windows, the cadences
+    # in force (the policy rows), the students' master ids, the attendance aggregate.
+    assert few == many == 9
     assert values == [Decimal("33.3333"), Decimal("33.3333"), None, Decimal("33.3333"), None]
 
 
@@ -131,15 +131,16 @@ def test_it_serves_the_goal_tree_page_in_queries_that_do_not_grow_with_goals(cli
 
     # Session, user, the user's staff and student records, role assignments; the visible goals
     # with their parents; the tree: roots, children, grandchildren (none), key results, reports,
-    # measurements, monitoring runs, and for each level wanted (school, student) the one
+    # measurements, measured windows, the cadences in force (the monitoring policy rows), and for
+    # each level wanted (school, student) the one
     # indicator's aggregate, with the student subjects' master ids (the school's one subject needs
     # no restriction). None of them per goal: a new query here needs a reason.
     add(1)
-    assert count() == 16
+    assert count() == 17
     add(5)
-    assert count() == 16
+    assert count() == 17
     add(10)
-    assert count() == 16
+    assert count() == 17
 
 
 def test_a_key_result_that_accrues_counts_the_goal_period_so_far_as_monitoring_judges_it(college, no_live):

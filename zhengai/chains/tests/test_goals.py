@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from zhengai.chains import goals
+from zhengai.chains import goal_values, goals
 from zhengai.chains.choices import GoalKind, GoalStatus, KeyResultKind, ReviewDecision
 from zhengai.chains.models import ChainEvent, Goal, KeyResult, TaskReport
 from zhengai.datacenter.choices import Level
@@ -36,7 +36,7 @@ def test_it_computes_progress_from_key_results_children_and_reports(college):
     TaskReport.objects.create(goal=three_year, as_of=date(2026, 10, 1), completion=Decimal(60))
     on = date(2026, 10, 31)
 
-    [root] = goals.goal_tree(Goal.objects.filter(pk=three_year.pk), on)
+    [root] = goal_values.goal_tree(Goal.objects.filter(pk=three_year.pk), on)
 
     [child] = root.children
     (kr, current, progress), (_m, _none, milestone) = child.key_results
@@ -47,7 +47,7 @@ def test_it_computes_progress_from_key_results_children_and_reports(college):
 
     cert.done = True
     cert.save()
-    assert goals.progress_of(three_year, on) == Decimal("0.675")  # ((0.5 + 1) / 2 + 0.6) / 2
+    assert goal_values.progress_of(three_year, on) == Decimal("0.675")  # ((0.5 + 1) / 2 + 0.6) / 2
 
 
 def test_it_reads_a_tree_in_queries_that_do_not_grow_with_goals(college):
@@ -56,7 +56,7 @@ def test_it_reads_a_tree_in_queries_that_do_not_grow_with_goals(college):
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
-            goals.goal_tree(Goal.objects.filter(pk=root.pk), date(2026, 6, 1))
+            goal_values.goal_tree(Goal.objects.filter(pk=root.pk), date(2026, 6, 1))
         return len(ctx.captured_queries)
 
     def add(n):
@@ -74,12 +74,12 @@ def test_it_reads_a_tree_in_queries_that_do_not_grow_with_goals(college):
 
 def test_it_scores_key_results_towards_their_target():
     kr = KeyResult(kind=KeyResultKind.INDICATOR, direction="lower", baseline=Decimal(6), target=Decimal(2))
-    assert [goals.key_result_progress(kr, Decimal(v)) for v in (8, 6, 4, 2, 1)] == [0, 0, Decimal("0.5"), 1, 1]
+    assert [goal_values.key_result_progress(kr, Decimal(v)) for v in (8, 6, 4, 2, 1)] == [0, 0, Decimal("0.5"), 1, 1]
     kr.baseline = None
-    assert goals.key_result_progress(kr, Decimal(4)) == Decimal("0.5")
-    assert goals.key_result_progress(kr, None) is None
+    assert goal_values.key_result_progress(kr, Decimal(4)) == Decimal("0.5")
+    assert goal_values.key_result_progress(kr, None) is None
     up = KeyResult(kind=KeyResultKind.INDICATOR, direction="higher", target=Decimal(40))
-    assert goals.key_result_progress(up, Decimal(30)) == Decimal("0.75")
+    assert goal_values.key_result_progress(up, Decimal(30)) == Decimal("0.75")
 
 
 def test_it_lets_a_student_write_only_their_own_goals(college, cast):
@@ -147,7 +147,7 @@ def test_it_lets_a_department_report_progress_with_evidence(college, cast, setti
 
     [evidence] = report.evidence.all()
     assert (tmp_path / evidence.file.name).read_bytes() == b"%PDF-1.4 test"
-    assert goals.progress_of(task, date(2026, 11, 20)) == Decimal("0.8")
+    assert goal_values.progress_of(task, date(2026, 11, 20)) == Decimal("0.8")
     with pytest.raises(PermissionDenied):
         goals.do_report_progress(other, completion=10, as_of=date(2026, 11, 1), acting_user=cast.bob)
     with pytest.raises(ValidationError):

@@ -14,7 +14,8 @@ from zhengai.chains import goals, seedtable
 from zhengai.chains.choices import GoalKind
 from zhengai.chains.models import ChainEvent, Goal, TaskRow
 from zhengai.chains.tasks_export import format_task_date
-from zhengai.chains.tasks_io import export_table, import_table, parse_task_date
+from zhengai.chains.tasks_export import export_table
+from zhengai.chains.tasks_io import import_table, parse_task_date
 from zhengai.chains.xlsxutil import ImportProblems
 from zhengai.datacenter.choices import DepartmentKind, Level
 from zhengai.datacenter.models import Department, Subject

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from zhengai.chains import seedtable
 from zhengai.chains.choices import GoalKind
 from zhengai.chains.models import Goal, TaskRow, TaskTable
-from zhengai.chains.tasks_io import export_table, import_table, parse_task_date
+from zhengai.chains.tasks_export import export_table
+from zhengai.chains.tasks_io import import_table, parse_task_date
 from zhengai.chains.xlsxutil import ImportProblems
 from zhengai.datacenter.choices import DepartmentKind, Level
 from zhengai.datacenter.models import Department, Subject

@@ -17,8 +17,9 @@ from zhengai.core import clock
 from zhengai.org import access
 from zhengai.org.access import VIEW, access_object, restrict
 
+from .. import goal_values
 from .. import goals as domain
-from .. import tasks_io
+from .. import tasks_export, tasks_io
 from ..choices import GoalKind, GoalStatus, KeyResultKind
 from ..forms import KeyResultForm, NewGoalForm, ReportForm, ReviewForm, UploadForm, form_for
 from ..models import Evidence, Goal, KeyResult, TaskTable
@@ -37,7 +38,7 @@ def goal_tree(request):
     parents = dict(visible.values_list("pk", "parent_id"))
     visible_ids = set(parents)
     roots = [pk for pk, parent in parents.items() if parent not in visible_ids]
-    trees = domain.goal_tree(Goal.objects.filter(pk__in=roots[:200]).order_by("kind", "order", "pk"), clock.today())
+    trees = goal_values.goal_tree(Goal.objects.filter(pk__in=roots[:200]).order_by("kind", "order", "pk"), clock.today())
     own = domain.own_subject_ids(request.user)
     return render(request, "chains/goal_tree.html", {
         "trees": trees, "kinds": GoalKind.choices, "kind": kind, "today": clock.today(), "truncated": len(roots) > 200,
@@ -50,7 +51,7 @@ def goal_tree(request):
 @require_safe
 def goal_detail(request, pk):
     goal = access_object(Goal.objects.select_related("owner", "parent", "reviewed_by"), request.user, VIEW, pk=pk)
-    [node] = domain.goal_tree(Goal.objects.filter(pk=goal.pk), clock.today())
+    [node] = goal_values.goal_tree(Goal.objects.filter(pk=goal.pk), clock.today())
     reports = list(goal.reports.order_by("-as_of", "-pk").prefetch_related("evidence")[:20])
     return render(request, "chains/goal_detail.html", {
         "goal": goal, "node": node, "reports": reports, "evidence": goal.evidence.filter(report__isnull=True),
@@ -219,7 +220,7 @@ def task_tables(request):
     if not domain.may_see_tasks(request.user):
         raise PermissionDenied
     tables = list(TaskTable.objects.order_by("-imported_at", "-pk")[:20])
-    rows, _columns = domain.task_rows(request.GET.get("window") or None)
+    rows, _columns = goal_values.task_rows(request.GET.get("window") or None)
     visible = set(restrict(Goal.objects.filter(pk__in=[r[0] for r in rows]), request.user, VIEW).values_list("pk", flat=True))
     return render(request, "chains/tasks.html", {
         "tables": tables, "rows": [r for r in rows if r[0] in visible], "may_import": access.may(request.user, access.IMPORT_TASKS),
@@ -261,7 +262,7 @@ def task_export(request, pk=None):
         raise PermissionDenied
     out = io.BytesIO()
     try:
-        tasks_io.export_table(out, table)
+        tasks_export.export_table(out, table)
     except ImportProblems as exc:
         messages.error(request, exc.problems[0])
         return redirect("chains:tasks")

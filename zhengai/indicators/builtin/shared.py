@@ -256,8 +256,9 @@ TASK_COMPLETION = ("窗口内到期的年度工作任务与部门任务的平均
 
 
 def task_completion(window):
-    """Annual task completion from the goal chain (``chains.progress``), keyed by subject already:
-    the school over all tasks due, each department over the tasks it leads."""
-    from zhengai.chains.progress import task_completion_by_subject
+    """Annual task completion from the goal chain, keyed by subject already: the school over all
+    tasks due, each department over the tasks it leads. The chains app provides it
+    (``registry.provide("task_completion", chains.progress.task_completion_by_subject)``)."""
+    from ..registry import provided
 
-    return task_completion_by_subject(window).items()
+    return provided("task_completion", window).items()

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         p.add_argument("--format", choices=FORMATS, default="table")
 
     def handle(self, *args, action, **options):
-        from zhengai.chains import tasks_io
+        from zhengai.chains import tasks_export, tasks_io
         from zhengai.chains.models import Goal, TaskTable
         from zhengai.chains.xlsxutil import ImportProblems
 
@@ -53,12 +53,12 @@ class Command(BaseCommand):
                 if table is None:
                     raise CommandError(f"找不到任务表 {options['table']}")
             try:
-                rows = tasks_io.export_table(options["file"], table)
+                rows = tasks_export.export_table(options["file"], table)
             except ImportProblems as exc:
                 raise CommandError(exc.problems[0]) from None
             self.stdout.write(f"已导出 {rows} 行到 {options['file']}")
         else:
-            from zhengai.chains.goals import task_rows
+            from zhengai.chains.goal_values import task_rows
 
             rows, columns = task_rows(options.get("window"))
             self.stdout.write(render(rows, columns, options["format"]), ending="")

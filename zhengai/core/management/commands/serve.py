@@ -9,6 +9,10 @@ import sys
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand
 
+# Lines said when serving starts, from the apps above core (the data center's demo sign-ins): each a
+# function returning a list of lines.
+BANNERS: list = []
+
 
 class Command(BaseCommand):
     help = "Serve the site with gunicorn and run the schedules in-process"
@@ -61,12 +65,6 @@ class Command(BaseCommand):
             self.stdout.write(_("%(label)s：各页面与定时任务按此日期计算“今天”，而非真实日期。") % {"label": fixed.label})
 
     def _print_sign_ins(self):
-        try:
-            from zhengai.datacenter.demo import demo_sign_ins
-        except ImportError:
-            return
-        rows = demo_sign_ins()
-        if rows:
-            self.stdout.write("Demo sign-ins (username / password):")
-            for role, username, password in rows:
-                self.stdout.write(f"  {role:<12} {username:<14} {password}")
+        for banner in BANNERS:
+            for line in banner():
+                self.stdout.write(line)
