@@ -52,7 +52,9 @@ seed: migrate
 serve:
 	$(BIN)/zhengai serve --port $(PORT)
 
+# The layers first (pyproject [tool.importlinter]: an app imports only the apps below it), then the suite.
 test: install-test assets system-deps
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n 2 --dist loadfile --create-db
 
 # The same suite on PostgreSQL (CI runs both); the test database is created and dropped by pytest.

@@ -76,8 +76,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "django_filters",
-    "django_tables2",
     "axes",
     "auditlog",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
