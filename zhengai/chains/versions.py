@@ -107,3 +107,43 @@ def copy_nodes(source: StandardVersion, target: StandardVersion) -> None:
 def require_draft(version: StandardVersion) -> None:
     if version.status != VersionStatus.DRAFT:
         raise ValidationError(_("已发布的版本不能修改；请先复制为新版本。"))
+
+
+# Draft standards' own rows (nodes, the version's applicability), written through these actions,
+# atomic and audited (zhengai.core.audit): a published version is never changed.
+
+def do_save_node(form, *, version: StandardVersion, parent=None, kind=None, acting_user) -> StandardNode:
+    """Save a validated ``NodeForm`` on the draft ``version`` (a new node goes last under ``parent``)."""
+    from zhengai.core import audit
+
+    _require_editor(acting_user)
+    require_draft(version)
+
+    def place(node):
+        if node.pk is None:
+            node.version, node.parent, node.kind = version, parent, kind
+            node.order = StandardNode.objects.filter(version=version, parent=parent).count() + 1
+
+    return audit.save_form(form, acting_user=acting_user, prepare=place)
+
+
+def do_delete_node(node: StandardNode, *, acting_user) -> None:
+    from zhengai.core import audit
+
+    _require_editor(acting_user)
+    require_draft(node.version)
+    audit.delete_audited(node, acting_user=acting_user)
+
+
+def do_set_applicability(version: StandardVersion, applies_to, *, acting_user) -> StandardVersion:
+    """The draft version's applicability rule (适用范围)."""
+    from zhengai.core import audit
+
+    _require_editor(acting_user)
+    require_draft(version)
+    with transaction.atomic():
+        before = audit.values(version, ["applies_to"])
+        version.applies_to = applies_to
+        version.save(update_fields=["applies_to"])
+        audit.record_change(version, before, audit.values(version, ["applies_to"]), acting_user=acting_user)
+    return version

@@ -1,6 +1,17 @@
-"""The sign-in audit trail: every sign-in, sign-out, failed sign-in and lockout becomes an
-``AuditEvent``, through Django's auth signals and django-axes' lockout signal, so no view has to
-remember to record them."""
+"""The audit trail.
+
+Sign-ins: every sign-in, sign-out, failed sign-in and lockout becomes an ``AuditEvent``, through
+Django's auth signals and django-axes' lockout signal, so no view has to remember to record them.
+
+Configuration: every configuration write (monitoring policies, field mappings, draft standards,
+source-database connections and pulls, notification channels) goes through a ``do_*`` action of its
+app, atomic, that records one ``config_changed`` event with who, when and what changed —
+``{field: [before, after]}`` (``record_change``, or ``save_form`` for a validated ``ModelForm``). A
+secret (a password, a signing key, a webhook carrying its token) is never written to the trail: only
+that it changed (``secrets_changed``)."""
+
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
@@ -27,6 +38,97 @@ def record(kind: str, *, request=None, user=None, username: str = "", **detail) 
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
         detail=detail,
     )
+
+
+def _plain(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def values(obj, fields) -> dict:
+    """The stored values of ``fields`` of ``obj`` (a relation by its id), as JSON can keep them."""
+    return {name: _plain(getattr(obj, obj._meta.get_field(name).attname)) for name in fields}
+
+
+def changes(before: dict, after: dict, secret=()) -> tuple[dict, list]:
+    """``({field: [before, after]}, [secret fields that changed])`` between two ``values``."""
+    diff, secrets = {}, []
+    for name in {**before, **after}:
+        if before.get(name) != after.get(name):
+            if name in secret:
+                secrets.append(name)
+            else:
+                diff[name] = [before.get(name), after.get(name)]
+    return diff, secrets
+
+
+def record_change(obj, before: dict, after: dict, *, acting_user, action: str = "changed", secret=(),
+                  name: str | None = None) -> AuditEvent | None:
+    """One ``config_changed`` event for ``obj`` (``action``: created, changed, deleted); nothing
+    when a change changed nothing. Call it inside the action's transaction."""
+    diff, secrets = changes(before, after, secret)
+    if action == "changed" and not diff and not secrets:
+        return None
+    return record(AuditKind.CONFIG_CHANGED, user=acting_user, model=obj._meta.label, object=obj.pk,
+                  name=str(name if name is not None else obj), action=action, changes=diff, secrets_changed=secrets)
+
+
+def editable_fields(model, secret=()) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields
+            if not f.primary_key and (f.editable or f.name in secret) and not getattr(f, "auto_now", False)]
+
+
+def save_form(form, *, acting_user, secret=(), prepare=None):
+    """Save a validated ``ModelForm`` and audit what it changed, together (the caller's ``do_*``
+    action; ``prepare(obj)`` fills what the form does not). The values before are read from the
+    row itself, locked, since validation already changed ``form.instance``."""
+    with transaction.atomic():
+        model = form._meta.model
+        fields = editable_fields(model, secret)
+        created = form.instance.pk is None
+        before = {} if created else values(model.objects.select_for_update().get(pk=form.instance.pk), fields)
+        obj = form.save(commit=False)
+        if prepare is not None:
+            prepare(obj)
+        obj.save()
+        form.save_m2m()
+        record_change(obj, before, values(obj, fields), acting_user=acting_user,
+                      action="created" if created else "changed", secret=secret)
+    return obj
+
+
+def save_object(obj, *, acting_user, secret=()):
+    """Save ``obj`` (built by a form elsewhere, e.g. the admin) and audit what it changed, together."""
+    with transaction.atomic():
+        model = type(obj)
+        fields = editable_fields(model, secret)
+        created = obj.pk is None or not model.objects.filter(pk=obj.pk).exists()
+        before = {} if created else values(model.objects.select_for_update().get(pk=obj.pk), fields)
+        obj.save()
+        record_change(obj, before, values(obj, fields), acting_user=acting_user,
+                      action="created" if created else "changed", secret=secret)
+    return obj
+
+
+def delete_audited(obj, *, acting_user, secret=()) -> None:
+    """Delete ``obj`` and audit what it held (secrets named, never shown), together."""
+    with transaction.atomic():
+        fields = editable_fields(type(obj), secret)
+        before = values(obj, fields)
+        label, pk = str(obj), obj.pk
+        obj.delete()
+        obj.pk = pk
+        record_change(obj, before, {}, acting_user=acting_user, action="deleted", secret=secret, name=label)
+        obj.pk = None
 
 
 def on_logged_in(sender, request, user, **kwargs):

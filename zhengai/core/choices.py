@@ -3,10 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditKind(models.TextChoices):
-    """What happened to an account (sign-ins and the account's own changes)."""
+    """What happened to an account (sign-ins and the account's own changes), and configuration
+    changes made through the platform's actions."""
 
     LOGIN = "login", _("登录")
     LOGOUT = "logout", _("退出")
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOCKED_OUT = "locked_out", _("账号锁定")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
+    # A configuration write through a ``do_*`` action (``audit.record_change``): who, when, what changed.
+    CONFIG_CHANGED = "config_changed", _("配置变更")

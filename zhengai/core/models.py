@@ -8,6 +8,7 @@ sign-outs, failed sign-ins, lockouts and password changes.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import AuditKind
 
@@ -37,6 +38,45 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+    # A configuration change (``audit.record_change``), as the audit page reads it.
+    def _model(self):
+        from django.apps import apps
+
+        try:
+            return apps.get_model((self.detail or {}).get("model", ""))
+        except (LookupError, ValueError):
+            return None
+
+    def _label(self, model, name: str) -> str:
+        try:
+            return str(model._meta.get_field(name).verbose_name) if model else name
+        except Exception:
+            return name
+
+    @property
+    def changed_object(self) -> str:
+        model = self._model()
+        return f"{model._meta.verbose_name if model else ''} · {(self.detail or {}).get('name', '')}"
+
+    @property
+    def action_label(self) -> str:
+        return str(CHANGE_ACTIONS.get((self.detail or {}).get("action", ""), ""))
+
+    @property
+    def change_lines(self) -> list[tuple[str, object, object]]:
+        model = self._model()
+        return [(self._label(model, name), before, after)
+                for name, (before, after) in ((self.detail or {}).get("changes") or {}).items()]
+
+    @property
+    def secret_lines(self) -> list[str]:
+        model = self._model()
+        return [self._label(model, name) for name in (self.detail or {}).get("secrets_changed") or []]
+
+
+CHANGE_ACTIONS = {"created": pgettext_lazy("配置变更", "新建"), "changed": pgettext_lazy("配置变更", "修改"),
+                  "deleted": pgettext_lazy("配置变更", "删除")}
 
 
 class FixedDate(models.Model):

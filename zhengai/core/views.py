@@ -59,9 +59,13 @@ def audit(request):
     if tab == "changes":
         entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
         kind = ""
+    elif tab == "config":
+        # Configuration written through the apps' do_* actions: who, when, what changed.
+        entries = restrict(AuditEvent.objects.select_related("user"), request.user).filter(kind=AuditKind.CONFIG_CHANGED)
+        kind = ""
     else:
         tab = "signins"
-        entries = restrict(AuditEvent.objects.select_related("user"), request.user)
+        entries = restrict(AuditEvent.objects.select_related("user"), request.user).exclude(kind=AuditKind.CONFIG_CHANGED)
         kind = request.GET.get("kind", "")
         if kind in AuditKind.values:
             entries = entries.filter(kind=kind)
@@ -72,7 +76,7 @@ def audit(request):
     context = {
         "tab": tab,
         "page": page,
-        "kinds": AuditKind.choices,
+        "kinds": [(v, label) for v, label in AuditKind.choices if v != AuditKind.CONFIG_CHANGED],
         "kind": kind,
         "q": request.GET.get("q", ""),
         "breadcrumbs": [(_("审计日志"), None)],

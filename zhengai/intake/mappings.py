@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zhengai.core import audit
 from zhengai.datacenter import dictionary
 
 from .columns import Column, spec_for
@@ -80,7 +81,8 @@ def mapping_rows(table: str, mapping: Mapping | None) -> list[MappingRow]:
 
 
 def do_save_mapping(source, table: str, entries: dict, *, acting_user) -> Mapping:
-    """Save the mapping of ``source`` onto ``table``. ``entries`` maps a field name to
+    """Save the mapping of ``source`` onto ``table``, audited (what changed, ``zhengai.core.audit``).
+    ``entries`` maps a field name to
     ``{"source_column": …, "value_map": "1=男\\n2=女", "date_format": "%Y%m%d"}``."""
     with translation.override("zh-hans"):
         spec = spec_for(table)
@@ -105,11 +107,15 @@ def do_save_mapping(source, table: str, entries: dict, *, acting_user) -> Mappin
             if "%" not in fmt:
                 raise IntakeError(_("“%(column)s”的日期格式应使用 %%Y、%%m、%%d 等占位符，例如 %%Y%%m%%d。") % {"column": column.label})
             date_formats[column.name] = fmt
+    fields = ("columns", "value_maps", "date_formats")
     with transaction.atomic():
-        mapping, _created = Mapping.objects.select_for_update().get_or_create(source=source, table=table)
+        mapping, created = Mapping.objects.select_for_update().get_or_create(source=source, table=table)
+        before = {} if created else audit.values(mapping, fields)
         mapping.columns, mapping.value_maps, mapping.date_formats = columns, value_maps, date_formats
         mapping.updated_by = acting_user if getattr(acting_user, "pk", None) else None
         mapping.save()
+        audit.record_change(mapping, before, audit.values(mapping, fields), acting_user=acting_user,
+                            action="created" if created else "changed")
     return mapping
 
 

@@ -33,6 +33,33 @@ def ensure_policies() -> None:
     ])
 
 
+POLICY_FIELDS = ("cadence", "escalate_after", "active")
+
+
+def do_save_policies(wanted: dict, *, acting_user) -> list[MonitoringPolicy]:
+    """Save the levels' policies (``wanted``: level → {cadence, escalate_after, active}), atomic and
+    audited (one ``config_changed`` event per level whose policy changed). The caller checked the
+    act (``edit_monitoring_policy``) and the values."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from zhengai.core import audit
+
+    with transaction.atomic():
+        ensure_policies()
+        rows = list(MonitoringPolicy.objects.select_for_update().filter(level__in=list(wanted)))
+        changed = []
+        for policy in rows:
+            before = audit.values(policy, POLICY_FIELDS)
+            for name, value in wanted[policy.level].items():
+                setattr(policy, name, value)
+            if audit.record_change(policy, before, audit.values(policy, POLICY_FIELDS), acting_user=acting_user):
+                policy.updated_by, policy.updated_at = acting_user, timezone.now()
+                changed.append(policy)
+        MonitoringPolicy.objects.bulk_update(changed, [*POLICY_FIELDS, "updated_by", "updated_at"])
+    return changed
+
+
 def history_start(today: date) -> date:
     """The start of the previous term (or of the current one when there is none before it)."""
     from zhengai.datacenter.models import Term

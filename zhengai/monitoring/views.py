@@ -22,7 +22,7 @@ from zhengai.org.models import User
 from . import actions, analytics, drilldown, owners, queries
 from .choices import ACTIVE_STATUSES, Cadence, Grade, MeasureKind, WarningStatus
 from .models import MonitoringPolicy, Run, Warning
-from .policies import ensure_policies
+from .policies import do_save_policies, ensure_policies
 from .sources import indicator_name
 
 FILTERS = ("level", "grade", "status", "department", "age")
@@ -190,6 +190,7 @@ def policies(request):
     rows = list(MonitoringPolicy.objects.all())
     errors = []
     if request.method == "POST":
+        wanted = {}
         for policy in rows:
             cadence = request.POST.get(f"cadence-{policy.level}", policy.cadence)
             raw = request.POST.get(f"escalate-{policy.level}", str(policy.escalate_after)).strip()
@@ -199,11 +200,10 @@ def policies(request):
             if not raw.isdigit() or not 0 <= int(raw) <= 99:
                 errors.append(_("“%(level)s”的升级前周期数“%(value)s”应为 0–99 的整数。") % {"level": policy.get_level_display(), "value": raw})
                 continue
-            policy.cadence, policy.escalate_after = cadence, int(raw)
-            policy.active = request.POST.get(f"active-{policy.level}") == "on"
-            policy.updated_by = request.user
+            wanted[policy.level] = {"cadence": cadence, "escalate_after": int(raw),
+                                    "active": request.POST.get(f"active-{policy.level}") == "on"}
         if not errors:
-            MonitoringPolicy.objects.bulk_update(rows, ["cadence", "escalate_after", "active", "updated_by"])
+            do_save_policies(wanted, acting_user=request.user)
             messages.success(request, _("监测策略已保存。"))
             return HttpResponseRedirect(reverse("monitoring:policies"))
     runs = Run.objects.all()[:30]

@@ -22,7 +22,10 @@ from ..choices import NodeKind, VersionStatus
 from ..forms import CopyForm, NodeForm, PublishForm, RuleForm, UploadForm
 from ..models import Standard, StandardNode, StandardVersion
 from ..models.standards import in_force_q
-from ..versions import can_edit_standards, do_copy_version, do_publish_version, require_draft
+from ..versions import (
+    can_edit_standards, do_copy_version, do_delete_node, do_publish_version, do_save_node, do_set_applicability,
+    require_draft,
+)
 from ..xlsxutil import ImportProblems
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,8 +132,7 @@ def version_rule(request, pk):
     form = RuleForm(request.POST or None, level=version.standard.level,
                     initial={"applies_to": applicability.format_rule(version.applies_to)})
     if request.method == "POST" and form.is_valid():
-        version.applies_to = form.cleaned_data["applies_to"]
-        version.save(update_fields=["applies_to"])
+        do_set_applicability(version, form.cleaned_data["applies_to"], acting_user=request.user)
         return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
     return render(request, "chains/form.html", {"form": form, "title": _("适用范围"), "breadcrumbs": [
         (_("标准"), reverse("chains:standards")), (version.standard.name, reverse("chains:standard", args=[version.standard_id])),
@@ -155,11 +157,7 @@ def node_edit(request, version_pk, pk=None):
                                     else NodeKind.POINT)
     form = NodeForm(request.POST or None, instance=node, kind=kind, level=version.standard.level)
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        if node is None:
-            obj.version, obj.parent, obj.kind = version, parent, kind
-            obj.order = StandardNode.objects.filter(version=version, parent=parent).count() + 1
-        obj.save()
+        do_save_node(form, version=version, parent=parent, kind=kind, acting_user=request.user)
         return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
     return render(request, "chains/form.html", {"form": form, "title": NodeKind(kind).label, "breadcrumbs": [
         (_("标准"), reverse("chains:standards")), (version.standard.name, reverse("chains:standard", args=[version.standard_id])),
@@ -171,8 +169,7 @@ def node_edit(request, version_pk, pk=None):
 def node_delete(request, pk):
     node = get_object_or_404(StandardNode.objects.select_related("version"), pk=pk)
     try:
-        require_draft(node.version)
-        node.delete()
+        do_delete_node(node, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(f"{reverse('chains:standard', args=[node.version.standard_id])}?version={node.version_id}")

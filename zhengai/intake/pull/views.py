@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from zhengai.org import access
 from zhengai.org.access import access_object, restrict
 
+from .actions import do_save_connection, do_save_pull
 from .forms import ConnectionForm, PullForm
 from .models import SavedPull, SourceConnection
 from .reader import check_connection
@@ -29,13 +30,10 @@ def pull_list(request):
     })
 
 
-def _edit(request, form_class, instance, title):
+def _edit(request, form_class, instance, title, save):
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        if isinstance(obj, SavedPull) and obj.created_by_id is None:
-            obj.created_by = request.user
-        obj.save()
+        obj = save(form, acting_user=request.user)
         messages.success(request, _("已保存 %(name)s") % {"name": obj.name})
         return redirect("intake:pulls")
     return render(request, "intake/pull_form.html", {
@@ -47,13 +45,13 @@ def _edit(request, form_class, instance, title):
 @access.gate(access.MANAGE_PULLS, on=SourceConnection)
 def connection_edit(request, pk=None):
     instance = access_object(SourceConnection, request.user, access.MANAGE_PULLS, pk=pk) if pk else None
-    return _edit(request, ConnectionForm, instance, _("数据库连接"))
+    return _edit(request, ConnectionForm, instance, _("数据库连接"), do_save_connection)
 
 
 @access.gate(access.MANAGE_PULLS, on=SavedPull)
 def pull_edit(request, pk=None):
     instance = access_object(SavedPull, request.user, access.MANAGE_PULLS, pk=pk) if pk else None
-    return _edit(request, PullForm, instance, _("抽取任务"))
+    return _edit(request, PullForm, instance, _("抽取任务"), do_save_pull)
 
 
 @require_POST
