@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "zhengai.monitoring",
     "zhengai.notifications",
     "zhengai.portraits",
+    "zhengai.statedata",
 ]
 
 MIDDLEWARE = [

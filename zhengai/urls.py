@@ -23,6 +23,7 @@ urlpatterns = [
     path("monitoring/", include("zhengai.monitoring.urls")),
     path("notifications/", include("zhengai.notifications.urls")),
     path("portraits/", include("zhengai.portraits.urls")),
+    path("statedata/", include("zhengai.statedata.urls")),
 ]
 
 admin.site.site_header = _("诊改平台管理")

@@ -45,13 +45,15 @@ import_data                系统管理员, 质管办                           
 manage_pulls               系统管理员, 质管办                            school
 manage_sources             系统管理员, 质管办                            school
 define_indicator           系统管理员, 质管办                            school
+edit_report_template       系统管理员, 质管办                            school
+fill_state_data            系统管理员, 质管办                            school
 =========================  ==========================================  ===============
 
 Named "see" rules for pages over many subjects: ``see_others`` (indicator library, data
 dictionary, correction effectiveness: every role but 学生), ``see_task_table`` and
 ``see_evidence_overview`` (department reach), ``see_batches`` and ``see_pulls`` (school reach, 校领导
 included), ``see_data_quality`` (系统管理员, 质管办, 校领导, 部门负责人, 专业负责人), ``see_audit``
-(系统管理员, 质管办). ``SIGNED_IN`` and ``PUBLIC`` are rules for views that touch only the user's own
+(系统管理员, 质管办), ``see_state_data`` (状态数据与质量年报: 系统管理员, 质管办, 校领导, 部门负责人; department reach). ``SIGNED_IN`` and ``PUBLIC`` are rules for views that touch only the user's own
 rows, or nothing stored.
 
 **Declaring a view's rule.** Every view that accepts POST states its rule with ``@gate(RULE)``
@@ -130,6 +132,9 @@ IMPORT_DATA = _act("import_data", COLLEGE_OFFICE, SCHOOL)
 MANAGE_PULLS = _act("manage_pulls", COLLEGE_OFFICE, SCHOOL)
 MANAGE_SOURCES = _act("manage_sources", COLLEGE_OFFICE, SCHOOL)
 DEFINE_INDICATOR = _act("define_indicator", COLLEGE_OFFICE, SCHOOL)
+# State data and the annual quality report: the templates and their filling are the college's own.
+EDIT_REPORT_TEMPLATE = _act("edit_report_template", COLLEGE_OFFICE, SCHOOL)
+FILL_STATE_DATA = _act("fill_state_data", COLLEGE_OFFICE, SCHOOL)
 
 # "See" rules of pages over many subjects.
 SEE_OTHERS = _act("see_others", ALL_ROLES - {Role.STUDENT}, SCOPE, sees=True)
@@ -140,6 +145,8 @@ SEE_PULLS = _act("see_pulls", ALL_ROLES, SCHOOL, sees=True)
 SEE_DATA_QUALITY = _act("see_data_quality", {Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER, Role.DEPARTMENT_HEAD,
                                              Role.SPECIALTY_LEADER}, SCOPE, sees=True)
 SEE_AUDIT = _act("see_audit", COLLEGE_OFFICE, SCHOOL, sees=True)
+SEE_STATE_DATA = _act("see_state_data", {Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER, Role.DEPARTMENT_HEAD},
+                      DEPARTMENT, sees=True)
 
 
 @dataclass

@@ -1,0 +1,18 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Layout(models.TextChoices):
+    """How a table's cells are laid out, as the state forms lay them."""
+
+    INDICATORS = "indicators", _("指标行：每行一个指标，各列为学年")
+    SUBJECTS = "subjects", _("主体行：每行一个部门或专业，各列为指标")
+
+
+class CellOrigin(models.TextChoices):
+    """Where a cell's value came from."""
+
+    COMPUTED = "computed", _("平台计算")
+    TODO = "todo", _("待填报")
+    ENTERED = "entered", _("部门填报")
+    CARRIED = "carried", _("沿用上年")

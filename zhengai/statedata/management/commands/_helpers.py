@@ -1,0 +1,41 @@
+"""The work of ``zhengai statedata`` sub-commands, kept apart from argument parsing."""
+
+import time
+
+from django.core.management.base import CommandError
+
+from zhengai.core.output import render
+
+
+def template(name):
+    from zhengai.statedata.models import ReportTemplate
+
+    found = ReportTemplate.objects.filter(name=name).first()
+    if found is None:
+        names = "、".join(ReportTemplate.objects.values_list("name", flat=True)) or "（无）"
+        raise CommandError(f"没有名为“{name}”的模板；现有：{names}")
+    return found
+
+
+def fill(command, options):
+    from zhengai.statedata.actions import do_fill_template
+    from zhengai.statedata.defaults import install_default_templates
+    from zhengai.statedata.filling import academic_year, counts
+    from zhengai.statedata.models import ReportTemplate
+
+    window = academic_year(options["year"])  # refuse a wrong year before anything is written
+    if not ReportTemplate.objects.exists():
+        install_default_templates()
+        command.stdout.write("尚无模板，已安装默认模板")
+    templates = [template(options["template"])] if options.get("template") else list(ReportTemplate.objects.all())
+    started = time.perf_counter()
+    rows, results = [], []
+    for t in templates:
+        done = do_fill_template(t, window.code, table_codes=options.get("table"))
+        results += done
+        rows += [(t.name, r.table.code, r.table.name, r.filled, r.entered, r.todo) for r in done]
+    filled, todo, entered = counts(results)
+    command.stdout.write(f"{window.code} 学年（{window.start} 至 {window.end}）")
+    command.stdout.write(render(rows, ["模板", "表代码", "表名称", "已填", "部门已填", "待填报"], "table"), ending="")
+    command.stdout.write(f"已填 {filled + entered} 格（平台算出 {filled}，部门已填 {entered}），待填报 {todo} 格，"
+                         f"用时 {time.perf_counter() - started:.2f} 秒")

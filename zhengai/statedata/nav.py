@@ -1,0 +1,6 @@
+from django.utils.translation import gettext_lazy as _
+
+from zhengai.core.navigation import NavItem
+from zhengai.org import access
+
+ITEMS = [NavItem(_("状态数据"), "statedata:index", act=access.SEE_STATE_DATA, order=75)]

@@ -1,0 +1,220 @@
+"""Pages of state data (状态数据与质量年报): the templates, their editing, import and export, and
+each table as filled for an academic year. Thin views: the work is in ``structure``, ``filling``
+and ``templates_io``; who may do what is ``zhengai.org.access``."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from zhengai.chains.xlsxutil import ImportProblems
+from zhengai.core import clock
+from zhengai.core import windows as W
+from zhengai.indicators import registry
+from zhengai.org import access
+
+from . import actions, filling
+from .choices import CellOrigin, Layout
+from .forms import ColumnFormSet, RowFormSet, TableForm, TemplateImportForm
+from .models import CellValue, ReportTable, ReportTemplate, TableFill
+from .structure import ColumnSpec, RowSpec, TableSpec, check, specs_of
+from .templates_io import export_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def default_year() -> str:
+    """The academic year a college reports in the autumn: the last one that has ended."""
+    return W.containing("academic_year", clock.today()).previous().code
+
+
+def _year(request) -> str:
+    """The ``year`` parameter if it is an academic year, else the default (junk is ignored)."""
+    text = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    if W.kind_of(text) == "academic_year" and int(text[5:9]) == int(text[:4]) + 1:
+        return text
+    return default_year()
+
+
+def _crumbs(*extra):
+    return [(_("状态数据"), reverse("statedata:index")), *extra]
+
+
+@login_required
+@require_safe
+def index(request):
+    access.require(request.user, access.SEE_STATE_DATA)
+    year = _year(request)
+    templates = list(ReportTemplate.objects.prefetch_related("tables"))
+    fills = {f["table_id"]: f for f in TableFill.objects.filter(year=year).values("table_id", "filled_at").annotate(
+        filled=Count("cells", filter=Q(cells__origin=CellOrigin.COMPUTED)),
+        entered=Count("cells", filter=Q(cells__origin__in=[CellOrigin.ENTERED, CellOrigin.CARRIED])),
+        todo=Count("cells", filter=Q(cells__origin=CellOrigin.TODO)))}
+    for t in templates:
+        t.rows_shown = [(table, fills.get(table.pk)) for table in t.tables.all()]
+    window = filling.academic_year(year)
+    return render(request, "statedata/index.html", {
+        "templates": templates, "year": year, "window": window,
+        "years": [W.academic_year(int(default_year()[:4]) - n).code for n in range(0, 4)],
+        "may_edit": access.may(request.user, access.EDIT_REPORT_TEMPLATE),
+        "may_fill": access.may(request.user, access.FILL_STATE_DATA),
+        "import_form": TemplateImportForm(), "breadcrumbs": [(_("状态数据"), None)],
+    })
+
+
+@login_required
+@require_POST
+@access.gate(access.FILL_STATE_DATA)
+def fill(request, template_id):
+    template = get_object_or_404(ReportTemplate, pk=template_id)
+    year = _year(request)
+    results = actions.do_fill_template(template, year, acting_user=request.user)
+    filled, todo, entered = filling.counts(results)
+    messages.success(request, _("已按 %(year)s 学年填报“%(template)s”：平台算出 %(filled)s 格，待部门填报 %(todo)s 格，保留部门已填 %(entered)s 格。") % {
+        "year": year, "template": template.name, "filled": filled, "todo": todo, "entered": entered})
+    return redirect(reverse("statedata:index") + f"?year={year}")
+
+
+@login_required
+@require_POST
+@access.gate(access.EDIT_REPORT_TEMPLATE)
+def install_defaults(request):
+    from .defaults import install_default_templates
+
+    counts = install_default_templates()
+    messages.success(request, _("默认模板：新建 %(templates)s 个（另建自定义指标 %(indicators)s 个），已有的保持不变。") % counts)
+    return redirect("statedata:index")
+
+
+@login_required
+@require_safe
+def template_export(request, template_id):
+    access.require(request.user, access.EDIT_REPORT_TEMPLATE)
+    template = get_object_or_404(ReportTemplate, pk=template_id)
+    response = HttpResponse(export_workbook(template), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(template.name + '.xlsx')}"
+    return response
+
+
+@login_required
+@require_POST
+@access.gate(access.EDIT_REPORT_TEMPLATE)
+def template_import(request, template_id):
+    template = get_object_or_404(ReportTemplate, pk=template_id)
+    form = TemplateImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择 .xlsx 文件。"))
+        return redirect("statedata:index")
+    upload = form.cleaned_data["file"]
+    try:
+        counts = actions.do_import_template(template, upload, upload.size, acting_user=request.user)
+    except ImportProblems as exc:
+        return render(request, "chains/problems.html", {
+            "problems": exc.problems, "back": reverse("statedata:index"),
+            "breadcrumbs": _crumbs((_("导入失败"), None))}, status=400)
+    messages.success(request, _("已导入“%(template)s”：%(tables)s 张表，%(rows)s 行，%(columns)s 列；删去 %(removed)s 张表。") % {
+        "template": template.name, **counts})
+    return redirect("statedata:index")
+
+
+def _indicator_choices():
+    return [(i.code, f"{i.name_zh}（{i.level_label}）") for i in registry.all_indicators()]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@access.gate(access.EDIT_REPORT_TEMPLATE)
+def table_edit(request, template_id, table_id=None):
+    """One table's name, layout, rows and columns; saving re-checks the whole template."""
+    template = get_object_or_404(ReportTemplate, pk=template_id)
+    table = get_object_or_404(ReportTable, pk=table_id, template=template) if table_id else None
+    specs = specs_of(template)
+    index = next((n for n, s in enumerate(specs) if table and s.code == table.code), None)
+    current = specs[index] if index is not None else TableSpec("", "")
+    problems = []
+    if request.method == "POST":
+        form = TableForm(request.POST)
+        rows = RowFormSet(request.POST, prefix="rows")
+        columns = ColumnFormSet(request.POST, prefix="columns")
+        if form.is_valid() and rows.is_valid() and columns.is_valid():
+            spec = TableSpec(form.cleaned_data["code"], form.cleaned_data["name"], form.cleaned_data["layout"],
+                             form.cleaned_data["level"], form.cleaned_data["department"], form.cleaned_data["note"],
+                             _ordered(rows, RowSpec, ("label", "unit", "indicator", "department"), _("行")),
+                             _ordered(columns, ColumnSpec, ("header", "unit", "indicator", "year_offset"), _("列")))
+            order = request.POST.get("position", "")
+            new = [s for n, s in enumerate(specs) if n != index]
+            at = index if index is not None else len(new)
+            if order.isdigit():
+                at = max(0, min(len(new), int(order) - 1))
+            new.insert(at, spec)
+            problems = check(new)
+            if not problems:
+                actions.do_replace_tables(template, new, acting_user=request.user)
+                messages.success(request, _("已保存表“%(name)s”。") % {"name": spec.name})
+                return redirect("statedata:index")
+    else:
+        form = TableForm(initial={"name": current.name, "code": current.code, "layout": current.layout,
+                                  "level": current.level, "department": current.department, "note": current.note})
+        rows = RowFormSet(prefix="rows", initial=[{"order": n, "label": r.label, "unit": r.unit, "indicator": r.indicator,
+                                                   "department": r.department} for n, r in enumerate(current.rows, start=1)])
+        columns = ColumnFormSet(prefix="columns", initial=[{"order": n, "header": c.header, "unit": c.unit,
+                                                            "indicator": c.indicator, "year_offset": c.year_offset}
+                                                           for n, c in enumerate(current.columns, start=1)])
+    title = _("编辑表：%(name)s") % {"name": table.name} if table else _("新建表")
+    return render(request, "statedata/table_edit.html", {
+        "template": template, "table": table, "form": form, "rows": rows, "columns": columns, "problems": problems,
+        "position": (index + 1) if index is not None else len(specs) + 1, "count": len(specs) + (0 if table else 1),
+        "indicators": _indicator_choices(), "title": title,
+        "breadcrumbs": _crumbs((template.name, None), (title, None)),
+    }, status=400 if problems else 200)
+
+
+def _ordered(formset, spec_class, fields, kind) -> list:
+    """The formset's lines, without deleted and empty extra ones, by their order number (ties keep
+    the page's order); ``where`` names the line for messages."""
+    lines = []
+    for n, f in enumerate(formset.forms, start=1):
+        data = getattr(f, "cleaned_data", None) or {}
+        if not data or data.get("DELETE"):
+            continue
+        order = data.get("order")
+        lines.append((order if order is not None else n, n, spec_class(
+            *[data.get(k) if data.get(k) is not None else "" for k in fields],
+            where=_("第 %(n)s %(kind)s") % {"n": n, "kind": kind})))
+    return [spec for _o, _n, spec in sorted(lines, key=lambda x: (x[0], x[1]))]
+
+
+@login_required
+@require_safe
+def table_view(request, table_id, year):
+    access.require(request.user, access.SEE_STATE_DATA)
+    table = get_object_or_404(ReportTable.objects.select_related("template"), pk=table_id)
+    if W.kind_of(year) != "academic_year":
+        raise Http404
+    window = filling.academic_year(year)
+    fill = TableFill.objects.filter(table=table, year=year).first()
+    columns = list(table.columns.all())
+    grid = []
+    if fill is not None:
+        cells = {}
+        rows = {}
+        names = {i.code: i.name for i in registry.all_indicators()}
+        for cell in CellValue.objects.filter(fill=fill).select_related("department", "row"):
+            cell.indicator_name = names.get(cell.indicator, "")
+            cells[(cell.row_key, cell.column_id)] = cell
+            rows.setdefault(cell.row_key, (cell.row_order, cell.row_label, cell))
+        for key, (order, label, first) in sorted(rows.items(), key=lambda kv: (kv[1][0], kv[0])):
+            unit = first.row.unit if first.row_id else ""
+            grid.append({"key": key, "label": label, "unit": unit, "cells": [cells.get((key, c.pk)) for c in columns]})
+    return render(request, "statedata/table.html", {
+        "table": table, "fill": fill, "columns": columns, "grid": grid, "year": year, "window": window,
+        "subjects_layout": table.layout == Layout.SUBJECTS,
+        "may_fill": access.may(request.user, access.FILL_STATE_DATA),
+        "breadcrumbs": _crumbs((table.template.name, None), (table.name, None)),
+    })
