@@ -108,6 +108,10 @@ def objects(cast, college, django_user_model, tmp_path):
     o["custom"] = CustomIndicator.objects.create(code="student.custom_probe", level="student", name_zh="探针",
                                                  definition="测试",
                                                  spec={"kind": "aggregate", "table": "attendance", "aggregate": "count"})
+    from zhengai.statedata.models import ReportTable, ReportTemplate
+
+    o["report_template"] = ReportTemplate.objects.create(name="质量年报附表")
+    o["report_table"] = ReportTable.objects.create(template=o["report_template"], code="scorecard", name="计分卡")
     return o
 
 
@@ -129,6 +133,10 @@ def path_args(o):
         "intake:connection_edit": {"pk": o["connection"].pk}, "intake:connection_test": {"pk": o["connection"].pk},
         "intake:pull_edit": {"pk": o["pull"].pk}, "intake:pull_run": {"pk": o["pull"].pk},
         "indicators:custom_edit": {"code": o["custom"].code},
+        "statedata:fill": {"template_id": o["report_template"].pk},
+        "statedata:template_import": {"template_id": o["report_template"].pk},
+        "statedata:table_new": {"template_id": o["report_template"].pk},
+        "statedata:table_edit": {"template_id": o["report_template"].pk, "table_id": o["report_table"].pk},
     }
 
 
