@@ -47,6 +47,9 @@ manage_sources             系统管理员, 质管办                           
 define_indicator           系统管理员, 质管办                            school
 edit_report_template       系统管理员, 质管办                            school
 fill_state_data            系统管理员, 质管办                            school
+enter_state_data           系统管理员, 质管办, 部门负责人                scope
+review_state_data          系统管理员, 质管办, 部门负责人                scope
+sign_state_table           系统管理员, 质管办                            school
 =========================  ==========================================  ===============
 
 Named "see" rules for pages over many subjects: ``see_others`` (indicator library, data
@@ -135,6 +138,12 @@ DEFINE_INDICATOR = _act("define_indicator", COLLEGE_OFFICE, SCHOOL)
 # State data and the annual quality report: the templates and their filling are the college's own.
 EDIT_REPORT_TEMPLATE = _act("edit_report_template", COLLEGE_OFFICE, SCHOOL)
 FILL_STATE_DATA = _act("fill_state_data", COLLEGE_OFFICE, SCHOOL)
+# A figure the platform cannot compute is entered by its department and approved by the head
+# (department heads over their department's cells, the quality office over all); signing a
+# table off, which locks it, is the quality office's.
+ENTER_STATE_DATA = _act("enter_state_data", COLLEGE_OFFICE | {Role.DEPARTMENT_HEAD}, SCOPE)
+REVIEW_STATE_DATA = _act("review_state_data", COLLEGE_OFFICE | {Role.DEPARTMENT_HEAD}, SCOPE)
+SIGN_STATE_TABLE = _act("sign_state_table", COLLEGE_OFFICE, SCHOOL)
 
 # "See" rules of pages over many subjects.
 SEE_OTHERS = _act("see_others", ALL_ROLES - {Role.STUDENT}, SCOPE, sees=True)

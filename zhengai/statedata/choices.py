@@ -16,3 +16,10 @@ class CellOrigin(models.TextChoices):
     TODO = "todo", _("待填报")
     ENTERED = "entered", _("部门填报")
     CARRIED = "carried", _("沿用上年")
+
+
+class FillStatus(models.TextChoices):
+    """A table's fill: being filled, or signed off and locked."""
+
+    DRAFT = "draft", _("填报中")
+    SIGNED = "signed", _("已签发")

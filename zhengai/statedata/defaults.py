@@ -18,7 +18,7 @@ from django.db import transaction
 from zhengai.datacenter.choices import EmploymentStatus, Level
 
 from .choices import Layout
-from .models import ReportTemplate
+from .models import ReportTemplate, TotalRule
 from .structure import ColumnSpec, RowSpec, TableSpec, check, replace
 
 log = logging.getLogger(__name__)
@@ -179,11 +179,18 @@ def state_data_tables() -> list[TableSpec]:
     ]
 
 
+# Totals that must agree (核对规则): (name, left table, row, column, right table, row — blank: the
+# column's sum over all rows —, column).
+STATE_DATA_RULES = [
+    ("在籍学生数：学校与二级学院合计", "school_basic", "在籍学生数", "本学年", "departments", "", "在籍学生数"),
+    ("在籍学生数：二级学院与专业合计", "departments", "", "在籍学生数", "specialties", "", "在籍学生数"),
+]
+
 DEFAULTS = [
     (ANNUAL_REPORT, "高等职业教育质量年度报告的附表（计分卡、资源表、服务贡献表、落实政策表、国际影响表），按学年填报。",
-     annual_report_tables),
+     annual_report_tables, []),
     (STATE_DATA, "人才培养工作状态数据的汇总表：学校、二级学院与专业的基本情况，按学年（9 月 1 日至次年 8 月 31 日）填报。",
-     state_data_tables),
+     state_data_tables, STATE_DATA_RULES),
 ]
 
 
@@ -209,7 +216,7 @@ def install_default_templates() -> dict:
     """Create the default templates that do not exist yet (and the custom indicators they use)."""
     indicators = install_custom_indicators()
     made = 0
-    for order, (name, description, tables) in enumerate(DEFAULTS, start=1):
+    for order, (name, description, tables, rules) in enumerate(DEFAULTS, start=1):
         if ReportTemplate.objects.filter(name=name).exists():
             continue
         specs = tables()
@@ -218,6 +225,9 @@ def install_default_templates() -> dict:
             raise ValueError("; ".join(problems))
         template = ReportTemplate.objects.create(name=name, description=description, builtin=True, order=order)
         replace(template, specs)
+        TotalRule.objects.bulk_create([TotalRule(template=template, name=n, left_table=lt, left_row=lr, left_column=lc,
+                                                 right_table=rt, right_row=rr, right_column=rc)
+                                       for n, lt, lr, lc, rt, rr, rc in rules])
         made += 1
     return {"templates": made, "indicators": indicators}
 

@@ -10,6 +10,7 @@ kept while the platform still cannot compute it.
 
 from dataclasses import dataclass, field
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from zhengai.core import clock
@@ -17,7 +18,7 @@ from zhengai.core import windows as W
 from zhengai.datacenter.choices import DepartmentKind, Level
 from zhengai.indicators import registry
 
-from .choices import CellOrigin, Layout
+from .choices import CellOrigin, FillStatus, Layout
 from .models import CellValue, ReportTable, TableColumn, TableFill, TableRow
 
 
@@ -56,6 +57,8 @@ class TableResult:
     filled: int = 0
     todo: int = 0
     entered: int = 0
+    carried: int = 0
+    locked: bool = False
     todo_by_department: dict = field(default_factory=dict)
 
 
@@ -161,12 +164,44 @@ def fill_template(template, year_text: str, *, table_codes=None) -> list[TableRe
         return [_store(table, year, planned[table.pk], values, school) for table in tables]
 
 
+def _carried(table, year) -> dict:
+    """Last year's approved values of the table, (row key, column year offset) → value: the cells
+    of a signed fill, or approved by the head (one query)."""
+    first = int(year.code[:4]) - 1
+    approved = CellValue.objects.filter(fill__table=table, fill__year=f"{first}-{first + 1}", value__isnull=False).filter(
+        Q(fill__status=FillStatus.SIGNED) | Q(reviewed_at__isnull=False))
+    return {(key, offset): value for key, offset, value in approved.values_list("row_key", "column__year_offset", "value")}
+
+
+def _carry(p: Planned, last: dict):
+    """The value to carry into a cell still owed: the same academic year as last year reported it
+    (this year's “上一学年” is last year's “本学年”), or — for a figure no indicator computes — last
+    year's value of the same column, for the department to confirm or change."""
+    same_year = last.get((p.row_key, p.column.year_offset + 1))
+    if same_year is not None:
+        return same_year
+    if not p.indicator:
+        return last.get((p.row_key, p.column.year_offset))
+    return None
+
+
 def _store(table, year, cells: list[Planned], values, school) -> TableResult:
     fill, _created = TableFill.objects.get_or_create(table=table, year=year.code)
+    result = TableResult(table, fill)
+    if fill.status == FillStatus.SIGNED:  # a signed table is locked: report it as it stands
+        result.locked = True
+        for origin, n in fill.cells.values_list("origin").annotate(n=Count("pk")):
+            if origin == CellOrigin.COMPUTED:
+                result.filled += n
+            elif origin == CellOrigin.TODO:
+                result.todo += n
+            else:
+                result.entered += n
+        return result
     fill.filled_at = clock.now()
     fill.save(update_fields=["filled_at"])
     existing = {(c.row_key, c.column_id): c for c in fill.cells.all()}
-    result = TableResult(table, fill)
+    last = _carried(table, year)
     create, update, keep = [], [], set()
     for p in cells:
         key = (p.row_key, p.column.pk)
@@ -187,14 +222,21 @@ def _store(table, year, cells: list[Planned], values, school) -> TableResult:
         else:
             update.append(cell)
         _set(cell, p)
-        if value is None:
+        carried = _carry(p, last) if value is None else None
+        if carried is not None:
+            cell.value, cell.origin = carried, CellOrigin.CARRIED
+            cell.evidence = _("沿用 %(year)s 学年已审核的数据") % {"year": _previous(year.code)}
+            cell.entered_by, cell.entered_at, cell.reviewed_by, cell.reviewed_at = None, None, None, None
+            result.carried += 1
+            result.entered += 1
+        elif value is None:
             cell.value, cell.origin = None, CellOrigin.TODO
-            cell.entered_by, cell.entered_at = None, None
+            cell.entered_by, cell.entered_at, cell.evidence, cell.reviewed_by, cell.reviewed_at = None, None, "", None, None
             result.todo += 1
             result.todo_by_department[p.department_id] = result.todo_by_department.get(p.department_id, 0) + 1
         else:
             cell.value, cell.origin = float(value), CellOrigin.COMPUTED
-            cell.entered_by, cell.entered_at = None, None
+            cell.entered_by, cell.entered_at, cell.evidence, cell.reviewed_by, cell.reviewed_at = None, None, "", None, None
             result.filled += 1
     stale = [c.pk for k, c in existing.items() if k not in keep]
     if stale:
@@ -206,7 +248,13 @@ def _store(table, year, cells: list[Planned], values, school) -> TableResult:
 
 
 _FIELDS = ["row", "subject", "row_label", "row_order", "value", "origin", "indicator", "window", "window_start",
-           "window_end", "department", "department_text", "entered_by", "entered_at"]
+           "window_end", "department", "department_text", "entered_by", "entered_at", "evidence", "reviewed_by",
+           "reviewed_at"]
+
+
+def _previous(code: str) -> str:
+    first = int(code[:4]) - 1
+    return f"{first}-{first + 1}"
 
 
 def _set(cell: CellValue, p: Planned) -> None:

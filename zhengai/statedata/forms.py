@@ -35,7 +35,7 @@ class ColumnForm(forms.Form):
     unit = forms.CharField(label=pgettext_lazy("计量单位", "单位"), max_length=16, required=False)
     indicator = forms.CharField(label=_("指标代码"), max_length=64, required=False,
                                 widget=forms.TextInput(attrs={"list": "indicator-codes"}))
-    year_offset = forms.TypedChoiceField(label=_("学年"), coerce=int, choices=[
+    year_offset = forms.TypedChoiceField(label=_("学年"), coerce=int, initial=0, choices=[
         (n, _("本学年") if n == 0 else _("上一学年") if n == -1 else _("前 %(n)s 学年") % {"n": -n})
         for n in range(0, OLDEST_OFFSET - 1, -1)])
 

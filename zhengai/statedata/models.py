@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from zhengai.datacenter.choices import Level
 
-from .choices import CellOrigin, Layout
+from .choices import CellOrigin, FillStatus, Layout
 
 
 class ReportTemplate(models.Model):
@@ -29,6 +29,8 @@ class ReportTemplate(models.Model):
     description = models.TextField(_("说明"), blank=True)
     builtin = models.BooleanField(_("平台默认"), default=False)
     order = models.PositiveIntegerField(_("顺序"), default=0)
+    change_ratio = models.FloatField(_("同比变化复核阈值"), default=0.3,
+                                     help_text=_("与上年相比变化超过该比例（0.3 即 30%）的数据，签发前须复核"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope_lookups: dict = {}
@@ -113,6 +115,10 @@ class TableFill(models.Model):
     table = models.ForeignKey(ReportTable, models.CASCADE, related_name="fills", verbose_name=_("报表"))
     year = models.CharField(_("学年"), max_length=9, help_text=_("如 2025-2026"))
     filled_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=FillStatus.choices, default=FillStatus.DRAFT)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("签发人"))
+    signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
 
     scope_lookups: dict = {}
 
@@ -150,6 +156,11 @@ class CellValue(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("填报人"))
     entered_at = models.DateTimeField(_("填报时间"), null=True, blank=True)
+    evidence = models.TextField(_("数据来源与佐证"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("审核人"))
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.CharField(_("审核意见"), max_length=500, blank=True)
 
     scope_lookups = {"department": "department_id"}
 
@@ -161,3 +172,26 @@ class CellValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row_label} · {self.column}"
+
+
+class TotalRule(models.Model):
+    """A total that must agree across tables (核对规则): a cell (row and column of a table) against
+    another cell, or against the sum of a column over all rows of a table (``right_row`` blank)."""
+
+    template = models.ForeignKey(ReportTemplate, models.CASCADE, related_name="rules", verbose_name=_("报表模板"))
+    name = models.CharField(_("核对名称"), max_length=100)
+    left_table = models.CharField(_("表代码"), max_length=32)
+    left_row = models.CharField(_("行"), max_length=200)
+    left_column = models.CharField(_("列"), max_length=200)
+    right_table = models.CharField(_("对照表代码"), max_length=32)
+    right_row = models.CharField(_("对照行"), max_length=200, blank=True, help_text=_("留空：该列所有行的合计"))
+    right_column = models.CharField(_("对照列"), max_length=200)
+    tolerance = models.FloatField(_("允许差"), default=0)
+
+    class Meta:
+        verbose_name = _("核对规则")
+        verbose_name_plural = _("核对规则")
+        ordering = ["template", "id"]
+
+    def __str__(self) -> str:
+        return self.name

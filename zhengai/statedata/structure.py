@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from zhengai.datacenter.choices import Level
 from zhengai.indicators import registry
 
-from .choices import Layout
-from .models import ReportTable, TableColumn, TableRow
+from zhengai.chains.xlsxutil import ImportProblems
+
+from .choices import FillStatus, Layout
+from .models import CellValue, ReportTable, TableColumn, TableFill, TableRow
 
 CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 # Levels a table may have one row per subject of: a few hundred rows at most on a large college.
@@ -166,6 +168,9 @@ def replace(template, tables: list[TableSpec]) -> dict:
             {"header": c.header.strip(), "unit": c.unit.strip(), "indicator": c.indicator.strip(),
              "year_offset": c.year_offset} for c in spec.columns])
     gone = template.tables.exclude(pk__in=keep)
+    signed = list(TableFill.objects.filter(table__in=gone, status=FillStatus.SIGNED).values_list("table__name", "year"))
+    if signed:
+        raise ImportProblems([_("表“%(table)s”的 %(year)s 学年已签发锁定，不能删除") % {"table": t, "year": y} for t, y in signed])
     counts["removed"] = gone.count()
     gone.delete()
     return counts
@@ -183,5 +188,16 @@ def _match(table, model, current, wanted: list[dict]) -> int:
             changed.append(obj)
     surplus = [obj.pk for obj in current[len(wanted):]]
     if surplus:
+        _refuse_if_signed(table, model, surplus)
         model.objects.filter(pk__in=surplus).delete()
     return len(wanted)
+
+
+def _refuse_if_signed(table, model, pks):
+    """Rows and columns of a signed year stay: what was signed is kept as it was signed."""
+    field = "row_id" if model is TableRow else "column_id"
+    years = sorted(set(CellValue.objects.filter(fill__table=table, fill__status=FillStatus.SIGNED, **{f"{field}__in": pks})
+                       .values_list("fill__year", flat=True)))
+    if years:
+        raise ImportProblems([_("表“%(table)s”的 %(years)s 学年已签发锁定，不能删去其中的行或列") % {
+            "table": table.name, "years": "、".join(years)}])

@@ -13,3 +13,11 @@ urlpatterns = [
     path("templates/<int:template_id>/tables/<int:table_id>/edit/", views.table_edit, name="table_edit"),
     path("tables/<int:table_id>/<str:year>/", views.table_view, name="table"),
 ]
+urlpatterns += [
+    path("tasks/", views.tasks, name="tasks"),
+    path("cells/<int:pk>/", views.cell, name="cell"),
+    path("cells/<int:pk>/enter/", views.cell_enter, name="cell_enter"),
+    path("cells/<int:pk>/review/", views.cell_review, name="cell_review"),
+    path("fills/<int:pk>/sign/", views.fill_sign, name="fill_sign"),
+    path("templates/<int:template_id>/settings/", views.template_settings, name="template_settings"),
+]

@@ -20,7 +20,7 @@ from zhengai.indicators import registry
 from zhengai.org import access
 
 from . import actions, filling
-from .choices import CellOrigin, Layout
+from .choices import CellOrigin, FillStatus, Layout
 from .forms import ColumnFormSet, RowFormSet, TableForm, TemplateImportForm
 from .models import CellValue, ReportTable, ReportTemplate, TableFill
 from .structure import ColumnSpec, RowSpec, TableSpec, check, specs_of
@@ -52,18 +52,20 @@ def index(request):
     access.require(request.user, access.SEE_STATE_DATA)
     year = _year(request)
     templates = list(ReportTemplate.objects.prefetch_related("tables"))
-    fills = {f["table_id"]: f for f in TableFill.objects.filter(year=year).values("table_id", "filled_at").annotate(
+    fills = {f["table_id"]: f for f in TableFill.objects.filter(year=year).values("table_id", "filled_at", "status").annotate(
         filled=Count("cells", filter=Q(cells__origin=CellOrigin.COMPUTED)),
         entered=Count("cells", filter=Q(cells__origin__in=[CellOrigin.ENTERED, CellOrigin.CARRIED])),
         todo=Count("cells", filter=Q(cells__origin=CellOrigin.TODO)))}
     for t in templates:
         t.rows_shown = [(table, fills.get(table.pk)) for table in t.tables.all()]
+        t.change_percent = round(t.change_ratio * 100, 1)
     window = filling.academic_year(year)
     return render(request, "statedata/index.html", {
         "templates": templates, "year": year, "window": window,
         "years": [W.academic_year(int(default_year()[:4]) - n).code for n in range(0, 4)],
         "may_edit": access.may(request.user, access.EDIT_REPORT_TEMPLATE),
         "may_fill": access.may(request.user, access.FILL_STATE_DATA),
+        "may_enter": access.may(request.user, access.ENTER_STATE_DATA),
         "import_form": TemplateImportForm(), "breadcrumbs": [(_("状态数据"), None)],
     })
 
@@ -76,6 +78,9 @@ def fill(request, template_id):
     year = _year(request)
     results = actions.do_fill_template(template, year, acting_user=request.user)
     filled, todo, entered = filling.counts(results)
+    locked = [r.table.name for r in results if r.locked]
+    if locked:
+        messages.info(request, _("已签发锁定、未重算的表：%(tables)s") % {"tables": "、".join(locked)})
     messages.success(request, _("已按 %(year)s 学年填报“%(template)s”：平台算出 %(filled)s 格，待部门填报 %(todo)s 格，保留部门已填 %(entered)s 格。") % {
         "year": year, "template": template.name, "filled": filled, "todo": todo, "entered": entered})
     return redirect(reverse("statedata:index") + f"?year={year}")
@@ -155,9 +160,13 @@ def table_edit(request, template_id, table_id=None):
             new.insert(at, spec)
             problems = check(new)
             if not problems:
-                actions.do_replace_tables(template, new, acting_user=request.user)
-                messages.success(request, _("已保存表“%(name)s”。") % {"name": spec.name})
-                return redirect("statedata:index")
+                try:
+                    actions.do_replace_tables(template, new, acting_user=request.user)
+                except ImportProblems as exc:
+                    problems = exc.problems
+                else:
+                    messages.success(request, _("已保存表“%(name)s”。") % {"name": spec.name})
+                    return redirect("statedata:index")
     else:
         form = TableForm(initial={"name": current.name, "code": current.code, "layout": current.layout,
                                   "level": current.level, "department": current.department, "note": current.note})
@@ -212,9 +221,165 @@ def table_view(request, table_id, year):
         for key, (order, label, first) in sorted(rows.items(), key=lambda kv: (kv[1][0], kv[0])):
             unit = first.row.unit if first.row_id else ""
             grid.append({"key": key, "label": label, "unit": unit, "cells": [cells.get((key, c.pk)) for c in columns]})
+    terms = W.term_dates()
+    for c in columns:
+        c.window_code = filling.year_window(window, c.year_offset, terms).code
+    findings, sign_problems = [], []
+    if fill is not None:
+        from . import checks
+        from .signoff import sign_problems as problems_of
+
+        findings = checks.for_fill(fill)
+        if fill.status != FillStatus.SIGNED:
+            sign_problems = problems_of(fill, confirmed=True)
     return render(request, "statedata/table.html", {
         "table": table, "fill": fill, "columns": columns, "grid": grid, "year": year, "window": window,
+        "findings": findings, "sign_problems": sign_problems, "flags": [f for f in findings if f.kind == "flag"],
+        "may_sign": access.may(request.user, access.SIGN_STATE_TABLE),
         "subjects_layout": table.layout == Layout.SUBJECTS,
         "may_fill": access.may(request.user, access.FILL_STATE_DATA),
         "breadcrumbs": _crumbs((table.template.name, None), (table.name, None)),
+    })
+
+
+def _cell_or_404(request, pk):
+    """A cell the user may see: the quality office and leaders all, a department head their
+    department's (``CellValue.scope_lookups``)."""
+    access.require(request.user, access.SEE_STATE_DATA)
+    qs = CellValue.objects.select_related("fill__table__template", "column", "row", "department", "subject",
+                                          "entered_by", "reviewed_by")
+    return access.access_object(qs, request.user, pk=pk)
+
+
+@login_required
+@require_safe
+def cell(request, pk):
+    from . import provenance
+    from .signoff import OWED
+
+    c = _cell_or_404(request, pk)
+    indicator, sources = provenance.behind(c, request.user) if c.origin == CellOrigin.COMPUTED else (None, [])
+    if indicator is None and c.indicator:
+        try:
+            indicator = registry.get(c.indicator)
+        except LookupError:
+            indicator = None
+    open_ = c.fill.status != FillStatus.SIGNED
+    window = W.Window(c.window_start, c.window_end, "academic_year", c.window) if c.window_start else None
+    return render(request, "statedata/cell.html", {
+        "cell": c, "table": c.fill.table, "fill": c.fill, "indicator": indicator, "sources": sources,
+        "window_label": W.label(window) if window else "",
+        "may_enter": open_ and c.origin in OWED and c.reviewed_at is None and access.may(request.user, access.ENTER_STATE_DATA, c),
+        "may_review": open_ and c.origin in (CellOrigin.ENTERED, CellOrigin.CARRIED) and c.value is not None
+        and c.reviewed_at is None and access.may(request.user, access.REVIEW_STATE_DATA, c),
+        "breadcrumbs": _crumbs((c.fill.table.name, reverse("statedata:table", args=[c.fill.table_id, c.fill.year])),
+                               (c.row_label, None)),
+    })
+
+
+def _refusal(request, exc, back):
+    for message in getattr(exc, "messages", [str(exc)]):
+        messages.error(request, message)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+@access.gate(access.ENTER_STATE_DATA, on=CellValue)
+def cell_enter(request, pk):
+    from django.core.exceptions import ValidationError
+
+    from .signoff import do_enter_cell
+
+    c = _cell_or_404(request, pk)
+    access.require(request.user, access.ENTER_STATE_DATA, c)
+    back = reverse("statedata:cell", args=[c.pk])
+    try:
+        do_enter_cell(c, request.POST.get("value", "")[:50], request.POST.get("evidence", "")[:4000], acting_user=request.user)
+    except ValidationError as exc:
+        return _refusal(request, exc, back)
+    messages.success(request, _("已提交，等待负责人审核。"))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+@access.gate(access.REVIEW_STATE_DATA, on=CellValue)
+def cell_review(request, pk):
+    from django.core.exceptions import ValidationError
+
+    from .signoff import do_review_cell
+
+    c = _cell_or_404(request, pk)
+    access.require(request.user, access.REVIEW_STATE_DATA, c)
+    back = reverse("statedata:cell", args=[c.pk])
+    approve = request.POST.get("decision") == "approve"
+    try:
+        do_review_cell(c, approve, request.POST.get("comment", "")[:500], acting_user=request.user)
+    except ValidationError as exc:
+        return _refusal(request, exc, back)
+    messages.success(request, _("已审核通过。") if approve else _("已退回修改。"))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+@access.gate(access.SIGN_STATE_TABLE)
+def fill_sign(request, pk):
+    from django.core.exceptions import ValidationError
+
+    from .signoff import do_sign_table
+
+    f = get_object_or_404(TableFill.objects.select_related("table"), pk=pk)
+    back = reverse("statedata:table", args=[f.table_id, f.year])
+    try:
+        do_sign_table(f, confirmed=request.POST.get("confirmed") == "on", acting_user=request.user)
+    except ValidationError as exc:
+        return _refusal(request, exc, back)
+    messages.success(request, _("“%(table)s”已签发并锁定。") % {"table": f.table.name})
+    return redirect(back)
+
+
+@login_required
+@require_POST
+@access.gate(access.EDIT_REPORT_TEMPLATE)
+def template_settings(request, template_id):
+    template = get_object_or_404(ReportTemplate, pk=template_id)
+    try:
+        ratio = float(request.POST.get("change_ratio", "")) / 100
+    except ValueError:
+        ratio = -1
+    if not 0 < ratio <= 10:
+        messages.error(request, _("同比变化复核阈值应为大于 0 的百分数，如 30"))
+    else:
+        template.change_ratio = ratio
+        template.save(update_fields=["change_ratio", "updated_at"])
+        messages.success(request, _("已保存“%(template)s”的同比变化复核阈值。") % {"template": template.name})
+    return redirect("statedata:index")
+
+
+TASK_STATES = (("open", _("待处理")), ("todo", _("待填报")), ("review", _("待审核")), ("all", _("全部")))
+
+
+@login_required
+@require_safe
+def tasks(request):
+    """The to-dos of the departments the user's roles reach: to fill, to review."""
+    access.require(request.user, access.ENTER_STATE_DATA)
+    year = _year(request)
+    state = request.GET.get("state") if request.GET.get("state") in dict(TASK_STATES) else "open"
+    qs = access.restrict(CellValue.objects.filter(fill__year=year).exclude(origin=CellOrigin.COMPUTED),
+                         request.user, access.ENTER_STATE_DATA)
+    if state == "todo":
+        qs = qs.filter(origin=CellOrigin.TODO)
+    elif state == "review":
+        qs = qs.filter(origin__in=[CellOrigin.ENTERED, CellOrigin.CARRIED], reviewed_at__isnull=True)
+    elif state == "open":
+        qs = qs.filter(reviewed_at__isnull=True).exclude(fill__status=FillStatus.SIGNED)
+    cells = list(qs.select_related("fill__table", "column", "department").order_by(
+        "fill__table__template__order", "fill__table__order", "row_order", "column__order")[:1000])
+    return render(request, "statedata/tasks.html", {
+        "cells": cells, "year": year, "state": state, "states": TASK_STATES,
+        "years": [W.academic_year(int(default_year()[:4]) - n).code for n in range(0, 4)],
+        "breadcrumbs": _crumbs((_("填报任务"), None)),
     })

@@ -112,6 +112,13 @@ def objects(cast, college, django_user_model, tmp_path):
 
     o["report_template"] = ReportTemplate.objects.create(name="质量年报附表")
     o["report_table"] = ReportTable.objects.create(template=o["report_template"], code="scorecard", name="计分卡")
+    from zhengai.statedata.models import CellValue, TableColumn, TableFill
+
+    column = TableColumn.objects.create(table=o["report_table"], header="本学年")
+    o["report_fill"] = TableFill.objects.create(table=o["report_table"], year="2025-2026")
+    # A to-do of 机械工程学院 (bob's department), entered so that it can be reviewed.
+    o["report_cell"] = CellValue.objects.create(fill=o["report_fill"], column=column, row_key="r1", row_label="到款额",
+                                                origin="entered", value=1, department=college.mech)
     return o
 
 
@@ -134,6 +141,9 @@ def path_args(o):
         "intake:pull_edit": {"pk": o["pull"].pk}, "intake:pull_run": {"pk": o["pull"].pk},
         "indicators:custom_edit": {"code": o["custom"].code},
         "statedata:fill": {"template_id": o["report_template"].pk},
+        "statedata:fill_sign": {"pk": o["report_fill"].pk},
+        "statedata:template_settings": {"template_id": o["report_template"].pk},
+        "statedata:cell_enter": {"pk": o["report_cell"].pk}, "statedata:cell_review": {"pk": o["report_cell"].pk},
         "statedata:template_import": {"template_id": o["report_template"].pk},
         "statedata:table_new": {"template_id": o["report_template"].pk},
         "statedata:table_edit": {"template_id": o["report_template"].pk, "table_id": o["report_table"].pk},

@@ -33,7 +33,8 @@ def fill(command, options):
     for t in templates:
         done = do_fill_template(t, window.code, table_codes=options.get("table"))
         results += done
-        rows += [(t.name, r.table.code, r.table.name, r.filled, r.entered, r.todo) for r in done]
+        rows += [(t.name, r.table.code, r.table.name + ("（已签发）" if r.locked else ""), r.filled, r.entered, r.todo)
+                 for r in done]
     filled, todo, entered = counts(results)
     command.stdout.write(f"{window.code} 学年（{window.start} 至 {window.end}）")
     command.stdout.write(render(rows, ["模板", "表代码", "表名称", "已填", "部门已填", "待填报"], "table"), ending="")
