@@ -7,6 +7,8 @@ warnings must cost a statement or two, not seconds of expression building.
 - ``fast_update``: ``UPDATE … WHERE id = %s`` for many rows in one ``executemany``.
 """
 
+import json
+
 from django.db import connection
 
 from zhengai.indicators.models import Measurement
@@ -118,9 +120,11 @@ def fast_update(model, objects, field_names) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {temp}")
             cursor.execute(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS SELECT {pk}, {', '.join(columns)} "
                            f"FROM {table} LIMIT 0")
+            jsons = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
             with cursor.cursor.copy(f"COPY {temp} ({pk}, {', '.join(columns)}) FROM STDIN") as copy:
-                for obj in objects:
-                    copy.write_row([obj.pk] + [getattr(obj, f.attname) for f in fields])
+                for obj in objects:  # COPY dumps Python values by their types; JSON goes as its text
+                    copy.write_row([obj.pk] + [json.dumps(getattr(obj, f.attname), ensure_ascii=False)
+                                               if f.attname in jsons else getattr(obj, f.attname) for f in fields])
             assignments = ", ".join(f"{c} = t.{c}" for c in columns)
             cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} t WHERE {table}.{pk} = t.{pk}")
             cursor.execute(f"DROP TABLE {temp}")
@@ -135,7 +139,6 @@ def insert_objects(model, objects) -> None:
     assigned up front (from the sequence / after the current maximum) and set on the instances, so
     events and links can refer to them. Django's ``bulk_create`` spends ~15 µs of Python per field and
     row: seconds for tens of thousands of 40-field warnings."""
-    import json
 
     if not objects:
         return

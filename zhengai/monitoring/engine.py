@@ -45,6 +45,7 @@ from .sources import default as default_sources
 
 BATCH = 5000
 STALE_REASON = gettext_lazy("标准已调整：该诊断点不再在此类时间窗口判定")
+MERGED_REASON = gettext_lazy("同一事实只保留一条预警：已并入同一指标的标准预警 #%(pk)s")
 # A goal's key result is "behind" when it trails the expected value by more than this share of the
 # distance from baseline to target.
 GOAL_MARGIN_SHARE = 0.1
@@ -60,6 +61,7 @@ class Verdict:
     rule: object
     source: str
     period: tuple | None = None  # (start, end) the value was measured over, when not the run's window
+    also: "Verdict | None" = None  # the other judgement of the same fact (a standard's and a goal's)
 
 
 def _f(x):
@@ -195,6 +197,7 @@ def _execute(run: Run, level: str, window, sources: Sources) -> Summary:
     _measure(job)
     _judge_rules(job)
     _judge_goals(job)
+    _one_alert_per_fact(job)
     _diff_with_warnings(job)
     _link_measurements_and_facts(job)
     _close_no_longer_judged(job)
@@ -230,7 +233,8 @@ class _Job:
     periods_of: dict = field(default_factory=dict)
     update_fields: set = field(default_factory=lambda: {
         "grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
-        "status", "resolved_at", "resolved_window", "resolved_window_end", "resolved_by_measurement", "updated_at"})
+        "status", "resolved_at", "resolved_window", "resolved_window_end", "resolved_by_measurement", "updated_at",
+        "reasons", "point_id", "version_id", "goal_id", "key_result_id"})
 
 
 def _read_rules_and_goals(job: _Job) -> None:
@@ -319,6 +323,55 @@ def _judge_goals(job: _Job) -> None:
             job.verdicts[key] = verdict
 
 
+def _one_alert_per_fact(job: _Job) -> None:
+    """Step 3c: a standard and a goal judging the same indicator of the same subject judge one fact,
+    so they make one warning that carries both reasons (``Warning.reasons``), never two alerts. The
+    fact's warning is the standard's, unless only the goal's is open already (it keeps the fact);
+    where both are open (from before this rule), the goal's is closed into the standard's."""
+    standard, goal = WarningSource.STANDARD.value, WarningSource.GOAL.value
+    for key in [k for k in job.verdicts if k[2] == goal]:
+        sid, code, _source = key
+        skey = (sid, code, standard)
+        s_verdict = job.verdicts.get(skey)
+        if s_verdict is None:  # no standard judges it here, or it is inside every line with no warning open
+            continue
+        g_verdict = job.verdicts[key]
+        if key in job.active and skey not in job.active:
+            job.verdicts[key] = _joined(g_verdict, s_verdict)
+            del job.verdicts[skey]
+            continue
+        job.verdicts[skey] = _joined(s_verdict, g_verdict)
+        del job.verdicts[key]
+        if key in job.active and skey in job.active:
+            job.merged_away.append((job.active[key], job.active[skey]))
+
+
+def _joined(primary: Verdict, other: Verdict) -> Verdict:
+    """One verdict for one fact: the worse grade of the two, resolved only when both say so."""
+    worse = primary if _rank(primary) >= _rank(other) else other
+    return dataclasses.replace(primary, grade=worse.grade, well_inside=primary.well_inside and other.well_inside,
+                               also=other)
+
+
+def _reasons(verdict: Verdict) -> list[dict]:
+    """Both judgements of a joined verdict, as the warning keeps them (``Warning.reasons``)."""
+    if verdict.also is None:
+        return []
+    return [{"source": v.source, "grade": v.grade or "", "threshold": v.threshold, "value": v.value}
+            for v in (verdict, verdict.also)]
+
+
+def _also_ids(verdict: Verdict) -> dict:
+    """The other judgement's point or key result, so the warning names both."""
+    other = verdict.also
+    if other is None:
+        return {}
+    rule = other.rule
+    if other.source == WarningSource.GOAL.value:
+        return {"goal_id": getattr(rule, "goal_id", None), "key_result_id": getattr(rule, "key_result_id", None)}
+    return {"point_id": getattr(rule, "point_id", None), "version_id": getattr(rule, "version_id", None)}
+
+
 def _recently_finished(job: _Job) -> dict:
     """Recent finished warnings (re-opening after a correction; never re-opening from an older
     window than one already judged), in one query."""
@@ -350,16 +403,18 @@ def _diff_with_warnings(job: _Job) -> None:
             if previous and previous[1] and previous[1] >= window.end:
                 continue  # a later window already judged this subject; an older re-run changes nothing
             rule = verdict.rule
+            ids = {"point_id": getattr(rule, "point_id", None), "version_id": getattr(rule, "version_id", None),
+                   "goal_id": getattr(rule, "goal_id", None), "key_result_id": getattr(rule, "key_result_id", None),
+                   **_also_ids(verdict)}
             warning = Warning(
-                subject_id=sid, level=job.level, indicator_code=code, source=source,
-                point_id=getattr(rule, "point_id", None), version_id=getattr(rule, "version_id", None),
-                goal_id=getattr(rule, "goal_id", None), key_result_id=getattr(rule, "key_result_id", None),
+                subject_id=sid, level=job.level, indicator_code=code, source=source, **ids,
                 direction=verdict.direction, grade=verdict.grade, status=WarningStatus.OPEN,
                 opened_window=window.code, opened_window_end=window.end, last_window=window.code, last_window_end=window.end,
                 value=verdict.value, threshold=verdict.threshold,
                 resolve_margin=getattr(rule, "resolve_margin", 0) or 0,
                 resolve_windows=max(1, getattr(rule, "resolve_windows", 1) or 1),
                 opened_at=now, reopened_from_id=previous[0] if previous and previous[2] else None,
+                reasons=_reasons(verdict),
             )
             job.to_create.append(warning)
             job.periods_of[id(warning)] = verdict.period
@@ -374,6 +429,9 @@ def _diff_with_warnings(job: _Job) -> None:
         if not same_window:
             warning.cadences_open += 1
         warning.value, warning.last_window, warning.last_window_end = verdict.value, window.code, window.end
+        warning.reasons = _reasons(verdict)
+        for name, value in _also_ids(verdict).items():
+            setattr(warning, name, value)
         if verdict.grade is not None:
             warning.inside_streak = 0
             if GRADE_RANK[verdict.grade] > GRADE_RANK[warning.grade]:
@@ -441,6 +499,13 @@ def _close_no_longer_judged(job: _Job) -> None:
             job.to_update.append(warning)
             job.update_fields |= {"closed_at", "reason"}
             job.summary.closed += 1
+    for duplicate, kept in job.merged_away:
+        note = str(MERGED_REASON) % {"pk": kept.pk}
+        job.events.append(_event(duplicate, job.run, EventKind.CLOSED, window, to_status=WarningStatus.CLOSED, note=note))
+        duplicate.status, duplicate.closed_at, duplicate.reason, duplicate.updated_at = WarningStatus.CLOSED, now, note, now
+        job.to_update.append(duplicate)
+        job.update_fields |= {"closed_at", "reason"}
+        job.summary.closed += 1
 
 
 def _write(job: _Job) -> None:
@@ -468,7 +533,8 @@ def _write(job: _Job) -> None:
 
 def _state(warning) -> tuple:
     return (warning.grade, warning.value, warning.threshold, warning.last_window, warning.inside_streak,
-            warning.cadences_open, warning.status)
+            warning.cadences_open, warning.status, warning.reasons, warning.point_id, warning.goal_id,
+            warning.key_result_id)
 
 
 def _rank(verdict: Verdict) -> int:

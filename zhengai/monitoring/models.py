@@ -133,6 +133,10 @@ class Warning(models.Model):
     reopened_from = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("复发自"))
     # Where the facts behind the value lie: [{"model": "datacenter.attendance", "filter": {...}}].
     drilldown = models.JSONField(_("数据明细"), default=list, blank=True)
+    # One fact, one alert: when a standard and a goal judge the same indicator of the same subject,
+    # this one warning carries both judgements ([{source, grade, threshold, value}, …]; empty when
+    # one judges alone) and names the point and the key result (point_id … key_result_id).
+    reasons = models.JSONField(_("预警依据"), default=list, blank=True)
 
     # Seen inside the viewer's scopes, and by whoever raised a flag (关注) while they hold a role;
     # owners (责任人) are derived from role scopes (``owners.owners_of``), never stored.
@@ -161,6 +165,20 @@ class Warning(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """Why it is open, each judgement that finds the fact wrong: "标准预警线 0.9", "目标进度滞后 0.75"
+        (a warning carrying a standard's and a goal's judgement names both; else its source)."""
+        shown = [r for r in self.reasons or [] if r.get("grade")]
+        if not shown:
+            return [str(self.get_source_display())]
+        return [f"{WarningSource(r['source']).label} {r['threshold']:.4g}" if r.get("threshold") is not None
+                else str(WarningSource(r["source"]).label) for r in shown]
+
+    @property
+    def reasons_text(self) -> str:
+        return " + ".join(self.reason_labels)
 
 
 class WarningEvent(models.Model):

@@ -62,7 +62,8 @@ def _line(event: WarningEvent, names: dict) -> str:
     what = names.get(w.indicator_code) or w.indicator_code or w.get_source_display()
     grade = dict(w._meta.get_field("grade").choices).get(event.to_grade or w.grade, w.grade)
     value = "" if event.value is None else f"{event.value:.4g}"
-    return f"- {w.subject.name}（{w.subject.key}）· {what} · {EventKind(event.kind).label} · {grade} {value}".rstrip()
+    why = f" · {w.reasons_text}" if w.reasons else ""  # one fact judged by a standard and a goal: one line
+    return f"- {w.subject.name}（{w.subject.key}）· {what}{why} · {EventKind(event.kind).label} · {grade} {value}".rstrip()
 
 
 def _names(codes) -> dict:

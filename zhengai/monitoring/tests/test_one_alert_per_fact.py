@@ -1,0 +1,82 @@
+"""One alert per fact (issue 15): a standard and a goal judging the same indicator of the same
+subject make ONE warning that names both reasons, in the list, its count and the digest.
+
+Worked by hand. The standard's attendance point: yellow below 0.90, orange below 0.80. Goals on the
+same indicator from 1 September to 31 December 2026 (122 days; 31 October is day 60):
+- 张三 (2024001), attendance 0.85 in October: below the yellow line (0.85 < 0.90) and behind his goal
+  0.95 → 0.98, expected 0.95 + 0.03 × 60/121 ≈ 0.9649 less a margin of 0.003 (0.85 < 0.9619): one
+  fact judged twice → one warning, source standard, reasons "标准预警线 0.9" + "目标进度滞后 0.9649".
+- 陈四 (2024002), attendance 0.93: inside every line, behind his goal 0.96 → 0.99, expected
+  0.96 + 0.03 × 60/121 ≈ 0.9749 less 0.003 (0.93 < 0.9719): the goal alone → one goal warning.
+Two warnings, not three.
+"""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from zhengai.datacenter.models import Subject
+from zhengai.monitoring.engine import run_window
+from zhengai.monitoring.models import Warning
+from zhengai.monitoring.sources import GoalTarget
+from zhengai.monitoring.testing import attendance_rule, month, table_sources
+from zhengai.notifications.digest import send_run_digests
+
+RATE = "stu_attendance_rate"
+START, END = date(2026, 9, 1), date(2026, 12, 31)
+
+
+def sources():
+    zhang = Subject.objects.get(level="student", key="2024001").pk
+    chen = Subject.objects.get(level="student", key="2024002").pk
+    goals = [GoalTarget(7, 70, zhang, RATE, "higher", 0.95, 0.98, START, END),
+             GoalTarget(8, 80, chen, RATE, "higher", 0.96, 0.99, START, END)]
+    values = {RATE: {"2024001": 0.85, "2024002": 0.93}}
+    table = {"2026-10": values, "2026-11": values}
+    return table_sources(table, [attendance_rule(orange=0.8, red=0.7)], goals=goals)
+
+
+def test_a_standard_and_a_goal_on_the_same_fact_make_one_warning_with_both_reasons(cast, college, client):
+    summary = run_window("student", month("2026-10"), sources=sources(), notify=False)
+
+    assert summary.opened == 2 and Warning.objects.count() == 2
+    zhang = Warning.objects.get(subject__key="2024001")
+    assert (zhang.source, zhang.grade, zhang.point_id, zhang.goal_id, zhang.key_result_id) == ("standard", "yellow", 1, 7, 70)
+    assert zhang.threshold == 0.9 and zhang.value == 0.85
+    assert zhang.reason_labels == ["标准预警线 0.9", f"目标进度滞后 {0.95 + 0.03 * 60 / 121:.4g}"]
+    chen = Warning.objects.get(subject__key="2024002")
+    assert (chen.source, chen.reasons, chen.reason_labels) == ("goal", [], ["目标进度滞后"])
+
+    # The list counts the fact once and names both reasons.
+    client.force_login(cast.alice)
+    page = client.get(reverse("monitoring:warnings")).content.decode()
+    assert "共 2 条" in page and page.count(">张三<") == 1 and "标准预警线 0.9 + 目标进度滞后" in page
+    detail = client.get(reverse("monitoring:warning", args=[zhang.pk])).content.decode()
+    assert "标准预警线 0.9 + 目标进度滞后" in detail
+
+    # The digest: one line for the one fact.
+    notes = send_run_digests(summary.run.pk)
+    carol = next(n for n in notes if n.recipient == cast.carol)
+    assert carol.body.count("2024001") == 1 and "标准预警线 0.9 + 目标进度滞后" in carol.body
+
+
+def test_a_rerun_keeps_one_warning_and_two_open_from_before_become_one(cast, college):
+    run_window("student", month("2026-10"), sources=sources(), notify=False)
+    run_window("student", month("2026-10"), sources=sources(), notify=False)
+    assert Warning.objects.count() == 2
+
+    # From before this rule: 张三 had a standard warning and a goal warning open on the same fact.
+    kept = Warning.objects.get(subject__key="2024001")
+    twin = Warning.objects.create(subject=kept.subject, level="student", indicator_code=RATE, source="goal",
+                                  goal_id=7, key_result_id=70, grade="yellow", opened_window="2026-10",
+                                  opened_window_end=date(2026, 10, 31), last_window="2026-10",
+                                  last_window_end=date(2026, 10, 31), value=0.85)
+    summary = run_window("student", month("2026-11"), sources=sources(), notify=False)
+    twin.refresh_from_db()
+    assert twin.status == "closed" and f"#{kept.pk}" in twin.reason and summary.closed == 1
+    assert list(Warning.objects.filter(subject__key="2024001", status__in=("open", "acknowledged", "correcting"))
+                .values_list("pk", flat=True)) == [kept.pk]
+
+
+pytestmark = pytest.mark.django_db
