@@ -21,6 +21,7 @@ Rules, goals and indicators come through ``sources.Sources`` so tests can inject
 
 import dataclasses
 import time
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -45,6 +46,7 @@ from .sources import default as default_sources
 
 BATCH = 5000
 STALE_REASON = gettext_lazy("标准已调整：该诊断点不再在此类时间窗口判定")
+_OTHER = {WarningSource.STANDARD.value: WarningSource.GOAL.value, WarningSource.GOAL.value: WarningSource.STANDARD.value}
 MERGED_REASON = gettext_lazy("同一事实只保留一条预警：已并入同一指标的标准预警 #%(pk)s")
 # A goal's key result is "behind" when it trails the expected value by more than this share of the
 # distance from baseline to target.
@@ -344,6 +346,19 @@ def _one_alert_per_fact(job: _Job) -> None:
         del job.verdicts[key]
         if key in job.active and skey in job.active:
             job.merged_away.append((job.active[key], job.active[skey]))
+    # Two open from before on one fact, the run judging one of them: the goal's joins the standard's.
+    merged = {id(w) for w, _k in job.merged_away}
+    for key, twin in list(job.active.items()):
+        sid, code, source = key
+        skey = (sid, code, standard)
+        if source != goal or skey not in job.active or id(twin) in merged:
+            continue
+        if key not in job.verdicts and skey not in job.verdicts:
+            continue
+        job.merged_away.append((twin, job.active[skey]))
+        alone = job.verdicts.pop(key, None)
+        if alone is not None:
+            job.folds.append((job.active[skey], alone))
 
 
 def _joined(primary: Verdict, other: Verdict) -> Verdict:
@@ -353,12 +368,37 @@ def _joined(primary: Verdict, other: Verdict) -> Verdict:
                                also=other)
 
 
-def _reasons(verdict: Verdict) -> list[dict]:
-    """Both judgements of a joined verdict, as the warning keeps them (``Warning.reasons``)."""
-    if verdict.also is None:
-        return []
-    return [{"source": v.source, "grade": v.grade or "", "threshold": v.threshold, "value": v.value}
-            for v in (verdict, verdict.also)]
+def _entry(v) -> dict:
+    return {"source": str(v.source), "grade": v.grade or "", "threshold": v.threshold, "value": v.value}
+
+
+def _reasons(verdict: Verdict, kept=()) -> list[dict]:
+    """The judgements a warning keeps (``Warning.reasons``): both of a joined verdict; a lone verdict
+    updates its own entry among those already kept (another source's stays until it judges again).
+    Empty while one source alone judges the fact."""
+    entries = [verdict] + ([verdict.also] if verdict.also is not None else [])
+    by_source = {r["source"]: r for r in kept or ()}
+    by_source.update({str(v.source): _entry(v) for v in entries})
+    return list(by_source.values()) if len(by_source) > 1 else []
+
+
+def _fold(job: _Job, warning, verdict: Verdict) -> None:
+    """Another source's judgement of the fact ``warning`` is open for: it joins the warning's reasons
+    (and raises its grade when worse) instead of opening a second warning."""
+    before = _state(warning)
+    own = warning.reasons or [{"source": warning.source, "grade": warning.grade, "threshold": warning.threshold,
+                               "value": warning.value}]
+    warning.reasons = _reasons(verdict, own)
+    for name, value in _also_ids(dataclasses.replace(verdict, also=verdict)).items():
+        setattr(warning, name, value)
+    if verdict.grade is not None and GRADE_RANK[verdict.grade] > GRADE_RANK[warning.grade]:
+        job.events.append(_event(warning, job.run, EventKind.RAISED, job.window, from_grade=warning.grade,
+                                 to_grade=verdict.grade))
+        warning.grade = verdict.grade
+        job.summary.raised += 1
+    if _state(warning) != before:
+        warning.updated_at = job.now
+        job.to_update.append(warning)
 
 
 def _also_ids(verdict: Verdict) -> dict:
@@ -397,6 +437,10 @@ def _diff_with_warnings(job: _Job) -> None:
         # A goal judged over its own period has no measurement of the run's window behind it.
         own_period = bool(verdict.period) and verdict.period != (window.start, window.end)
         if warning is None:
+            twin = job.active.get((sid, code, _OTHER.get(source)))
+            if twin is not None and twin.status in ACTIVE_STATUSES:
+                job.folds.append((twin, verdict))  # the fact has its warning already: one alert per fact
+                continue
             if verdict.grade is None:
                 continue
             previous = finished.get(key)
@@ -429,7 +473,7 @@ def _diff_with_warnings(job: _Job) -> None:
         if not same_window:
             warning.cadences_open += 1
         warning.value, warning.last_window, warning.last_window_end = verdict.value, window.code, window.end
-        warning.reasons = _reasons(verdict)
+        warning.reasons = _reasons(verdict, warning.reasons)
         for name, value in _also_ids(verdict).items():
             setattr(warning, name, value)
         if verdict.grade is not None:
@@ -455,6 +499,8 @@ def _diff_with_warnings(job: _Job) -> None:
         if _state(warning) != before or (job.escalate and job.escalate[-1] is warning):
             warning.updated_at = now
             job.to_update.append(warning)  # a re-run that changes nothing writes nothing
+    for warning, verdict in job.folds:
+        _fold(job, warning, verdict)
 
 
 def _link_measurements_and_facts(job: _Job) -> None:
@@ -500,6 +546,10 @@ def _close_no_longer_judged(job: _Job) -> None:
             job.update_fields |= {"closed_at", "reason"}
             job.summary.closed += 1
     for duplicate, kept in job.merged_away:
+        if not any(r.get("source") == duplicate.source for r in kept.reasons or ()):
+            _fold(job, kept, Verdict(duplicate.grade, False, duplicate.value, duplicate.threshold, duplicate.direction,
+                                     SimpleNamespace(goal_id=duplicate.goal_id, key_result_id=duplicate.key_result_id),
+                                     duplicate.source))
         note = str(MERGED_REASON) % {"pk": kept.pk}
         job.events.append(_event(duplicate, job.run, EventKind.CLOSED, window, to_status=WarningStatus.CLOSED, note=note))
         duplicate.status, duplicate.closed_at, duplicate.reason, duplicate.updated_at = WarningStatus.CLOSED, now, note, now
@@ -524,7 +574,8 @@ def _write(job: _Job) -> None:
         job.update_fields |= {"escalated_level", "escalated_at"}
         job.summary.escalated = len(job.escalate)
     if job.to_update:
-        fast_update(Warning, job.to_update, sorted(job.update_fields))
+        unique = list({id(w): w for w in job.to_update}.values())
+        fast_update(Warning, unique, sorted(job.update_fields))
     for event in job.events:
         event.warning_id = event.warning.pk
     insert_objects(WarningEvent, job.events)

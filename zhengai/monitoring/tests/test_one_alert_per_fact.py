@@ -80,3 +80,16 @@ def test_a_rerun_keeps_one_warning_and_two_open_from_before_become_one(cast, col
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_standard_crossing_in_another_run_joins_the_goal_warning_open_on_the_fact(cast, college):
+    """陈四's goal warning is open (October, the goal alone). November's run judges the standard only
+    (no goal due in it) and finds 0.85 < 0.90: the fact has its warning, which now names both."""
+    run_window("student", month("2026-10"), sources=sources(), notify=False)
+    chen = Warning.objects.get(subject__key="2024002")
+    standard_only = table_sources({"2026-11": {RATE: {"2024002": 0.85}}}, [attendance_rule(orange=0.8, red=0.7)])
+    summary = run_window("student", month("2026-11"), sources=standard_only, notify=False)
+    assert summary.opened == 0 and Warning.objects.filter(subject__key="2024002").count() == 1
+    chen.refresh_from_db()
+    assert (chen.source, chen.point_id, chen.goal_id) == ("goal", 1, 8)
+    assert chen.reason_labels[0].startswith("目标进度滞后") and chen.reason_labels[1] == "标准预警线 0.9"
