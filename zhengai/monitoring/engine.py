@@ -233,6 +233,8 @@ class _Job:
     # resolutions, and the coordinates (fact rows) of the subjects of new warnings.
     needs_measurement: list = field(default_factory=list)  # (warning, attribute, code)
     periods_of: dict = field(default_factory=dict)
+    merged_away: list = field(default_factory=list)  # (goal warning, the standard warning it joins)
+    folds: list = field(default_factory=list)  # (the fact's open warning, another judgement of the fact)
     update_fields: set = field(default_factory=lambda: {
         "grade", "value", "threshold", "last_window", "last_window_end", "inside_streak", "cadences_open",
         "status", "resolved_at", "resolved_window", "resolved_window_end", "resolved_by_measurement", "updated_at",
