@@ -6,19 +6,22 @@ a query per class, offering or month), so the home page costs the same for a col
 students as for one of 20,000. Which sections a user gets follows the roles they hold
 (``sections_for``); what is inside a section follows their scopes.
 
-The attendance rate everywhere on the home page is attended (出勤 + 迟到) over all attendance
-records of the period; excused absence (请假) counts as not attended, as the college's plan counts it.
+The attendance rate of a student or an offering is the indicator library's (``student.attendance_rate``,
+``offering.attendance_rate``, read through ``values``), never computed here a second time: attended
+(出勤 + 迟到) over all attendance records of the window; excused absence (请假) counts as not attended,
+as the college's plan counts it. An administrative class is no level of the library, so a
+counsellor's class rate is counted here by the same rule (``ATTENDED``).
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from zhengai.datacenter.choices import AttendanceStatus, StudentStatus
+from zhengai.core import windows
+from zhengai.datacenter.choices import AttendanceStatus, Level, StudentStatus
 from zhengai.datacenter.models import (
     AdminClass,
     Attendance,
@@ -33,7 +36,11 @@ from zhengai.datacenter.models import (
 from zhengai.org.access import grants_for, restrict, roles_of
 from zhengai.org.choices import Role
 
+from . import values
+
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+STUDENT_RATE = "student.attendance_rate"
+OFFERING_RATE = "offering.attendance_rate"
 SCHOOL_ROLES = (Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER)
 
 
@@ -56,6 +63,11 @@ def current_term(today: date) -> Term | None:
 
 def rate(attended: int, total: int) -> float | None:
     return round(100.0 * attended / total, 1) if total else None
+
+
+def shown(value: float | None) -> float | None:
+    """An indicator's rate as the home page shows it: one decimal."""
+    return None if value is None else round(value, 1)
 
 
 def _attendance_totals():
@@ -141,44 +153,40 @@ def counsellor_classes(user, today: date) -> list[dict]:
 
 
 def class_roster(user, klass: AdminClass, term: Term | None, today: date) -> list[dict]:
-    """A class's enrolled students with their attendance this month and this term (2 queries)."""
+    """A class's enrolled students with their attendance rate this month and this term, from the
+    indicator, and their records this term (5 queries)."""
     students = list(
         restrict(Student.objects.filter(admin_class=klass, status=StudentStatus.ENROLLED), user).order_by("student_no")
     )
     month = month_of(today)
-    start = min(term.start_date, month.start) if term else month.start
-    in_month = Q(date__gte=month.start, date__lte=month.end)
-    in_term = Q(date__gte=term.start_date, date__lte=today) if term else Q(pk__in=[])
-    attended = Q(status__in=ATTENDED)
-    totals = {
-        row["student_id"]: row
-        for row in restrict(Attendance.objects.filter(student__admin_class=klass, date__range=(start, max(today, month.end))), user)
-        .values("student_id")
-        .annotate(
-            month_total=Count("pk", filter=in_month),
-            month_attended=Count("pk", filter=in_month & attended),
-            term_total=Count("pk", filter=in_term),
-            term_attended=Count("pk", filter=in_term & attended),
+    subjects = values.subjects_of(Level.STUDENT, [s.pk for s in students])
+    in_month = values.evaluate(Level.STUDENT, [STUDENT_RATE], windows.days(month.start, month.end), subjects)[STUDENT_RATE]
+    month_rate = {subjects[sid]: v for sid, v in in_month.items()}
+    term_rate, records = {}, {}
+    if term is not None:
+        so_far = windows.days(term.start_date, max(term.start_date, today))
+        in_term = values.evaluate(Level.STUDENT, [STUDENT_RATE], so_far, subjects)[STUDENT_RATE]
+        term_rate = {subjects[sid]: v for sid, v in in_term.items()}
+        records = dict(
+            restrict(Attendance.objects.filter(student__admin_class=klass, date__range=(so_far.start, so_far.end)), user)
+            .values("student_id").annotate(n=Count("pk")).order_by().values_list("student_id", "n")
         )
-        .order_by()
-    }
-    rows = []
-    for student in students:
-        t = totals.get(student.pk, {"month_total": 0, "month_attended": 0, "term_total": 0, "term_attended": 0})
-        rows.append({
+    return [
+        {
             "student": student,
-            "month_rate": rate(t["month_attended"], t["month_total"]),
-            "term_rate": rate(t["term_attended"], t["term_total"]),
-            "term_records": t["term_total"],
-        })
-    return rows
+            "month_rate": shown(month_rate.get(student.pk)),
+            "term_rate": shown(term_rate.get(student.pk)),
+            "term_records": records.get(student.pk, 0),
+        }
+        for student in students
+    ]
 
 
 # --- teacher and course leader: offerings of the current term ------------------------------------------
 
 
 def offerings_table(user, term: Term | None, today: date, *, own: bool) -> list[dict]:
-    """Offerings of the current term with enrolment and attendance so far (3 queries).
+    """Offerings of the current term with enrolment and the attendance rate so far (4 queries).
 
     ``own`` keeps the offerings the user teaches (a teacher's view); otherwise those of the courses
     they lead (a course leader's view).
@@ -201,21 +209,12 @@ def offerings_table(user, term: Term | None, today: date, *, own: bool) -> list[
         restrict(Enrolment.objects.filter(offering_id__in=ids), user).values("offering_id").annotate(n=Count("pk"))
         .order_by().values_list("offering_id", "n")
     )
-    attendance = {
-        row["offering_id"]: row
-        for row in restrict(Attendance.objects.filter(offering_id__in=ids, date__range=(term.start_date, today)), user)
-        .values("offering_id").annotate(**_attendance_totals()).order_by()
-    }
-    rows = []
-    for offering in offerings:
-        a = attendance.get(offering.pk, {"total": 0, "attended": 0})
-        rows.append({
-            "offering": offering,
-            "enrolled": enrolled.get(offering.pk, 0),
-            "records": a["total"],
-            "rate": rate(a["attended"], a["total"]),
-        })
-    return rows
+    so_far = windows.days(term.start_date, max(term.start_date, today))
+    rates = values.by_master(Level.OFFERING, OFFERING_RATE, so_far, ids)
+    return [
+        {"offering": offering, "enrolled": enrolled.get(offering.pk, 0), "rate": shown(rates.get(offering.pk))}
+        for offering in offerings
+    ]
 
 
 # --- student: their courses and attendance by month ---------------------------------------------------
@@ -233,21 +232,20 @@ def student_courses(user, student: Student, term: Term | None) -> list[Enrolment
 
 
 def student_attendance_by_month(user, student: Student, term: Term | None, today: date) -> dict:
-    """Attendance rate per month of the term up to today, for a line chart (1 query)."""
+    """The student's attendance rate (the indicator) for each month of the term up to today, for a
+    line chart: a month without records has no point (1 query, then 1 a month of the term)."""
     if term is None:
         return {"labels": [], "series": [], "min": 0, "max": 100}
-    rows = (
-        restrict(Attendance.objects.filter(student=student, date__range=(term.start_date, min(today, term.end_date))), user)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(**_attendance_totals())
-        .order_by("month")
-    )
-    labels, values = [], []
-    for row in rows:
-        labels.append(row["month"].strftime("%Y-%m"))
-        values.append(rate(row["attended"], row["total"]))
-    return {"labels": labels, "series": [{"name": _("出勤率（%）"), "values": values}], "min": 0, "max": 100}
+    last = min(today, term.end_date)
+    subjects = values.subjects_of(Level.STUDENT, [student.pk])
+    labels, points = [], []
+    for month in windows.between("month", term.start_date, last) if last >= term.start_date else []:
+        part = windows.days(max(month.start, term.start_date), min(month.end, last))
+        found = values.evaluate(Level.STUDENT, [STUDENT_RATE], part, subjects)[STUDENT_RATE]
+        if found:
+            labels.append(month.start.strftime("%Y-%m"))
+            points.append(shown(next(iter(found.values()))))
+    return {"labels": labels, "series": [{"name": _("出勤率（%）"), "values": points}], "min": 0, "max": 100}
 
 
 def sections_for(user) -> set[str]:
