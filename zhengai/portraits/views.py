@@ -1,20 +1,20 @@
-"""The role-aware home page, a student's page and an administrative class's page.
+"""The role-aware home page, the portrait of a subject of any level and an administrative class's page.
 
 Views stay thin: figures come from ``dashboards`` and every row through ``org.access.restrict``.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from zhengai.core import clock
 from zhengai.core.views import person_of
+from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import AdminClass, Student
 from zhengai.org.access import access_object, primary_role
 from zhengai.org.choices import Role
 
-from . import dashboards
+from . import dashboards, portrait
 from .home import panels_for
 
 
@@ -54,20 +54,45 @@ def home(request):
 
 @login_required
 @require_safe
-def student(request, student_no):
-    """One student's page (学生档案): only inside the viewer's scope; anyone else gets 404."""
+def subject(request, level, key):
+    """The portrait (画像) of one subject of any level: 404 if there is none, 403 outside one's scope."""
     user = request.user
-    person = access_object(Student.objects.select_related("admin_class", "specialty__department"), user, student_no=student_no)
+    found = portrait.subject_for(user, level, key)
     today = clock.today()
-    term = dashboards.current_term(today)
+    own = portrait.is_self_view(user, found)
+    with_peers = not own and portrait.staff_view(user)
+    standing = portrait.standing(found, today, with_peers=with_peers)
+    trends = portrait.trends(found, standing.points)
     context = {
-        "person": person,
-        "term": term,
-        "courses": dashboards.student_courses(user, person, term),
-        "attendance": dashboards.student_attendance_by_month(user, person, term, today),
-        "breadcrumbs": [(_("学生"), None), (person.name, None)],
+        "subject": found,
+        "level_label": Level(found.level).label,
+        "own": own,
+        "with_peers": with_peers,
+        "standing": standing,
+        "trends": trends,
+        "trends_without_data": [t for t in trends if not t["chart"]["labels"]],
+        "warnings": portrait.warnings_of(found, user),
+        "goals": portrait.goals_of(found, today),
+        "records": portrait.records(found, user, today),
+        "children": portrait.children(found, user),
+        "today": today,
+        "breadcrumbs": portrait.breadcrumbs(found, user),
     }
-    return render(request, "portraits/student.html", context)
+    if found.level == Level.STUDENT:
+        person = Student.objects.select_related("admin_class", "specialty__department").get(pk=found.student_id)
+        term = dashboards.current_term(today)
+        context.update({
+            "person": person,
+            "term": term,
+            "courses": dashboards.student_courses(user, person, term),
+            "attendance": dashboards.student_attendance_by_month(user, person, term, today),
+        })
+    return render(request, "portraits/portrait.html", context)
+
+
+def student(request, student_no):
+    """A student's portrait under the address the student pages have always had."""
+    return subject(request, Level.STUDENT, student_no)
 
 
 @login_required
@@ -84,6 +109,6 @@ def admin_class(request, code):
         "term": term,
         "month": dashboards.month_of(today),
         "rows": dashboards.class_roster(user, klass, term, today),
-        "breadcrumbs": [(_("行政班"), None), (klass.name, None)],
+        "breadcrumbs": portrait.class_breadcrumbs(klass, user),
     }
     return render(request, "portraits/admin_class.html", context)
