@@ -66,3 +66,16 @@ def record_measured(level: str, window, at) -> None:
     MeasuredWindow.objects.update_or_create(
         level=level, window_code=window.code,
         defaults={"window_start": window.start, "window_end": window.end, "measured_at": at})
+
+
+def histories(subject_id: int, codes, last: int) -> dict[str, list[tuple[str, float]]]:
+    """Code → (window code, value) of one subject's indicators over their ``last`` stored windows with
+    a value, oldest first. One query."""
+    rows = (Measurement.objects.filter(subject_id=subject_id, indicator_code__in=list(codes), value__isnull=False)
+            .order_by("indicator_code", "-window_end").values_list("indicator_code", "window_code", "value"))
+    found: dict[str, list[tuple[str, float]]] = {}
+    for code, window_code, value in rows:
+        kept = found.setdefault(code, [])
+        if len(kept) < last:
+            kept.append((window_code, value))
+    return {code: kept[::-1] for code, kept in found.items()}

@@ -49,9 +49,8 @@ from zhengai.datacenter.models import (
     TrainingRecord,
 )
 from zhengai.datacenter.models.subjects import LEVEL_COLUMN
-from zhengai.indicators import registry
+from zhengai.indicators import measurements, registry
 from zhengai.monitoring.choices import ACTIVE_STATUSES
-from zhengai.monitoring.models import Measurement
 from zhengai.monitoring.queries import visible as visible_warnings
 from zhengai.org.access import restrict
 from zhengai.org.choices import Role
@@ -279,7 +278,7 @@ def _radar(points: list[Point], with_peers: bool) -> dict | None:
 
 
 def trends(subject: Subject, points: list[Point]) -> list[dict]:
-    """The stored values (monitoring's measurements) of the subject's key indicators over the last
+    """The stored values (``indicators.measurements``, written by monitoring) of the subject's key indicators over the last
     windows, each with its 诊断点's lines (one query)."""
     chosen, seen = [], set()
     for p in points:
@@ -289,15 +288,10 @@ def trends(subject: Subject, points: list[Point]) -> list[dict]:
     chosen = chosen[:KEY_INDICATORS]
     if not chosen:
         return []
-    rows = (Measurement.objects.filter(subject=subject, indicator_code__in=[p.node.indicator_code for p in chosen])
-            .exclude(value=None).order_by("indicator_code", "-window_end").values_list("indicator_code", "window_code", "value"))
-    stored = defaultdict(list)
-    for code, window_code, value in rows:
-        if len(stored[code]) < TREND_WINDOWS:
-            stored[code].append((window_code, value))
+    stored = measurements.histories(subject.pk, [p.node.indicator_code for p in chosen], TREND_WINDOWS)
     result = []
     for p in chosen:
-        series = list(reversed(stored.get(p.node.indicator_code, [])))
+        series = stored.get(p.node.indicator_code, [])
         indicator = registry.get(p.node.indicator_code)
         lines = [{"name": str(label), "value": p.lines[key]} for key, label in (
             ("yellow", _("黄色预警线")), ("orange", _("橙色预警线")), ("red", _("红色预警线")), ("qualified", _("合格线")))

@@ -15,7 +15,8 @@ from zhengai.chains.versions import do_publish_version
 from zhengai.datacenter.choices import Gender, Level
 from zhengai.datacenter.models import Attendance, ClassSession, Grade, Student, Subject
 from zhengai.datacenter.subjects import sync_subjects
-from zhengai.monitoring.models import Measurement, Warning
+from zhengai.indicators.models import Measurement
+from zhengai.monitoring.models import Warning
 from zhengai.portraits.portrait import score
 
 KEYS = {
