@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from zhengai.chains import applicability
 from zhengai.chains.choices import NodeKind
-from zhengai.chains.goals import goal_tree
+from zhengai.chains.goal_values import goal_tree
 from zhengai.chains.models import Goal, StandardNode, StandardVersion
 from zhengai.chains.models.standards import in_force_q
 from zhengai.core import windows
