@@ -98,6 +98,6 @@ def test_it_keeps_a_student_out_of_another_students_page_and_the_dictionary(page
     own = page.goto(live_server.url + "/portraits/students/2024001/")
     assert own.status == 200 and "张三" in page.inner_text("h1")
     other = page.goto(live_server.url + "/portraits/students/2024002/")
-    assert other.status == 404 and "陈四" not in page.content()
+    assert other.status == 403 and "陈四" not in page.content()
     dictionary = page.goto(live_server.url + "/datacenter/dictionary/")
     assert dictionary.status == 403
