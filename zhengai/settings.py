@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "zhengai.notifications",
     "zhengai.portraits",
     "zhengai.statedata",
+    "zhengai.cycles",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("notifications/", include("zhengai.notifications.urls")),
     path("portraits/", include("zhengai.portraits.urls")),
     path("statedata/", include("zhengai.statedata.urls")),
+    path("cycles/", include("zhengai.cycles.urls")),
 ]
 
 admin.site.site_header = _("诊改平台管理")

@@ -9,6 +9,9 @@
     2026-10                  a month
     2026-10H1 / 2026-10H2    a half month: days 1–15 / 16–end
     2026-09-01..2026-09-30   an explicit range, both ends included
+    2024-2025..2026-2027     consecutive academic years (多学年), from the first's first day to the
+                             last's last day: the period of a multi-year diagnosis cycle (a
+                             specialty's three years, a teacher's appointment term)
 
 A window is closed on both ends (``start <= day <= end``). Cadences (``month``, ``half_month``,
 ``quarter``, ``term``, ``academic_year``, ``year``) name the kind of window a monitoring schedule steps through.
@@ -29,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 ACCEPTED_FORMS = gettext_lazy(
-    "2025-2026-1（学期）、2025-2026（学年）、2026（年）、2026Q4（季度）、2026-10（月）、2026-10H1 / 2026-10H2（半月）、2026-09-01..2026-09-30（日期区间）"
+    "2025-2026-1（学期）、2025-2026（学年）、2026（年）、2026Q4（季度）、2026-10（月）、2026-10H1 / 2026-10H2（半月）、2026-09-01..2026-09-30（日期区间）、2024-2025..2026-2027（多学年）"
 )
 
 
@@ -41,6 +44,7 @@ KIND_LABELS = {
     "month": gettext_lazy("月"),
     "half_month": gettext_lazy("半月"),
     "range": gettext_lazy("日期区间"),
+    "academic_years": gettext_lazy("多学年"),
 }
 
 
@@ -79,6 +83,7 @@ _QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _HALF = re.compile(r"^(\d{4})-(\d{1,2})[Hh]([12])$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+_ACADEMIC_YEARS = re.compile(r"^(\d{4})-(\d{4})\.\.(\d{4})-(\d{4})$")
 
 
 def _fail(text: str, reason: str = "") -> WindowError:
@@ -170,6 +175,16 @@ def academic_year(first_year: int, terms: dict | None = None) -> Window:
                   f"{first_year}-{first_year + 1}")
 
 
+def academic_years(first_year: int, last_year: int, terms: dict | None = None) -> Window:
+    """The academic years ``first_year``-… to ``last_year``-… (by their first calendar year) as one
+    window, coded ``2024-2025..2026-2027``: a multi-year cycle's period."""
+    if last_year < first_year:
+        raise _fail(f"{first_year}-{first_year + 1}..{last_year}-{last_year + 1}", _("结束学年早于开始学年"))
+    starts = _academic_year_starts(first_year, last_year + 1, terms)
+    return Window(starts[first_year], starts[last_year + 1] - timedelta(days=1), "academic_years",
+                  f"{first_year}-{first_year + 1}..{last_year}-{last_year + 1}")
+
+
 def parse(text: str, terms: dict | None = None) -> Window:
     """Parse a window as users write it; raise ``WindowError`` naming the accepted forms. A term
     and an academic year read the term table, or ``terms`` (``term_dates()``) when given."""
@@ -189,6 +204,11 @@ def parse(text: str, terms: dict | None = None) -> Window:
             return half_month(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if m := _MONTH.match(text):
             return month(int(m.group(1)), int(m.group(2)))
+        if m := _ACADEMIC_YEARS.match(text):
+            first, first_next, last, last_next = (int(g) for g in m.groups())
+            if first_next != first + 1 or last_next != last + 1:
+                raise _fail(text, _("学年应为相邻两年，如 2025-2026"))
+            return academic_years(first, last, terms)
         if m := _RANGE.match(text):
             start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
             if end < start:
@@ -205,7 +225,7 @@ def resolve(codes, terms: dict | None = None) -> dict[str, Window]:
     """The windows of stored codes (a list of warnings, measurements, runs), reading the term table
     at most once whatever their number; a code that no longer parses (its term was removed) is left out."""
     codes = {c for c in codes if c}
-    if terms is None and any(kind_of(c) in ("term", "academic_year") for c in codes):
+    if terms is None and any(kind_of(c) in TERM_TABLE_KINDS for c in codes):
         terms = term_dates()
     found = {}
     for code in codes:
@@ -270,11 +290,16 @@ def intake_cohort(window: Window) -> int:
     return _latest_by(window.end, INTAKE_DAY)
 
 
+# The kinds of window whose dates come from the term table.
+TERM_TABLE_KINDS = ("term", "academic_year", "academic_years")
+
+
 def kind_of(text: str) -> str | None:
     """The kind of window ``text`` is written as, without reading the term table; None if none."""
     text = (text or "").strip()
     for kind, pattern in (("term", _TERM), ("academic_year", _ACADEMIC_YEAR), ("year", _YEAR), ("quarter", _QUARTER),
-                          ("half_month", _HALF), ("month", _MONTH), ("range", _RANGE)):
+                          ("half_month", _HALF), ("month", _MONTH), ("range", _RANGE),
+                          ("academic_years", _ACADEMIC_YEARS)):
         if pattern.match(text):
             return kind
     return None
@@ -306,6 +331,10 @@ def containing(cadence: str, day: date) -> Window:
 
 def step(window: Window, n: int) -> Window:
     """The window ``n`` steps after (or before, for negative ``n``) ``window``, of the same kind."""
+    if window.kind == "academic_years":
+        first, last = int(window.code[:4]), int(window.code.split("..")[1][:4])
+        span = last - first + 1
+        return academic_years(first + n * span, last + n * span)
     if window.kind == "range":
         length = timedelta(days=window.days)
         return days(window.start + n * length, window.end + n * length)

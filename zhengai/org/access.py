@@ -50,6 +50,11 @@ fill_state_data            系统管理员, 质管办                           
 enter_state_data           系统管理员, 质管办, 部门负责人                scope
 review_state_data          系统管理员, 质管办, 部门负责人                scope
 sign_state_table           系统管理员, 质管办                            school
+manage_cycles              系统管理员, 质管办                            school
+advance_cycle_phase        staff                                       owner, school
+submit_report              staff (rates, writes, submits the report)    owner
+review_report              staff (the next level up)                   head
+approve_school_report      校领导 (the school's own report)              school
 =========================  ==========================================  ===============
 
 Named "see" rules for pages over many subjects: ``see_others`` (indicator library, data
@@ -144,6 +149,16 @@ FILL_STATE_DATA = _act("fill_state_data", COLLEGE_OFFICE, SCHOOL)
 ENTER_STATE_DATA = _act("enter_state_data", COLLEGE_OFFICE | {Role.DEPARTMENT_HEAD}, SCOPE)
 REVIEW_STATE_DATA = _act("review_state_data", COLLEGE_OFFICE | {Role.DEPARTMENT_HEAD}, SCOPE)
 SIGN_STATE_TABLE = _act("sign_state_table", COLLEGE_OFFICE, SCHOOL)
+# Cycles: the big loop. The quality office opens cycles and sets their periods; a cycle's owner
+# (or the quality office) moves it on or back.
+MANAGE_CYCLES = _act("manage_cycles", COLLEGE_OFFICE, SCHOOL)
+ADVANCE_CYCLE_PHASE = _act("advance_cycle_phase", STAFF, OWNER, SCHOOL)
+# The diagnosis report: its owner drafts, rates and submits it; a head over the subject (the next
+# level up, or the quality office) approves or returns it; the school's own report goes to the
+# school leaders — the one act they do.
+SUBMIT_REPORT = _act("submit_report", STAFF, OWNER)
+REVIEW_REPORT = _act("review_report", STAFF, HEAD)
+APPROVE_SCHOOL_REPORT = _act("approve_school_report", {Role.LEADER}, SCHOOL)
 
 # "See" rules of pages over many subjects.
 SEE_OTHERS = _act("see_others", ALL_ROLES - {Role.STUDENT}, SCOPE, sees=True)

@@ -21,7 +21,7 @@ def _window(context, value) -> windows.Window | None:
         return value or None
     cache = context.render_context.setdefault("windows", {})
     if value not in cache:
-        if windows.kind_of(value) in ("term", "academic_year") and "terms" not in cache:
+        if windows.kind_of(value) in windows.TERM_TABLE_KINDS and "terms" not in cache:
             cache["terms"] = windows.term_dates()
         cache[value] = windows.resolve([value], cache.get("terms", {})).get(value)
     return cache[value]

@@ -119,6 +119,15 @@ def objects(cast, college, django_user_model, tmp_path):
     # A to-do of 机械工程学院 (bob's department), entered so that it can be reviewed.
     o["report_cell"] = CellValue.objects.create(fill=o["report_fill"], column=column, row_key="r1", row_label="到款额",
                                                 origin="entered", value=1, department=college.mech)
+    from zhengai.cycles.models import Cycle
+
+    o["cycle"] = Cycle.objects.create(subject=subject[("offering", "2026-2027-1-C001-01")], level="offering",
+                                      period="2026-2027-1", start=date(2026, 9, 7), end=date(2027, 1, 22),
+                                      phase="implement", phase_since=date(2026, 11, 20))
+    from zhengai.cycles.models import PointRating, Report
+
+    o["report"] = Report.objects.create(cycle=o["cycle"], status="submitted")
+    o["rating"] = PointRating.objects.create(report=o["report"], point=point)
     return o
 
 

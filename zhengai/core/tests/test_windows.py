@@ -137,3 +137,24 @@ def test_zhengai_window_prints_the_kind_and_first_and_last_day(college):
                                            "2026Q4,quarter,季度,2026-10-01,2026-12-31,92,2026Q4 季度（2026-10-01 至 2026-12-31）"]
     with pytest.raises(CommandError, match="可用格式"):
         call_command("window", "2026-13")
+
+
+def test_consecutive_academic_years_are_one_window_for_a_multi_year_cycle(college):
+    """A specialty's three years: 1 September 2024 (no earlier term in the table) to the day before
+    the academic year 2027-2028 starts; the step goes by whole spans; `zhengai window` names it."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    window = parse("2024-2025..2026-2027")
+    assert (window.start, window.end, window.kind) == (date(2024, 9, 1), date(2027, 8, 31), "academic_years")
+    assert window.next().code == "2027-2028..2029-2030" and window.previous().code == "2021-2022..2023-2024"
+    assert windows.kind_of("2024-2025..2026-2027") == "academic_years"
+    assert windows.label(window) == "2024-2025..2026-2027 多学年（2024-09-01 至 2027-08-31）"
+    out = io.StringIO()
+    call_command("window", "2024-2025..2026-2027", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue())[0]["days"] == (date(2027, 8, 31) - date(2024, 9, 1)).days + 1
+    for bad in ("2024-2026..2026-2027", "2026-2027..2024-2025"):
+        with pytest.raises(WindowError, match="可用格式"):
+            parse(bad)

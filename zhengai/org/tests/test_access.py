@@ -127,10 +127,13 @@ def test_a_student_sees_their_warning_and_gives_their_account_but_acts_on_nothin
 
 
 def test_a_school_leader_sees_everything_and_does_no_act(cast, zhang_warning):
+    """…but one: approving the school's own diagnosis report, which only the level above the quality
+    office can review."""
     for act in access.ACTS.values():
-        if not act.sees:
+        if not act.sees and act != access.APPROVE_SCHOOL_REPORT:
             assert not access.may(cast.grace, act), act
     assert access.may(cast.grace, access.SEE_BATCHES) and access.may(cast.grace, access.SEE_TASK_TABLE)
+    assert access.may(cast.grace, access.APPROVE_SCHOOL_REPORT) and not access.may(cast.alice, access.APPROVE_SCHOOL_REPORT)
 
 
 def test_college_acts_are_the_quality_offices_and_reach_no_further_down(cast):

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CyclesConfig(AppConfig):
+    name = "zhengai.cycles"
+    verbose_name = _("诊改周期")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from zhengai.datacenter.signals import demo_seeded
+
+        from .demo import on_demo_seeded
+
+        demo_seeded.connect(on_demo_seeded, dispatch_uid="zhengai.cycles.demo")

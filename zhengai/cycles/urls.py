@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import report_views, views
+
+app_name = "cycles"
+
+urlpatterns = [
+    path("", views.my_cycles, name="mine"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("open/", views.open_cycles, name="open"),
+    path("policies/", views.policy_page, name="policies"),
+    path("<int:pk>/", views.cycle_detail, name="cycle"),
+    path("<int:pk>/advance", views.advance, name="advance"),
+    path("<int:pk>/back", views.move_back, name="back"),
+    path("<int:pk>/report/", report_views.report_page, name="report"),
+    path("<int:pk>/report/draft", report_views.draft, name="report_draft"),
+    path("<int:pk>/report/export", report_views.report_export, name="report_export"),
+    path("reports/", report_views.review_list, name="reports"),
+    path("reports/<int:pk>/analysis", report_views.analysis, name="report_analysis"),
+    path("reports/<int:pk>/actions", report_views.add_action, name="report_action"),
+    path("reports/<int:pk>/submit", report_views.submit, name="report_submit"),
+    path("reports/<int:pk>/review", report_views.review, name="report_review"),
+    path("reports/<int:pk>/correct", report_views.correct, name="report_correct"),
+    path("ratings/<int:pk>/rate", report_views.rate, name="rate"),
+]
