@@ -4,17 +4,21 @@ Views stay thin: figures come from ``dashboards`` and every row through ``org.ac
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from zhengai.core import clock
 from zhengai.core.views import person_of
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import AdminClass, Student
+from zhengai.org import access
 from zhengai.org.access import access_object, primary_role
 from zhengai.org.choices import Role
 
-from . import dashboards, portrait
+from . import dashboards, overview, portrait
 from .home import panels_for
 
 
@@ -112,3 +116,47 @@ def admin_class(request, code):
         "breadcrumbs": portrait.class_breadcrumbs(klass, user),
     }
     return render(request, "portraits/admin_class.html", context)
+
+
+def _staff_only(user):
+    if not access.may(user, access.SEE_OTHERS):
+        raise PermissionDenied(_("总览只对教职工开放。"))
+
+
+@login_required
+@require_safe
+def level(request, level):
+    """The overview of one level inside the viewer's scope (staff only)."""
+    if level not in Level.values:
+        raise Http404
+    _staff_only(request.user)
+    today = clock.today()
+    context = {
+        "level": level,
+        "level_label": Level(level).label,
+        "levels": [(value, label) for value, label in Level.choices],
+        "data": overview.level_overview(level, request.user, today),
+        "breadcrumbs": [(_("层面总览"), None), (Level(level).label, None)],
+    }
+    return render(request, "portraits/level.html", context)
+
+
+def _cockpit_user(user):
+    if not access.grants_for(user).school:
+        raise PermissionDenied(_("驾驶舱供校领导与质管办使用。"))
+
+
+@login_required
+@require_safe
+def cockpit(request):
+    """驾驶舱: the school at a glance, for a large display; the page refreshes its figures itself."""
+    _cockpit_user(request.user)
+    context = {"data": overview.cockpit(request.user, clock.today()), "breadcrumbs": [(_("驾驶舱"), None)]}
+    return render(request, "portraits/cockpit.html", context)
+
+
+@login_required
+@require_safe
+def cockpit_json(request):
+    _cockpit_user(request.user)
+    return JsonResponse(overview.cockpit(request.user, clock.today()))

@@ -1,0 +1,237 @@
+"""Level overviews (层面总览) and the leaders' cockpit (驾驶舱).
+
+An overview takes every subject of one level inside the viewer's scope and shows: how many reach each
+grade of their standard (a subject's grade is the weighted mean of its 诊断点 on the portraits' common
+scale, ``portrait.score``), a heat map department × 诊断点 (the mean score of the department's
+subjects), the top and bottom subjects, and the warnings of the level by grade, month by month.
+
+The cockpit shows the school's key indicators against their lines and goals, the active warnings by
+level and grade, and figures of the quality culture (warnings answered with a correction, resolved
+lately); its page asks ``cockpit.json`` for fresh figures every minute.
+
+Queries are a fixed number whatever the size of the college: the subjects, the standard, one
+evaluation per indicator, one grouped query per figure of warnings.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zhengai.chains.models import StandardNode
+from zhengai.chains.choices import NodeKind
+from zhengai.chains.models.standards import in_force_q
+from zhengai.core import windows
+from zhengai.datacenter.choices import Level
+from zhengai.datacenter.models import Department, Subject
+from zhengai.datacenter.models.subjects import LEVEL_COLUMN
+from zhengai.monitoring.choices import ACTIVE_STATUSES, Grade, WarningStatus
+from zhengai.monitoring.queries import visible as visible_warnings
+from zhengai.org.access import restrict
+
+from . import portrait, values
+
+BANDS = [  # (lowest score, label): the standard's grades on the common scale
+    (portrait.EXCELLENT, "excellent"),
+    (portrait.GOOD, "good"),
+    (portrait.QUALIFIED, "qualified"),
+    (float("-inf"), "below"),
+]
+TOP = 10
+MONTHS = 12
+GRADES = [Grade.RED, Grade.ORANGE, Grade.YELLOW]
+
+
+def band_labels() -> dict[str, str]:
+    return {"excellent": _("优秀"), "good": _("良好"), "qualified": _("合格"), "below": _("未达合格")}
+
+
+def band_of(value: float) -> str:
+    for lowest, name in BANDS:
+        if value >= lowest - 0.05:
+            return name
+    return "below"
+
+
+def level_points(level: str, today: date) -> list[StandardNode]:
+    """The 诊断点 with an indicator and a 合格 line of the level's standards in force, one per
+    indicator (the first standard's, by code), in standard order (one query)."""
+    seen, points = set(), []
+    nodes = (StandardNode.objects.filter(in_force_q(today, "version__"), version__standard__level=level, kind=NodeKind.POINT,
+                                         qualified__isnull=False).exclude(indicator_code="")
+             .order_by("version__standard__code", "version_id", "order", "pk"))
+    for node in nodes:
+        code = node.indicator_code
+        if code not in seen:
+            seen.add(code)
+            points.append(node)
+    return points
+
+
+def _window(today: date) -> windows.Window:
+    try:
+        return windows.containing("term", today)
+    except windows.WindowError:
+        return windows.containing("academic_year", today)
+
+
+def scores(level: str, user, today: date) -> dict:
+    """Each visible subject's score per point and overall, over this cycle's window."""
+    column = LEVEL_COLUMN[level]
+    fields = ["pk", "key", "name", "department_id"] + ([Subject._meta.get_field(column).attname] if column else [])
+    rows = list(restrict(Subject.objects.filter(level=level, active=True), user).values_list(*fields))
+    subjects = {r[0]: (r[4] if column else None) for r in rows}
+    info = {r[0]: {"key": r[1], "name": r[2], "department_id": r[3]} for r in rows}
+    points = level_points(level, today)
+    window = _window(today)
+    try:
+        found = values.evaluate(level, [p.indicator_code for p in points], window, subjects) if points else {}
+    except LookupError:
+        found, points = {}, []
+    per_subject = defaultdict(dict)
+    for p in points:
+        for sid, value in found.get(p.indicator_code, {}).items():
+            s = portrait.score(value, p)
+            if s is not None:
+                per_subject[sid][p.pk] = s
+    overall = {}
+    weights = {p.pk: float(p.weight or 1) for p in points}
+    for sid, by_point in per_subject.items():
+        total = sum(weights[k] for k in by_point)
+        overall[sid] = round(sum(weights[k] * v for k, v in by_point.items()) / total, 1) if total else None
+    return {"points": points, "info": info, "per_subject": per_subject, "overall": overall, "window": window}
+
+
+def distribution(data: dict) -> dict:
+    labels = band_labels()
+    counts = {name: 0 for _low, name in BANDS}
+    for value in data["overall"].values():
+        if value is not None:
+            counts[band_of(value)] += 1
+    order = ["excellent", "good", "qualified", "below"]
+    return {"labels": [labels[n] for n in order], "values": [counts[n] for n in order],
+            "unscored": len(data["info"]) - sum(counts.values())}
+
+
+def heat_map(data: dict, level: str) -> dict | None:
+    """Department × 诊断点: the mean score of the department's subjects (one query for the names)."""
+    points = data["points"]
+    if level == Level.SCHOOL or not points:
+        return None
+    cells = defaultdict(list)
+    for sid, by_point in data["per_subject"].items():
+        department = data["info"][sid]["department_id"]
+        for point_id, s in by_point.items():
+            cells[(department, point_id)].append(s)
+    departments = sorted({d for d, _p in cells if d is not None})
+    found = list(Department.objects.filter(pk__in=departments).values_list("pk", "code", "name"))
+    names = {pk: code for pk, code, _name in found}
+    labels = {pk: name for pk, _code, name in found}
+    if not names:
+        return None
+    rows = sorted((d for d in departments if d in names), key=lambda d: names[d])
+    point_index = {p.pk: i for i, p in enumerate(points)}
+    cells_out = []
+    for (department, point_id), scored in cells.items():
+        if department in names:
+            cells_out.append([point_index[point_id], rows.index(department), round(sum(scored) / len(scored), 1)])
+    return {
+        "x": [p.name[:12] for p in points],
+        "y": [labels[d] for d in rows],
+        "links": [reverse("portraits:subject", args=[Level.DEPARTMENT, names[d]]) for d in rows],
+        "cells": cells_out,
+        "min": 0, "max": portrait.EXCELLENT,
+    }
+
+
+def ranked(data: dict, level: str) -> dict:
+    scored = [(v, sid) for sid, v in data["overall"].items() if v is not None]
+    scored.sort(key=lambda t: (-t[0], data["info"][t[1]]["key"]))
+
+    def row(v, sid):
+        i = data["info"][sid]
+        return {"name": i["name"], "key": i["key"], "score": v, "url": reverse("portraits:subject", args=[level, i["key"]])}
+
+    top = [row(v, sid) for v, sid in scored[:TOP]]
+    bottom = [row(v, sid) for v, sid in reversed(scored[-TOP:])] if len(scored) > TOP else []
+    return {"top": top, "bottom": bottom}
+
+
+def warnings_over_time(level: str | None, user, today: date) -> dict:
+    """Warnings opened each month (by the window that opened them) by grade, the last 12 months (one query)."""
+    first = (today.replace(day=1) - timedelta(days=31 * (MONTHS - 1))).replace(day=1)
+    qs = visible_warnings(user).filter(opened_window_end__gte=first, opened_window_end__lte=today)
+    if level:
+        qs = qs.filter(level=level)
+    rows = qs.annotate(month=TruncMonth("opened_window_end")).values("month", "grade").annotate(n=Count("pk")).order_by("month")
+    months = [w.code for w in windows.between("month", first, today)]
+    counts = defaultdict(int)
+    for r in rows:
+        counts[(r["month"].strftime("%Y-%m"), r["grade"])] += r["n"]
+    return {"labels": months, "series": [{"name": str(Grade(g).label), "grade": g, "values": [counts[(m, g)] for m in months]}
+                                         for g in GRADES]}
+
+
+def level_overview(level: str, user, today: date) -> dict:
+    data = scores(level, user, today)
+    return {
+        "window": data["window"],
+        "points": data["points"],
+        "subjects": len(data["info"]),
+        "distribution": distribution(data),
+        "heat": heat_map(data, level),
+        "ranked": ranked(data, level),
+        "warnings": warnings_over_time(level, user, today),
+    }
+
+
+# --- the cockpit ------------------------------------------------------------------------------------------
+
+
+def cockpit(user, today: date) -> dict:
+    """The figures of the leaders' cockpit, as plain data (the page and ``cockpit.json`` share them)."""
+    school = Subject.objects.filter(level=Level.SCHOOL).first()
+    key = []
+    goals = []
+    if school is not None:
+        standing = portrait.standing(school, today, with_peers=False)
+        for p in standing.points:
+            key.append({
+                "name": p.node.name, "indicator": p.indicator.name if p.indicator else p.node.indicator_code,
+                "unit": p.indicator.unit if p.indicator else "", "value": p.value, "previous": p.previous,
+                "line": float(p.node.qualified) if p.node.qualified is not None else None, "met": p.met,
+            })
+        for node in portrait.goals_of(school, today):
+            goals.append({
+                "title": node.goal.title,
+                "progress": None if node.progress is None else round(float(node.progress) * 100, 1),
+                "url": reverse("chains:goal", args=[node.goal.pk]),
+            })
+    active = visible_warnings(user).filter(status__in=ACTIVE_STATUSES)
+    by_level = defaultdict(lambda: defaultdict(int))
+    for row in active.values("level", "grade").annotate(n=Count("pk")).order_by():
+        by_level[row["level"]][row["grade"]] += row["n"]
+    levels = [lv for lv in Level.values if lv in by_level]
+    since = today - timedelta(days=30)
+    culture = active.aggregate(total=Count("pk"), corrected=Count("pk", filter=~Q(measure_text="")))
+    resolved = visible_warnings(user).filter(status=WarningStatus.RESOLVED, resolved_window_end__gte=since).count()
+    return {
+        "as_of": today.isoformat(),
+        "key": key,
+        "goals": goals,
+        "warnings": {
+            "levels": [str(Level(lv).label) for lv in levels],
+            "series": [{"name": str(Grade(g).label), "grade": g, "values": [by_level[lv][g] for lv in levels]} for g in GRADES],
+            "by_grade": {g: sum(by_level[lv][g] for lv in levels) for g in GRADES},
+        },
+        "over_time": warnings_over_time(None, user, today),
+        "culture": {
+            "active": culture["total"],
+            "corrected": culture["corrected"],
+            "corrected_share": round(100.0 * culture["corrected"] / culture["total"], 1) if culture["total"] else None,
+            "resolved_30d": resolved,
+        },
+    }

@@ -1,0 +1,71 @@
+"""Level overviews and the cockpit: scoped, linked down, at a cost that does not grow with the college."""
+
+import pytest
+from django.urls import reverse
+
+from zhengai.datacenter.choices import Level
+from zhengai.datacenter.models import Subject
+from zhengai.monitoring.models import Warning
+from zhengai.portraits.tests.test_portrait import attend, grow, queries, student_standard
+
+
+def test_it_grades_the_students_in_ones_scope_and_lists_top_and_bottom(client, cast, college):
+    student_standard(cast)
+    attend(college, college.s_zhang, ["present", "present", "absent", "late"])  # 75 %: below the 80 line
+    attend(college, college.s_chen, ["present", "present", "present", "present"])
+    client.force_login(cast.bob)  # head of 机械工程学院: 张三 and 陈四, not 刘五
+    response = client.get(reverse("portraits:level", args=[Level.STUDENT]))
+    data = response.context["data"]
+    assert data["subjects"] == 2
+    assert sum(data["distribution"]["values"]) + data["distribution"]["unscored"] == 2
+    assert [r["key"] for r in data["ranked"]["top"]] == ["2024002", "2024001"]
+    assert data["heat"]["y"] == ["机械工程学院"]
+    assert reverse("portraits:subject", args=[Level.STUDENT, "2024001"]) in response.content.decode()
+
+
+def test_it_counts_warnings_by_month_and_grade(client, cast, college):
+    from datetime import date
+
+    subject = Subject.objects.get(level=Level.STUDENT, key="2024001")
+    Warning.objects.create(subject=subject, level=Level.STUDENT, indicator_code="student.attendance_rate", grade="red",
+                           opened_window="2026-10", opened_window_end=date(2026, 10, 31))
+    client.force_login(cast.alice)
+    warnings = client.get(reverse("portraits:level", args=[Level.STUDENT])).context["data"]["warnings"]
+    red = next(s for s in warnings["series"] if s["grade"] == "red")
+    assert red["values"][warnings["labels"].index("2026-10")] == 1 and sum(red["values"]) == 1
+
+
+def test_it_keeps_overviews_for_staff_and_the_cockpit_for_school_wide_roles(client, cast, college):
+    client.force_login(cast.erin)
+    assert client.get(reverse("portraits:level", args=[Level.STUDENT])).status_code == 403
+    assert client.get(reverse("portraits:cockpit")).status_code == 403
+    client.force_login(cast.bob)
+    assert client.get(reverse("portraits:cockpit")).status_code == 403
+    assert client.get(reverse("portraits:level", args=["planet"])).status_code == 404
+    for who in (cast.grace, cast.alice):
+        client.force_login(who)
+        assert client.get(reverse("portraits:cockpit")).status_code == 200
+
+
+def test_the_cockpit_serves_its_figures_as_json_for_refreshing(client, cast, college):
+    subject = Subject.objects.get(level=Level.STUDENT, key="2024001")
+    Warning.objects.create(subject=subject, level=Level.STUDENT, indicator_code="student.attendance_rate", grade="orange",
+                           measure_text="谈心")
+    client.force_login(cast.grace)
+    data = client.get(reverse("portraits:cockpit_json")).json()
+    assert data["culture"]["active"] == 1 and data["culture"]["corrected_share"] == 100.0
+    assert data["warnings"]["levels"] == ["学生"] and data["warnings"]["by_grade"]["orange"] == 1
+    page = client.get(reverse("portraits:cockpit")).content.decode()
+    assert reverse("portraits:cockpit_json") in page
+
+
+@pytest.mark.parametrize("name,args", [("portraits:level", [Level.STUDENT]), ("portraits:level", [Level.DEPARTMENT]),
+                                       ("portraits:cockpit", []), ("portraits:cockpit_json", [])])
+def test_it_keeps_overview_and_cockpit_queries_the_same_as_the_college_grows(client, cast, college, name, args):
+    student_standard(cast)
+    attend(college, college.s_zhang, ["present", "absent", "present", "late"])
+    small = queries(client, cast.alice, reverse(name, args=args))
+    grow(college, 30)
+    large = queries(client, cast.alice, reverse(name, args=args))
+    assert large == small, f"{name}: {small} queries, then {large}"
+    assert small <= 40
