@@ -25,6 +25,7 @@ urlpatterns = [
     path("portraits/", include("zhengai.portraits.urls")),
     path("statedata/", include("zhengai.statedata.urls")),
     path("cycles/", include("zhengai.cycles.urls")),
+    path("workspaces/", include("zhengai.portraits.workspace_urls")),
 ]
 
 admin.site.site_header = _("诊改平台管理")

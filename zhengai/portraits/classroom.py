@@ -75,6 +75,12 @@ class AtRisk:
     reasons: list[str] = field(default_factory=list)
 
     @property
+    def grade_label(self) -> str:
+        from zhengai.monitoring.choices import Grade
+
+        return Grade(self.grade).label if self.grade else ""
+
+    @property
     def counsellor(self):
         return self.student.admin_class.counsellor
 
@@ -90,12 +96,22 @@ class OfferingMonitor:
     at_risk: list[AtRisk]
 
     @property
+    def chart_id(self) -> str:
+        return f"classroom-data-{self.offering.pk}"
+
+    @property
     def chart(self) -> dict:
-        """Attendance by half month with the standard's line, for a line chart."""
+        """Attendance by half month with the standard's yellow line as a second series, for a line
+        chart (``ZhenGai.lineChart``); each label's dates for the tooltip."""
         row = next((r for r in self.rows if r.code == "offering.attendance_rate"), None)
-        series = [{"name": row.name + "（%）", "values": row.values}] if row else []
-        return {"labels": [w.code for w in self.windows], "series": series, "min": 0, "max": 100,
-                "line": float(row.line) if row and row.line is not None else None}
+        series, line = [], None
+        if row:
+            series.append({"name": _("出勤率（%）"), "values": [None if v is None else round(v, 1) for v in row.values]})
+            if row.line is not None:
+                line = float(row.line)
+                series.append({"name": _("预警线（%）"), "values": [line] * len(self.windows)})
+        return {"labels": [w.code for w in self.windows], "dates": [windows.label(w) for w in self.windows],
+                "series": series, "min": 0, "max": 100, "line": line}
 
 
 def half_months(term, today: date) -> list:
@@ -148,6 +164,9 @@ def offerings_for(user, term=None) -> list[OfferingMonitor]:
     warnings_by_subject: dict[int, list] = {}
     for w in restrict(Warning.objects.filter(subject_id__in=list(subjects.values()), status__in=ACTIVE_STATUSES), user).order_by("-opened_window_end", "pk"):
         warnings_by_subject.setdefault(w.subject_id, []).append(w)
+    from zhengai.monitoring.views import label_warnings
+
+    label_warnings([w for ws in warnings_by_subject.values() for w in ws])
     offering_rules = warning_rules("offering", today)
     student_rules = warning_rules("student", today)
     shown = list(SHOWN) + sorted({r.indicator_code for r in offering_rules} - set(SHOWN))

@@ -1,0 +1,26 @@
+from django.utils.translation import gettext_lazy as _
+
+from zhengai.core.navigation import NavItem
+from zhengai.org.choices import Role
+
+# The workspaces (一中心四平台): the affairs hall for everyone; the classroom for those who teach.
+ITEMS = [
+    NavItem(_("事务大厅"), "workspaces:affairs", order=2),
+    NavItem(_("智能云课堂"), "workspaces:classroom", roles=(Role.TEACHER,), order=3),
+]
+
+
+def todo_panel(request):
+    """Home panel: what to do now — the affairs hall's items counted by kind, the first few listed."""
+    if not request.user.is_authenticated:
+        return None
+    from .affairs import counts, items
+
+    everything = items(request.user)
+    if not everything:
+        return None
+    return {"template": "portraits/workspaces/_todo_panel.html", "items": everything[:5], "counts": counts(everything),
+            "total": len(everything), "late": sum(1 for i in everything if i.late)}
+
+
+HOME_PANELS = [todo_panel]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import workspaces
+
+app_name = "workspaces"
+urlpatterns = [
+    path("affairs/", workspaces.affairs_hall, name="affairs"),
+    path("classroom/", workspaces.classroom_view, name="classroom"),
+]
