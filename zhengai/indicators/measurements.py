@@ -34,6 +34,16 @@ def history(subject_id: int, code: str) -> list[tuple[str, float | None]]:
                 .order_by("window_end").values_list("window_code", "value"))
 
 
+def by_window(subject_ids, window_codes) -> dict[tuple[int, str, str], float | None]:
+    """(subject id, indicator code, window code) → the stored value, for the subjects and windows
+    given (a teacher's offerings over the term's half months)."""
+    if not subject_ids or not window_codes:
+        return {}
+    rows = (Measurement.objects.filter(subject_id__in=list(subject_ids), window_code__in=list(window_codes))
+            .values_list("subject_id", "indicator_code", "window_code", "value"))
+    return {(s, c, w): v for s, c, w, v in rows}
+
+
 def latest(pairs: set[tuple[int, str]], on_date: date) -> dict[tuple[int, str], float]:
     """(subject id, indicator code) → the value of the latest window ending on or before ``on_date``
     (within ``LOOKBACK``), for the pairs that have one."""

@@ -140,7 +140,8 @@ def offerings_for(user, term=None) -> list[OfferingMonitor]:
     from zhengai.datacenter.models import Assignment, Attendance, Enrolment, Offering, Student, Subject, Submission, Term
     from zhengai.indicators.registry import get as indicator
     from zhengai.monitoring.choices import ACTIVE_STATUSES, Grade
-    from zhengai.monitoring.models import Measurement, Warning
+    from zhengai.indicators import measurements
+    from zhengai.monitoring.models import Warning
 
     today = clock.today()
     if term is None:
@@ -157,10 +158,7 @@ def offerings_for(user, term=None) -> list[OfferingMonitor]:
     subjects = dict(Subject.objects.filter(level="offering", offering_id__in=ids).values_list("offering_id", "pk"))
     months = half_months(term, today)
     codes = [w.code for w in months]
-    values: dict[tuple[int, str, str], float] = {}
-    for sid, code, window, value in Measurement.objects.filter(
-            subject_id__in=list(subjects.values()), window_code__in=codes).values_list("subject_id", "indicator_code", "window_code", "value"):
-        values[(sid, code, window)] = value
+    values = measurements.by_window(subjects.values(), codes)
     warnings_by_subject: dict[int, list] = {}
     for w in restrict(Warning.objects.filter(subject_id__in=list(subjects.values()), status__in=ACTIVE_STATUSES), user).order_by("-opened_window_end", "pk"):
         warnings_by_subject.setdefault(w.subject_id, []).append(w)

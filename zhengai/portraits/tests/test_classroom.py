@@ -13,7 +13,8 @@ from zhengai.chains.defaults import install_default_standards
 from zhengai.datacenter.models import Assignment, Attendance, ClassSession, Enrolment, Offering, Student, Subject, Submission
 from zhengai.datacenter.subjects import sync_subjects
 from zhengai.monitoring.choices import Grade
-from zhengai.monitoring.models import Measurement, Warning
+from zhengai.indicators.models import Measurement
+from zhengai.monitoring.models import Warning
 from zhengai.portraits import classroom
 
 
