@@ -1,12 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from zhengai.core.navigation import NavItem
-from zhengai.org.choices import Role
+from zhengai.org import access
 
 # The workspaces (一中心四平台): the affairs hall for everyone; the classroom for those who teach.
 ITEMS = [
     NavItem(_("事务大厅"), "workspaces:affairs", order=2),
-    NavItem(_("智能云课堂"), "workspaces:classroom", roles=(Role.TEACHER,), order=3),
+    NavItem(_("智能云课堂"), "workspaces:classroom", act=access.SEE_OWN_TEACHING, order=3),
 ]
 
 

@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from zhengai.org import access
+
 from . import affairs, classroom
 
 PER_PAGE = 50
@@ -33,8 +35,8 @@ def affairs_hall(request):
     })
 
 
-@login_required
 @require_safe
+@access.gate(access.SEE_OWN_TEACHING)
 def classroom_view(request):
     """智能云课堂: each offering the teacher teaches this term, by half month, with the students at
     risk and whom to talk to."""
