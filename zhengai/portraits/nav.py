@@ -7,6 +7,8 @@ from zhengai.org import access
 ITEMS = [
     NavItem(_("事务大厅"), "workspaces:affairs", order=2),
     NavItem(_("智能云课堂"), "workspaces:classroom", act=access.SEE_OWN_TEACHING, order=3),
+    NavItem(_("教师发展"), "workspaces:teacher", act=access.SEE_OWN_TEACHING, order=4),
+    NavItem(_("成长空间"), "workspaces:growth", act=access.SEE_OWN_GROWTH, order=4),
 ]
 
 

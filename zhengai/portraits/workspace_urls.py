@@ -6,4 +6,6 @@ app_name = "workspaces"
 urlpatterns = [
     path("affairs/", workspaces.affairs_hall, name="affairs"),
     path("classroom/", workspaces.classroom_view, name="classroom"),
+    path("teacher/", workspaces.teacher, name="teacher"),
+    path("growth/", workspaces.growth, name="growth"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from zhengai.org import access
 
 from . import affairs, classroom
+from . import growth as platforms
 
 PER_PAGE = 50
 
@@ -44,4 +45,41 @@ def classroom_view(request):
     return render(request, "portraits/workspaces/classroom.html", {
         "monitors": monitors, "term": monitors[0].offering.term if monitors else None,
         "breadcrumbs": [(_("智能云课堂"), None)],
+    })
+
+
+@require_safe
+@access.gate(access.SEE_OWN_GROWTH)
+def growth(request):
+    """学生成长服务平台: the student's own warnings with what to do next, growth goals, standing
+    against the student standard (never against classmates) and portrait; phone first."""
+    from zhengai.core import clock
+
+    data = platforms.page(request.user, "student", clock.today())
+    student = data["subject"].student if data else None
+    counsellor = None
+    if student is not None:
+        student = type(student).objects.select_related("admin_class__counsellor", "specialty").get(pk=student.pk)
+        counsellor = student.admin_class.counsellor
+    return render(request, "portraits/workspaces/growth.html", {
+        "data": data, "student": student, "counsellor": counsellor,
+        "breadcrumbs": [(_("学生成长服务平台"), None)],
+    })
+
+
+@require_safe
+@access.gate(access.SEE_OWN_TEACHING)
+def teacher(request):
+    """教师发展服务平台: the teacher's plan, standard, portrait, records and cycle."""
+    from zhengai.core import clock
+
+    today = clock.today()
+    data = platforms.page(request.user, "teacher", today)
+    staff = None
+    if data:
+        staff = type(data["subject"].staff).objects.select_related("department").get(pk=data["subject"].staff_id)
+    return render(request, "portraits/workspaces/teacher.html", {
+        "data": data, "staff": staff, "cycle": platforms.current_cycle(data["subject"]) if data else None,
+        "todo": len(affairs.items(request.user)) if data else 0,
+        "breadcrumbs": [(_("教师发展服务平台"), None)],
     })

@@ -1,0 +1,103 @@
+"""学生成长服务平台 and 教师发展服务平台: a student sees their own warnings with what to do next and
+whom to talk to, their growth goals (drafts too), their standing against the standard (no
+classmates, no rank) and their portrait; a teacher their plan, standard, records and portrait;
+someone who is neither is told so; the pages cost the same however much they list."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from zhengai.chains.choices import GoalKind, GoalStatus
+from zhengai.chains.defaults import install_default_standards
+from zhengai.chains.models import Goal
+from zhengai.datacenter.models import Subject, TrainingRecord
+from zhengai.monitoring.choices import Grade
+from zhengai.monitoring.models import Warning
+from zhengai.portraits.growth import next_step, portrait_url
+
+
+@pytest.fixture
+def standards(college):
+    install_default_standards()
+
+
+def subject(level, key):
+    return Subject.objects.get(level=level, key=key)
+
+
+def get(client, user, name):
+    client.force_login(user)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_student_sees_their_warnings_with_next_steps_goals_standard_and_portrait(client, cast, college, standards):
+    me = subject("student", "2024001")
+    Warning.objects.create(subject=me, level="student", indicator_code="student.attendance_rate", grade=Grade.ORANGE,
+                           opened_window="2026-10", opened_window_end=date(2026, 10, 31), value=70, threshold=75)
+    Warning.objects.create(subject=subject("student", "2024002"), level="student", indicator_code="student.gpa",
+                           grade=Grade.RED, opened_window="2026-10", opened_window_end=date(2026, 10, 31))
+    Goal.objects.create(kind=GoalKind.STUDENT_ANNUAL, title="每学期出勤不低于95%", owner=me, start=date(2026, 9, 1),
+                        status=GoalStatus.DRAFT)
+    page = get(client, cast.erin, "workspaces:growth")
+    assert "出勤率" in page and "按时上好每一节课" in page and "可以找辅导员 赵辅导员 聊聊" in page
+    assert "每学期出勤不低于95%" in page and "草稿" in page
+    assert "对照学生发展标准" in page and "出勤率" in page.split("对照学生发展标准")[1] and "合格线 90" in page
+    assert portrait_url(me) in page
+    assert "陈四" not in page and "平均学分绩点" not in page.split("对照学生发展标准")[0]  # another student's warning never shows
+    assert "同学" not in page and "排名" not in page  # never a rank among classmates
+
+
+def test_next_steps_are_by_indicator_family_and_supportive(college):
+    assert next_step("student.absent_periods").startswith("按时上好每一节课")
+    assert next_step("student.activity_hours_labour").startswith("参加学校的第二课堂活动")
+    assert next_step("student.fitness_score").startswith("每周安排几次体育锻炼")
+    assert next_step("", "manual").startswith("老师写下了关注的原因")
+    assert next_step("student.something_new") == "和辅导员聊一聊，一起看看可以怎样改进。"
+
+
+def test_a_teacher_sees_their_plan_standard_records_and_portrait(client, cast, college, standards):
+    me = subject("teacher", "T001")
+    Goal.objects.create(kind=GoalKind.TEACHER, title="三年内晋升副教授", owner=me, start=date(2026, 9, 1), status=GoalStatus.APPROVED)
+    TrainingRecord.objects.create(code="TR1", staff=college.t_wang, title="职业教育教学能力提升", hours=16,
+                                  attended_on=date(2026, 10, 12), source=college.source)
+    page = get(client, cast.dave, "workspaces:teacher")
+    assert "三年内晋升副教授" in page and "已通过" in page
+    assert "讲师发展标准" in page and "培训学时（学年）" in page
+    assert "职业教育教学能力提升" in page and "16 学时" in page
+    assert portrait_url(me) is None or portrait_url(me) in page
+    assert "李老师" not in page
+
+
+def test_the_platforms_are_their_owners_alone(client, cast, college):
+    for user, name in ((cast.carol, "workspaces:growth"), (cast.dave, "workspaces:growth"), (cast.alice, "workspaces:growth"),
+                       (cast.erin, "workspaces:teacher"), (cast.carol, "workspaces:teacher"), (cast.grace, "workspaces:teacher")):
+        client.force_login(user)
+        assert client.get(reverse(name)).status_code == 403, (user, name)
+
+
+def test_the_growth_page_costs_the_same_for_more_warnings_and_goals(client, cast, college, standards):
+    me = subject("student", "2024001")
+    client.force_login(cast.erin)
+    url = reverse("workspaces:growth")
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    Warning.objects.create(subject=me, level="student", indicator_code="student.attendance_rate", grade=Grade.YELLOW,
+                           opened_window="2026-10", opened_window_end=date(2026, 10, 31))
+    Goal.objects.create(kind=GoalKind.STUDENT_ANNUAL, title="目标一", owner=me, start=date(2026, 9, 1))
+    before = count()
+    for code in ("student.gpa", "student.fitness_score", "student.failed_courses"):
+        Warning.objects.create(subject=me, level="student", indicator_code=code, grade=Grade.YELLOW,
+                               opened_window="2026-10", opened_window_end=date(2026, 10, 31))
+    for i in range(3):
+        Goal.objects.create(kind=GoalKind.STUDENT_THREE_YEAR, title=f"目标{i + 2}", owner=me, start=date(2026, 9, 1))
+    assert count() == before, "the growth page ran a query per warning or goal: keep it set-based"
