@@ -264,3 +264,7 @@ LOGGING = {
 }
 
 ZHENGAI_SCHOOL_NAME = env("ZHENGAI_SCHOOL_NAME", "示范职业技术学院")
+# State data (zhengai.statedata.export): the school code (学校代码, the 10-digit 学校标识码) every
+# record for the 职业院校数字基座 carries, and the field mapping file (JSON) its CSV/JSON use.
+ZHENGAI_SCHOOL_CODE = env("ZHENGAI_SCHOOL_CODE", "")
+ZHENGAI_STATEDATA_MAPPING = env("ZHENGAI_STATEDATA_MAPPING", "")

@@ -21,3 +21,7 @@ urlpatterns += [
     path("fills/<int:pk>/sign/", views.fill_sign, name="fill_sign"),
     path("templates/<int:template_id>/settings/", views.template_settings, name="template_settings"),
 ]
+urlpatterns += [
+    path("tables/<int:table_id>/<str:year>/export.<str:fmt>", views.table_download, name="table_download"),
+    path("templates/<int:template_id>/<str:year>/export.<str:fmt>", views.template_download, name="template_download"),
+]

@@ -383,3 +383,59 @@ def tasks(request):
         "years": [W.academic_year(int(default_year()[:4]) - n).code for n in range(0, 4)],
         "breadcrumbs": _crumbs((_("填报任务"), None)),
     })
+
+
+_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _mapping_or_error(request):
+    from .export import MappingError, configured_mapping
+
+    try:
+        return configured_mapping(), None
+    except MappingError as exc:
+        return None, HttpResponse(str(exc), status=500, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_safe
+def table_download(request, table_id, year, fmt):
+    """One filled table as .xlsx (the form's layout), CSV or JSON (records for the 数字基座)."""
+    from . import export as E
+
+    access.require(request.user, access.SEE_STATE_DATA)
+    if fmt not in E.FORMATS or W.kind_of(year) != "academic_year":
+        raise Http404
+    table = get_object_or_404(ReportTable.objects.select_related("template").prefetch_related("columns"), pk=table_id)
+    found = E.load([table], year)
+    if not found:
+        raise Http404
+    mapping, error = _mapping_or_error(request)
+    if error:
+        return error
+    return _attachment(E.render(found[0], fmt, mapping), _TYPES[fmt], f"{table.code}-{year}.{fmt}")
+
+
+@login_required
+@require_safe
+def template_download(request, template_id, year, fmt):
+    """Every filled table of a template as a .zip (CSV and JSON with their ``mapping.json``)."""
+    from . import export as E
+
+    access.require(request.user, access.SEE_STATE_DATA)
+    if fmt not in E.FORMATS or W.kind_of(year) != "academic_year":
+        raise Http404
+    template = get_object_or_404(ReportTemplate, pk=template_id)
+    mapping, error = _mapping_or_error(request)
+    if error:
+        return error
+    files, _missing = E.export_files([template], year, fmt, mapping)
+    if not files:
+        raise Http404
+    return _attachment(E.zipped(files), "application/zip", f"{template.name}-{year}-{fmt}.zip")

@@ -40,3 +40,32 @@ def fill(command, options):
     command.stdout.write(render(rows, ["模板", "表代码", "表名称", "已填", "部门已填", "待填报"], "table"), ending="")
     command.stdout.write(f"已填 {filled + entered} 格（平台算出 {filled}，部门已填 {entered}），待填报 {todo} 格，"
                          f"用时 {time.perf_counter() - started:.2f} 秒")
+
+
+def export(command, options):
+    from pathlib import Path
+
+    from zhengai.statedata import export as E
+    from zhengai.statedata.filling import academic_year
+    from zhengai.statedata.models import ReportTemplate
+
+    window = academic_year(options["year"])
+    mapping = E.configured_mapping(options.get("mapping"))
+    templates = [template(options["template"])] if options.get("template") else list(ReportTemplate.objects.all())
+    fmt = options["format"]
+    files, missing = E.export_files(templates, window.code, fmt, mapping, table_codes=options.get("table"))
+    if not any(name != "mapping.json" for name in files):
+        raise CommandError(f"{window.code} 学年尚无已填报的表，请先运行 zhengai statedata fill --year {window.code}")
+    out = Path(options["out"])
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"--out 应为目录：{out} 是一个文件")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    if fmt != "xlsx" and not E.school_code():
+        command.stderr.write("注意：未设置学校代码（ZHENGAI_SCHOOL_CODE），记录中的学校代码为空")
+    if missing:
+        command.stdout.write("尚未填报、未导出：" + "、".join(t.name for t in missing))
+    tables = len(files) - (1 if "mapping.json" in files else 0)
+    command.stdout.write(f"已导出 {window.code} 学年 {tables} 张表（{fmt}）到 {out}"
+                         + ("，字段映射见 mapping.json" if "mapping.json" in files else ""))

@@ -1,6 +1,7 @@
 """``zhengai statedata fill --year 2025-2026 [--template NAME]`` and the template's .xlsx round trip.
 
     zhengai statedata fill --year 2025-2026 [--template NAME] [--table CODE …]
+    zhengai statedata export --year 2025-2026 --format xlsx|csv|json --out DIR [--template NAME] [--mapping FILE]
     zhengai statedata install-defaults
     zhengai statedata template-export FILE.xlsx --template NAME
     zhengai statedata template-import FILE.xlsx --template NAME     (creates the template if new)
@@ -21,6 +22,13 @@ class Command(BaseCommand):
         p.add_argument("--year", required=True, help="学年，如 2025-2026（9 月 1 日至次年 8 月 31 日）")
         p.add_argument("--template", help="模板名称（默认全部模板）")
         p.add_argument("--table", action="append", help="只填这张表（表代码，可重复）")
+        p = sub.add_parser("export", help="导出已填报的表：.xlsx 按表样，CSV/JSON 按字段映射供数字基座对接")
+        p.add_argument("--year", required=True, help="学年，如 2025-2026")
+        p.add_argument("--format", required=True, choices=("xlsx", "csv", "json"))
+        p.add_argument("--out", required=True, help="输出目录（每张表一个文件；CSV/JSON 另附 mapping.json）")
+        p.add_argument("--template", help="模板名称（默认全部模板）")
+        p.add_argument("--table", action="append", help="只导出这张表（表代码，可重复）")
+        p.add_argument("--mapping", help="字段映射文件（JSON；默认 ZHENGAI_STATEDATA_MAPPING）")
         sub.add_parser("install-defaults", help="安装默认模板（已有的不变）")
         p = sub.add_parser("template-export", help="把模板导出为 .xlsx")
         p.add_argument("file")
@@ -38,6 +46,8 @@ class Command(BaseCommand):
         try:
             if action == "fill":
                 return h.fill(self, options)
+            if action == "export":
+                return h.export(self, options)
             if action == "install-defaults":
                 from zhengai.statedata.defaults import install_default_templates
 
@@ -70,7 +80,7 @@ class Command(BaseCommand):
                 return None
         except ImportProblems as exc:
             raise CommandError("文件有错误，未写入任何内容：\n" + "\n".join(exc.problems)) from None
-        except (WindowError, LookupError) as exc:
+        except (WindowError, LookupError, ValueError) as exc:
             raise CommandError(str(exc).strip("'\"")) from None
         raise CommandError(action)
 
