@@ -6,11 +6,11 @@ from zhengai.org import access
 # Standards are read by everyone, students included: a student sees the standard they are judged by.
 # The task table is for those whose scope holds its owners, the school and its departments.
 ITEMS = [
-    NavItem(_("标准"), "chains:standards", order=50),
-    NavItem(_("目标"), "chains:goals", order=52),
+    NavItem(_("标准"), "chains:standards", order=50, group="chains"),
+    NavItem(_("目标"), "chains:goals", order=52, group="chains"),
     # 我的自诊: for whoever owns a subject (access.OWNER_SCOPE); the overview for the school and
     # department scopes.
-    NavItem(_("我的自诊"), "chains:self_diagnosis", act=access.SUBMIT_EVIDENCE, order=53),
-    NavItem(_("自诊材料总览"), "chains:self_diagnosis_overview", act=access.SEE_EVIDENCE_OVERVIEW, order=53),
-    NavItem(_("任务表"), "chains:tasks", act=access.SEE_TASK_TABLE, order=54),
+    NavItem(_("我的自诊"), "chains:self_diagnosis", act=access.SUBMIT_EVIDENCE, order=53, group="cycles"),
+    NavItem(_("自诊材料总览"), "chains:self_diagnosis_overview", act=access.SEE_EVIDENCE_OVERVIEW, order=53, group="cycles"),
+    NavItem(_("任务表"), "chains:tasks", act=access.SEE_TASK_TABLE, order=54, group="chains"),
 ]

@@ -4,8 +4,8 @@ from zhengai.core.navigation import NavItem
 from zhengai.org import access
 
 ITEMS = [
-    NavItem(_("诊改周期"), "cycles:mine", order=55),
-    NavItem(_("诊改报告"), "cycles:reports", order=55),
-    NavItem(_("周期日历"), "cycles:calendar", act=access.SEE_OTHERS, order=56),
-    NavItem(_("周期设置"), "cycles:policies", act=access.MANAGE_CYCLES, order=81),
+    NavItem(_("诊改周期"), "cycles:mine", order=50, group="cycles"),
+    NavItem(_("诊改报告"), "cycles:reports", order=51, group="cycles"),
+    NavItem(_("周期日历"), "cycles:calendar", act=access.SEE_OTHERS, order=56, group="cycles"),
+    NavItem(_("周期设置"), "cycles:policies", act=access.MANAGE_CYCLES, order=81, group="system"),
 ]

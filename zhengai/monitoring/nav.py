@@ -4,9 +4,9 @@ from zhengai.core.navigation import NavItem
 from zhengai.org import access
 
 ITEMS = [
-    NavItem(_("预警"), "monitoring:warnings", order=30),
-    NavItem(_("纠偏成效"), "monitoring:effectiveness", act=access.SEE_OTHERS, order=31),
-    NavItem(_("监测策略"), "monitoring:policies", act=access.EDIT_MONITORING_POLICY, order=80),
+    NavItem(_("预警"), "monitoring:warnings", order=30, group="monitoring"),
+    NavItem(_("纠偏成效"), "monitoring:effectiveness", act=access.SEE_OTHERS, order=31, group="monitoring"),
+    NavItem(_("监测策略"), "monitoring:policies", act=access.EDIT_MONITORING_POLICY, order=80, group="system"),
 ]
 
 

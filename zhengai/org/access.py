@@ -61,7 +61,8 @@ Named "see" rules for pages over many subjects: ``see_others`` (indicator librar
 dictionary, correction effectiveness: every role but 学生), ``see_task_table`` and
 ``see_evidence_overview`` (department reach), ``see_batches`` and ``see_pulls`` (school reach, 校领导
 included), ``see_data_quality`` (系统管理员, 质管办, 校领导, 部门负责人, 专业负责人), ``see_audit``
-(系统管理员, 质管办), ``see_state_data`` (状态数据与质量年报: 系统管理员, 质管办, 校领导, 部门负责人; department reach),
+(系统管理员, 质管办), ``see_technical_pages`` (the menu's technical entries: staff, never 校领导),
+``see_state_data`` (状态数据与质量年报: 系统管理员, 质管办, 校领导, 部门负责人; department reach),
 and the workspaces of one's own: ``see_own_teaching`` (教师, self: the smart classroom and the teacher
 development platform) and ``see_own_growth`` (学生, self: the student growth platform). ``SIGNED_IN``
 and ``PUBLIC`` are rules for views that touch only the user's own
@@ -174,6 +175,9 @@ SEE_DATA_QUALITY = _act("see_data_quality", {Role.ADMIN, Role.QUALITY_OFFICE, Ro
 SEE_AUDIT = _act("see_audit", COLLEGE_OFFICE, SCHOOL, sees=True)
 SEE_STATE_DATA = _act("see_state_data", {Role.ADMIN, Role.QUALITY_OFFICE, Role.LEADER, Role.DEPARTMENT_HEAD},
                       DEPARTMENT, sees=True)
+# The menu's technical pages (imports, pulls, mappings, the data dictionary, the audit log): staff,
+# never a school leader (their menu is the school's figures; the pages they may read stay reachable).
+SEE_TECHNICAL_PAGES = _act("see_technical_pages", STAFF, SCOPE, sees=True)
 SEE_OWN_TEACHING = _act("see_own_teaching", {Role.TEACHER}, SELF, sees=True)
 SEE_OWN_GROWTH = _act("see_own_growth", {Role.STUDENT}, SELF, sees=True)
 

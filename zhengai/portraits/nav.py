@@ -9,6 +9,13 @@ ITEMS = [
     NavItem(_("智能云课堂"), "workspaces:classroom", act=access.SEE_OWN_TEACHING, order=3),
     NavItem(_("教师发展"), "workspaces:teacher", act=access.SEE_OWN_TEACHING, order=4),
     NavItem(_("成长空间"), "workspaces:growth", act=access.SEE_OWN_GROWTH, order=4),
+    # 画像: the cockpit for school-wide roles (校领导, 质管办, admins); the level overviews for staff.
+    NavItem(_("驾驶舱"), "portraits:cockpit", check=lambda user: access.grants_for(user).school, order=10,
+            group="portraits"),
+    *[NavItem(label, "portraits:level", args=(level,), act=access.SEE_OTHERS, order=11 + i, group="portraits")
+      for i, (level, label) in enumerate([("school", _("学校层面")), ("specialty", _("专业层面")),
+                                           ("course", _("课程层面")), ("teacher", _("教师层面")),
+                                           ("student", _("学生层面"))])],
 ]
 
 
