@@ -210,6 +210,12 @@ ZHENGAI_IMPORT_SET_BASED_FK_CHECKS = envbool("ZHENGAI_IMPORT_SET_BASED_FK_CHECKS
 # PostgreSQL work_mem of an import's transaction (hash joins and groupings over the staged rows).
 ZHENGAI_IMPORT_WORK_MEM = env("ZHENGAI_IMPORT_WORK_MEM", "128MB")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
+# The xAPI LRS (zhengai.xapi.protocol): a request body of at most this many bytes, a POST of at most
+# this many statements (both answered 413 over it), and documents (state, profiles) of at most this
+# many bytes each.
+ZHENGAI_XAPI_MAX_BODY_BYTES = envint("ZHENGAI_XAPI_MAX_BODY_BYTES", str(20 * 1024 * 1024))
+ZHENGAI_XAPI_MAX_STATEMENTS = envint("ZHENGAI_XAPI_MAX_STATEMENTS", "10000")
+ZHENGAI_XAPI_MAX_DOCUMENT_BYTES = envint("ZHENGAI_XAPI_MAX_DOCUMENT_BYTES", str(1024 * 1024))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -135,8 +135,9 @@ def _queryset(source, f):
     return qs
 
 
-def statement_list(source, params, path: str) -> str:
-    """The StatementResult JSON text for a list query or a ``more`` cursor."""
+def statement_list(source, params, path: str) -> tuple[str, datetime | None]:
+    """The StatementResult JSON text for a list query or a ``more`` cursor, and the latest
+    ``stored`` among its statements (for Last-Modified; None when the page is empty)."""
     if "more" in params:
         if len(params) > 1:
             raise XapiError(400, "跟随 more 链接时不能再带其他参数", "more")
@@ -154,14 +155,15 @@ def statement_list(source, params, path: str) -> str:
     qs = _queryset(source, f).filter(seq__lte=upto)
     if after is not None:
         qs = qs.filter(seq__gt=after) if f["ascending"] else qs.filter(seq__lt=after)
-    rows = list(qs.order_by("seq" if f["ascending"] else "-seq").values_list("seq", "body")[: f["limit"] + 1])
+    rows = list(qs.order_by("seq" if f["ascending"] else "-seq").values_list("seq", "body", "stored")[: f["limit"] + 1])
     more = ""
     if len(rows) > f["limit"]:
         rows = rows[: f["limit"]]
         token = signing.dumps({"f": f, "after": rows[-1][0], "upto": upto, "source": source.pk}, salt=_SALT, compress=True)
         more = f"{path}?more={token}"
-    bodies = [_ids_format(body) if f["format"] == "ids" else body for _seq, body in rows]
-    return '{"statements":[' + ",".join(bodies) + '],"more":' + orjson.dumps(more).decode() + "}"
+    bodies = [_ids_format(body) if f["format"] == "ids" else body for _seq, body, _stored in rows]
+    latest = max((stored for _seq, _body, stored in rows), default=None)
+    return '{"statements":[' + ",".join(bodies) + '],"more":' + orjson.dumps(more).decode() + "}", latest
 
 
 # -- format=ids -------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ class StatementError(ValueError):
         self.message = message
 
 
-IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+# No whitespace, no control characters (PostgreSQL text cannot hold NUL), none of <>"{}|\^`.
+IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+$")
 MBOX_RE = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
 SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}$")
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
@@ -159,8 +160,12 @@ def parse_timestamp(value, path: str) -> datetime:
             sign = -1 if zone[0] == "-" else 1
             digits = zone[1:].replace(":", "")
             tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
-        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz)
-    except ValueError:
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz)
+        # Years 1 and 9999 would leave the calendar once moved to UTC or the college's time zone.
+        if not 1 < moment.astimezone(timezone.utc).year < 9999:
+            raise StatementError(path, f"年份超出可处理的范围（0002–9998）：{value!r}")
+        return moment
+    except (ValueError, OverflowError):
         raise StatementError(path, f"不是有效的日期时间：{value!r}") from None
 
 
@@ -170,8 +175,11 @@ def duration_seconds(value, path: str = "duration") -> float:
     if not match or value in ("P", "PT"):
         raise StatementError(path, f"应为 ISO 8601 时长（如 PT1H30M、PT45.5S），不是 {value!r}")
     g = {k: float(v.replace(",", ".")) if v else 0.0 for k, v in match.groupdict().items()}
-    return (g["w"] * 7 * 86400 + g["y"] * 365 * 86400 + g["mo"] * 30 * 86400 + g["d"] * 86400
-            + g["h"] * 3600 + g["mi"] * 60 + g["s"])
+    seconds = (g["w"] * 7 * 86400 + g["y"] * 365 * 86400 + g["mo"] * 30 * 86400 + g["d"] * 86400
+               + g["h"] * 3600 + g["mi"] * 60 + g["s"])
+    if not math.isfinite(seconds):
+        raise StatementError(path, f"时长过大：{value[:40]!r}")
+    return seconds
 
 
 def language_map(value, path: str) -> dict:
@@ -216,6 +224,8 @@ def _ifis(obj: dict, path: str) -> int:
             name = _string(_required(account, "name", f"{path}.account"), f"{path}.account.name")
             if len(name) > MAX_IRI:
                 raise StatementError(f"{path}.account.name", "过长")
+            if "\x00" in name:
+                raise StatementError(f"{path}.account.name", "不能含 NUL 字符")
     return count
 
 
@@ -298,7 +308,7 @@ def definition(value, path: str) -> dict:
     if "extensions" in obj:
         extensions(obj["extensions"], f"{path}.extensions")
     interaction = obj.get("interactionType")
-    if interaction is not None and interaction not in INTERACTION_TYPES:
+    if interaction is not None and (type(interaction) is not str or interaction not in INTERACTION_TYPES):
         raise StatementError(f"{path}.interactionType", f"{interaction!r} 不是 xAPI 规定的交互类型")
     if "correctResponsesPattern" in obj:
         if interaction is None:
@@ -473,6 +483,18 @@ def substatement(value, path: str) -> dict:
     return obj
 
 
+def authority(value, path: str) -> dict:
+    """An Agent, or the anonymous Group of exactly two Agents that OAuth 1.0 authorities are (the
+    application and the user); any other Group is refused (xAPI 1.0.3, Part Two, 2.4.9)."""
+    obj = actor(value, path)
+    if obj.get("objectType") == "Group":
+        if any(key in obj for key in IFI_KEYS):
+            raise StatementError(path, "作为 authority 的 Group 只能是匿名 Group（OAuth：应用与用户两个 Agent）")
+        if len(obj.get("member", ())) != 2:
+            raise StatementError(f"{path}.member", f"作为 authority 的匿名 Group 必须恰好有两个成员，这里有 {len(obj.get('member', ()))} 个")
+    return obj
+
+
 def validate_statement(value, path: str = "statement") -> dict:
     """Check one statement; returns it (unchanged) or raises ``StatementError``."""
     obj = _object(value, path, STATEMENT_KEYS)
@@ -482,7 +504,7 @@ def validate_statement(value, path: str = "statement") -> dict:
     if "stored" in obj:
         parse_timestamp(obj["stored"], f"{path}.stored")
     if "authority" in obj:
-        actor(obj["authority"], f"{path}.authority")
+        authority(obj["authority"], f"{path}.authority")
     if "version" in obj:
         version = obj["version"]
         if type(version) is not str or not VERSION_RE.match(version):
