@@ -237,6 +237,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-digests": {"task": "zhengai.notifications.send_digests", "schedule": 60.0},
     "notifications-retry": {"task": "zhengai.notifications.deliver_due", "schedule": 60.0},
     "intake-run-due-pulls": {"task": "zhengai.intake.tasks.run_due_pulls", "schedule": 300.0},
+    "cycles-overdue-actions": {"task": "zhengai.cycles.warn_overdue_actions", "schedule": 3600.0},
 }
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-run leaves the task to another (runs are idempotent)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

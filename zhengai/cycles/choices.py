@@ -62,6 +62,8 @@ class EventKind(models.TextChoices):
     APPROVED = "approved", _("审核通过并发布")
     RETURNED = "returned", _("退回修改")
     CORRECTED = "corrected", _("发起更正（新版本）")
+    OUTCOME = "outcome", _("登记改进措施结果")
+    GOALS = "goals", _("采纳建议目标")
 
 
 class RatingStatus(models.TextChoices):

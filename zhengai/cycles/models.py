@@ -230,6 +230,8 @@ class ImprovementAction(models.Model):
     outcome = models.TextField(_("结果"), blank=True)
     evidence = models.TextField(_("佐证"), blank=True)
     closed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    overdue_warning = models.ForeignKey("monitoring.Warning", models.SET_NULL, null=True, blank=True, related_name="+",
+                                        verbose_name=_("逾期预警"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -156,7 +156,7 @@ def blockers(report: Report) -> list[str]:
     if prev is not None:
         still = list(prev.actions.filter(status=ActionStatus.OPEN).values_list("text", flat=True)[:10])
         if still:
-            problems.append(_("上一周期的改进措施尚无结果：%(names)s") % {"names": "、".join(t[:30] for t in still)})
+            problems.append(_("上一周期的改进措施尚无结果：%(names)s。请先在本周期页面的“改进措施”处登记每项措施的结果。") % {"names": "、".join(t[:30] for t in still)})
     return problems
 
 

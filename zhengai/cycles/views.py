@@ -2,7 +2,7 @@
 calendar per level for the quality office, opening cycles in bulk, and the periods' settings."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,9 +15,9 @@ from zhengai.core.output import render as render_rows
 from zhengai.datacenter.choices import Level
 from zhengai.org import access
 
-from . import actions, gates, periods, queries
+from . import actions, gates, improvement, periods, queries
 from .choices import PHASES, CycleStatus, Phase, PeriodKind
-from .models import Cycle, CyclePolicy
+from .models import Cycle, CyclePolicy, ImprovementAction
 
 LEVELS = [lv for lv in Level.values]
 
@@ -130,7 +130,21 @@ def cycle_detail(request, pk):
     pol = periods.policy(cycle.level)
     due = [(day, (PHASES[i] if i < len(PHASES) else "closed")) for day, i in periods.due_dates(cycle.start, cycle.end, pol.diagnosis_days)]
     children = access.restrict(cycle.children.select_related("subject").order_by("subject__key"), request.user)
+    prev = improvement.previous(cycle)
+    prev_actions = list(prev.actions.select_related("owner").order_by("due", "pk")) if prev else []
+    own_actions = list(cycle.actions.select_related("owner").order_by("due", "pk"))
+    today = clock.today()
+    open_ids = [a.pk for a in prev_actions + own_actions if a.status == "open"]
+    recordable = set(access.restrict(ImprovementAction.objects.filter(pk__in=open_ids), request.user, access.SUBMIT_REPORT)
+                     .values_list("pk", flat=True)) if open_ids else set()
+    for a in prev_actions + own_actions:
+        a.overdue = a.status == "open" and a.due < today
+        a.may_record = a.pk in recordable
+    may_accept = not cycle.is_closed and improvement.may_accept(request.user, cycle)
     return render(request, "cycles/cycle.html", {
+        "prev": prev, "prev_actions": prev_actions, "own_actions": own_actions,
+        "proposals": improvement.proposals(cycle, prev) if prev else [], "may_accept": may_accept,
+        "action_statuses": [("done", _("已完成")), ("dropped", _("已终止"))],
         "cycle": cycle, "info": info, "owners": owners, "needs": gates.needs(cycle, owners),
         "may_move": access.may(request.user, access.ADVANCE_CYCLE_PHASE, cycle), "due": due,
         "window": windows.parse(cycle.period) if windows.kind_of(cycle.period) else None,
@@ -190,3 +204,36 @@ def policy_page(request):
     return render(request, "cycles/policies.html", {
         "rows": rows, "kinds": PeriodKind.choices, "breadcrumbs": [(_("周期设置"), None)],
     })
+
+
+# ------------------------------------------------------------------------ improvement and next cycle
+
+@access.gate(access.SUBMIT_REPORT, on=ImprovementAction)
+@require_POST
+def action_outcome(request, pk):
+    action = access.access_object(ImprovementAction, request.user, pk=pk)
+    try:
+        improvement.do_record_outcome(action, status=request.POST.get("status", ""), outcome=request.POST.get("outcome", "")[:5000],
+                                      evidence=request.POST.get("evidence", "")[:5000], acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("改进措施的结果已登记。"))
+    back = request.POST.get("back", "")
+    target = int(back) if back.isdigit() else action.cycle_id
+    return HttpResponseRedirect(reverse("cycles:cycle", args=[target]) + "#actions")
+
+
+@access.gate(access.SIGNED_IN, on=Cycle, check=lambda user, obj: improvement.may_accept(user, obj))
+@require_POST
+def accept_goals(request, pk):
+    cycle = access.access_object(Cycle.objects.select_related("subject"), request.user, pk=pk)
+    if not improvement.may_accept(request.user, cycle):
+        raise PermissionDenied
+    try:
+        goals = improvement.do_accept_goals(cycle, request.POST.getlist("key")[:200], acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已采纳 %(n)s 条建议目标，可在“目标”页继续完善关键结果。") % {"n": len(goals)})
+    return HttpResponseRedirect(reverse("cycles:cycle", args=[pk]) + "#proposals")

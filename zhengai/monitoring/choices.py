@@ -51,6 +51,7 @@ class WarningSource(models.TextChoices):
     STANDARD = "standard", _("标准预警线")
     GOAL = "goal", _("目标进度滞后")
     MANUAL = "manual", _("人工关注")
+    ACTION = "action", _("改进措施逾期")
 
 
 class MeasureKind(models.TextChoices):

@@ -128,6 +128,9 @@ def objects(cast, college, django_user_model, tmp_path):
 
     o["report"] = Report.objects.create(cycle=o["cycle"], status="submitted")
     o["rating"] = PointRating.objects.create(report=o["report"], point=point)
+    from zhengai.cycles.models import ImprovementAction
+
+    o["improvement"] = ImprovementAction.objects.create(cycle=o["cycle"], text="增加辅导", due=date(2027, 1, 10))
     return o
 
 
