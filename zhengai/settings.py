@@ -197,6 +197,12 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(20 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024))
 ZHENGAI_IMPORT_MAX_BYTES = envint("ZHENGAI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))
+# An .xlsx is refused before it is loaded when its parts would unpack beyond this many bytes or its
+# sheets hold more cells than this (zhengai.core.workbook.check_upload; a "zip bomb" of 1 M rows x 10
+# cells is under 1 MB as a file); CSV is streamed and refused beyond ZHENGAI_IMPORT_MAX_ROWS rows.
+ZHENGAI_IMPORT_MAX_XLSX_BYTES = envint("ZHENGAI_IMPORT_MAX_XLSX_BYTES", str(300 * 1024 * 1024))
+ZHENGAI_IMPORT_MAX_CELLS = envint("ZHENGAI_IMPORT_MAX_CELLS", "2000000")
+ZHENGAI_IMPORT_MAX_ROWS = envint("ZHENGAI_IMPORT_MAX_ROWS", "5000000")
 # Self-diagnosis evidence files (自诊材料): each up to this size; the accepted types are in
 # zhengai.chains.selfdiag.DEFAULT_EXTENSIONS (ZHENGAI_EVIDENCE_EXTENSIONS overrides them in settings).
 ZHENGAI_EVIDENCE_MAX_BYTES = envint("ZHENGAI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))

@@ -61,11 +61,11 @@ def merges_for(rows: list[list[str]], first_row: int) -> list[str]:
 
 def build_workbook(target, rows=None, title=TITLE) -> None:
     """Write the table as a real file: title row (merged across), header, data with merged cells."""
-    from openpyxl import Workbook
+    from zhengai.core import workbook
     from openpyxl.styles import Alignment, Font
 
     rows = ROWS if rows is None else rows
-    wb = Workbook()
+    wb = workbook.new()
     ws = wb.active
     ws.title = "进程表"
     ws.append([title])

@@ -152,11 +152,11 @@ def row_cells(row: dict) -> list:
 
 def export_workbook(target, standards=None) -> int:
     """Write the standards to ``target`` (a path or a binary file); returns the number of rows."""
-    from openpyxl import Workbook
+    from zhengai.core import workbook
     from openpyxl.styles import Font
 
     rows = flat_rows(standards)
-    wb = Workbook()
+    wb = workbook.new()
     ws = wb.active
     ws.title = SHEET
     ws.append([label for _k, label in COLUMNS])
@@ -196,9 +196,12 @@ def _help_lines() -> list[str]:
 
 def read_workbook(source) -> list[tuple[int, dict[str, str]]]:
     """The rows of sheet “标准” (or the first sheet) as (row number, column key → cell text)."""
-    from openpyxl import load_workbook
+    from zhengai.core import workbook
 
-    wb = load_workbook(source, read_only=True, data_only=True)
+    try:
+        wb = workbook.load(source, read_only=True, data_only=True)
+    except workbook.WorkbookRefused as exc:
+        raise ImportProblems([str(exc)]) from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [cell_text(v) for v in next(rows, [])]

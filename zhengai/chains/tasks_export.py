@@ -313,7 +313,7 @@ def _positions(header) -> dict[int, int]:
 def export_table(target, table: TaskTable | None = None) -> int:
     """Write the task table as it stands (see the module's docstring); returns the number of data
     rows. Without ``table``: the latest imported one, else the tasks made on the pages."""
-    from openpyxl import Workbook
+    from zhengai.core import workbook
     from openpyxl.styles import Alignment, Font
 
     table = table or TaskTable.objects.order_by("-imported_at", "-pk").first()
@@ -350,7 +350,7 @@ def export_table(target, table: TaskTable | None = None) -> int:
     columns = {index: col for col, index in positions.items()}
     data_merges = (_remapped_merges(merges, rows, header_row, columns) if table is not None else list(merges)) + _standard_merges(tail)
 
-    wb = Workbook()
+    wb = workbook.new()
     ws = wb.active
     ws.title = sheet
     for row, column, text in preamble:

@@ -107,9 +107,12 @@ def _text(cell) -> str:
 
 def read_table(source) -> ParsedTable:
     """Find the header (it may sit below a title row), and read every row's original text."""
-    from openpyxl import load_workbook
+    from zhengai.core import workbook
 
-    wb = load_workbook(source)  # not read-only: merged ranges are needed
+    try:
+        wb = workbook.load(source)  # not read-only: merged ranges are needed
+    except workbook.WorkbookRefused as exc:
+        raise ImportProblems([str(exc)]) from None
     ws = wb.worksheets[0]
     header_row = None
     for number, row in enumerate(ws.iter_rows(min_row=1, max_row=min(ws.max_row, 15)), start=1):

@@ -12,20 +12,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from .workbook import neutralise, write_sheets, xlsx_bytes
+from .workbook import download as _download
+
 FORMATS = ("table", "csv", "json")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Prefix a text cell that Excel would evaluate as a formula (CSV injection) with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        # A negative number typed as text stays a number to a person; only non-numeric text is guarded.
-        try:
-            float(value)
-            return value
-        except ValueError:
-            return "'" + value
-    return value
 
 
 def _plain(value):
@@ -54,7 +44,7 @@ def render(rows: Iterable[Sequence], columns: Sequence[str], fmt: str) -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([neutralise(str(c)) for c in columns])
         for row in rows:
             writer.writerow([neutralise(_plain(v)) for v in row])
         return buffer.getvalue()
@@ -82,36 +72,11 @@ def _pad(text: str, width: int) -> str:
 
 
 def write_xlsx(target, sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> None:
-    """Write sheets of (header, rows) to ``target`` (a path or a binary file), streaming."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    for title, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(title=title[:31])
-        bold = []
-        for name in header:
-            from openpyxl.cell import WriteOnlyCell
-
-            cell = WriteOnlyCell(sheet, value=str(name))
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        sheet.append(bold)
-        for row in rows:
-            sheet.append([neutralise(_json_value(v)) if not isinstance(v, (int, float)) else v for v in row])
-    workbook.save(target)
+    """Write sheets of (header, rows) to ``target`` (a path or a binary file), streaming, every cell
+    neutralised (``zhengai.core.workbook``)."""
+    write_sheets(target, sheets)
 
 
 def xlsx_response(filename: str, sheets):
     """An HTTP download of ``sheets`` as .xlsx."""
-    from django.http import HttpResponse
-
-    buffer = io.BytesIO()
-    write_xlsx(buffer, sheets)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return _download(filename, xlsx_bytes(sheets))

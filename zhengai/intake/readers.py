@@ -18,6 +18,8 @@ import zipfile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from zhengai.core import workbook
+
 from .errors import IntakeError
 from .pipeline import TableRows
 
@@ -140,8 +142,12 @@ class FileRows(TableRows):
 
     def _csv_rows(self, reader, encoding):
         n = 0
+        limit = settings.ZHENGAI_IMPORT_MAX_ROWS
         try:
             for n, row in enumerate(reader, start=1):
+                if n > limit:
+                    raise IntakeError(_("文件超过了导入上限 %(limit)s 行（第 %(row)s 行起未读取）。请拆分成几个文件分批导入。")
+                                      % {"limit": f"{limit:,}", "row": f"{n:,}"})
                 yield n, row
         except UnicodeDecodeError:
             raise IntakeError(_("第 %(row)s 行附近有无法按 %(enc)s 解码的内容：文件可能混用了多种编码或已损坏。请在 Excel 中另存为“CSV UTF-8”后再导入。")
@@ -158,6 +164,10 @@ class FileRows(TableRows):
             handle = io.BytesIO(handle.read())
         is_zip = head.startswith(b"PK")
         if is_zip:
+            try:
+                workbook.check_upload(handle)
+            except workbook.WorkbookRefused as exc:
+                raise IntakeError(str(exc)) from None
             try:
                 names = set(zipfile.ZipFile(handle).namelist())
             except zipfile.BadZipFile:

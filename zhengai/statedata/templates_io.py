@@ -35,11 +35,11 @@ def _level_word(level: str) -> str:
 
 def export_workbook(template) -> bytes:
     """The template as .xlsx (every text cell neutralised against formulas)."""
-    from openpyxl import Workbook
+    from zhengai.core import workbook
     from openpyxl.styles import Font
 
     specs = specs_of(template)
-    wb = Workbook()
+    wb = workbook.new()
     ws = wb.active
     ws.title = TABLES_SHEET
     ws.append(list(TABLE_COLUMNS))
@@ -111,10 +111,12 @@ def _where(sheet, number, column, value) -> str:
 
 def read_workbook(source) -> list[TableSpec]:
     """The tables of an uploaded template; ``ImportProblems`` naming every bad cell."""
-    from openpyxl import load_workbook
+    from zhengai.core import workbook
 
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
+        wb = workbook.load(source, read_only=True, data_only=True)
+    except workbook.WorkbookRefused as exc:
+        raise ImportProblems([str(exc)]) from None
     except Exception as exc:  # not an .xlsx at all: say so in the same words as a bad cell
         raise ImportProblems([_("无法读取该文件（应为 .xlsx 工作簿）：%(error)s") % {"error": exc}]) from None
     problems = []
