@@ -285,15 +285,15 @@ def to_json(e: Exported, fields: Fields, school: str) -> bytes:
 def to_xlsx(e: Exported, school_name: str) -> bytes:
     """The table as the state form lays it: title, school and year, header, one line per row;
     owed cells left blank and counted under the table."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     from zhengai.core import windows as W
+    from zhengai.core import workbook
 
     from . import filling
 
-    wb = Workbook()
+    wb = workbook.new()
     ws = wb.active
     ws.title = e.table.name[:31]
     subjects = e.table.layout == Layout.SUBJECTS
