@@ -53,3 +53,45 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return str(self.statement_id)
+
+
+class DocumentKind(models.TextChoices):
+    STATE = "state", _("状态")
+    ACTIVITY_PROFILE = "activity_profile", _("活动档案")
+    AGENT_PROFILE = "agent_profile", _("行为者档案")
+
+
+class Document(models.Model):
+    """A document of the State, Activity Profile or Agent Profile resource (xAPI 文档), one row per
+    document, its contents kept as received (at most ``ZHENGAI_XAPI_MAX_DOCUMENT_BYTES``).
+
+    ``scope`` is the SHA-1 of what names the document's set — the kind, the activity and the agent
+    (the registration apart, since a State list without one spans every registration) — so one
+    short indexed column answers "this agent's state in this activity" however long the IRIs are.
+    ``etag`` is the SHA-1 of the contents, as the ETag header must be.
+    """
+
+    source = models.ForeignKey(
+        "datacenter.SourceSystem", models.PROTECT, related_name="+", verbose_name=_("来源系统"), db_index=False
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=DocumentKind.choices)
+    scope = models.CharField(_("范围摘要"), max_length=40)
+    activity_id = models.TextField(_("活动"), blank=True)
+    agent_key = models.TextField(_("行为者标识"), blank=True)
+    registration = models.CharField(_("注册 ID"), max_length=36, blank=True)
+    doc_id = models.CharField(_("文档 ID"), max_length=1000)
+    content = models.BinaryField(_("内容"))
+    content_type = models.CharField(_("内容类型"), max_length=255)
+    etag = models.CharField(_("ETag"), max_length=40)
+    updated = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("xAPI 文档")
+        verbose_name_plural = _("xAPI 文档")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "scope", "registration", "doc_id"], name="xapi_document_unique"),
+        ]
+        indexes = [models.Index(fields=["source", "scope", "updated"], name="xapi_document_scope")]
+
+    def __str__(self) -> str:
+        return self.doc_id

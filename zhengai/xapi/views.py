@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from zhengai.org import access
 
-from . import protocol, query
+from . import documents, protocol, query
 from .protocol import VERSION, VERSIONS, XRequest
 from .store import XapiError, store_statements
 from .validation import StatementError, uuid
@@ -153,3 +153,32 @@ def statements(xreq: XRequest, source) -> HttpResponse:
 @resource(("GET",), authenticated=False)
 def about(xreq: XRequest, _source) -> HttpResponse:
     return json_response({"version": VERSIONS, "extensions": {}})
+
+
+def _document_resource(spec):
+    @resource(("GET", "PUT", "POST", "DELETE"))
+    def handler(xreq: XRequest, source) -> HttpResponse:
+        t = documents.target(spec, xreq.method, xreq.params)
+        if xreq.method in ("GET", "HEAD"):
+            content, content_type, etag, updated = documents.get(source, spec, t)
+            response = HttpResponse(content, content_type=content_type)
+            if etag is not None:
+                response["ETag"] = f'"{etag}"'
+            _last_modified(response, updated)
+            return response
+        if xreq.method == "DELETE":
+            documents.do_delete_documents(source, spec, t, xreq.headers)
+            return HttpResponse(status=204)
+        etag = documents.do_write_document(source, spec, t, xreq.method, xreq.headers, xreq.body,
+                                           xreq.content_type_full)
+        response = HttpResponse(status=204)
+        response["ETag"] = f'"{etag}"'
+        return response
+
+    handler.__name__ = handler.__qualname__ = spec.kind
+    return handler
+
+
+state = _document_resource(documents.STATE)
+activity_profile = _document_resource(documents.ACTIVITY_PROFILE)
+agent_profile = _document_resource(documents.AGENT_PROFILE)
