@@ -31,3 +31,9 @@ urlpatterns = [
 admin.site.site_header = _("诊改平台管理")
 admin.site.site_title = _("诊改平台")
 admin.site.index_title = _("系统管理")
+
+# The error pages in the site's layout and language (zhengai.core.errors).
+handler400 = "zhengai.core.errors.bad_request"
+handler403 = "zhengai.core.errors.permission_denied"
+handler404 = "zhengai.core.errors.page_not_found"
+handler500 = "zhengai.core.errors.server_error"

@@ -25,6 +25,11 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { closeAll(null); }
     });
+    // "Back" on an error page reached without a referrer: shown only when there is a page to go back to.
+    document.querySelectorAll("[data-history-back]").forEach(function (button) {
+      if (window.history.length > 1) { button.hidden = false; }
+      button.addEventListener("click", function () { window.history.back(); });
+    });
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { if (select.form) { select.form.submit(); } });
     });
