@@ -62,7 +62,7 @@ def cast(college):
     from zhengai.org.models import RoleAssignment, User
 
     def user(username, role, person=None, **scope):
-        account = User.objects.create_user(username=username, password="pw-" + username, display_name=username)
+        account = User.objects.create_user(username=username, password=f"pw-{username}-Kz8", display_name=username)
         if person is not None:
             person.user = account
             person.save(update_fields=["user"])

@@ -42,6 +42,30 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def envlist(name: str, default: str = "") -> list[str]:
+    """A comma-separated list; blanks around items are dropped, empty items are an error."""
+    value = env(name, default).strip()
+    if not value:
+        return []
+    items = [item.strip() for item in value.split(",")]
+    if any(not item for item in items):
+        raise ImproperlyConfigured(f"{name} must be a comma-separated list without empty items, not {value!r}")
+    return items
+
+
+def envnetworks(name: str, default: str = "") -> list:
+    """A comma-separated list of addresses or networks in CIDR form (``10.0.0.0/8,::1``)."""
+    import ipaddress
+
+    networks = []
+    for item in envlist(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or CIDR networks, not {item!r}") from None
+    return networks
+
+
 DATA_DIR = Path(env("ZHENGAI_DATA_DIR", str(BASE_DIR / "data")))
 
 DEBUG = envbool("DEBUG", "false")
@@ -102,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session timeouts, and the steps a sign-in still owes (a password change).
+    "zhengai.core.signin.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -166,11 +192,31 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhengai.core.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are audited in core.AuditEvent
 AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or the last X-Forwarded-For hop not in ZHENGAI_TRUSTED_PROXIES
+# when the peer is one of them (a reverse proxy); never a header from an untrusted peer.
+ZHENGAI_TRUSTED_PROXIES = envnetworks("ZHENGAI_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "zhengai.core.audit.client_ip"
+# Across accounts: this many failed sign-ins from one client address within AXES_COOLOFF_TIME lock
+# that address out (0: no such limit), so guesses spread over many usernames are bounded too.
+ZHENGAI_SIGNIN_CLIENT_LIMIT = envint("ZHENGAI_SIGNIN_CLIENT_LIMIT", "30")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": envint("ZHENGAI_PASSWORD_MIN_LENGTH", "8")}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhengai.org.passwords.CommonPatternValidator"},
 ]
+# A password older than this many days must be changed at the next sign-in (0: never expires). A
+# password that no longer meets the rules above must be changed at sign-in too, except on the demo
+# college's database (core.FixedDate), whose public demo accounts keep demo1234.
+ZHENGAI_PASSWORD_MAX_AGE_DAYS = envint("ZHENGAI_PASSWORD_MAX_AGE_DAYS", "0")
+# Sessions end after this many idle minutes, and this many hours after sign-in whatever happens
+# (0: no such limit). With ZHENGAI_ONE_SESSION_PER_ACCOUNT a sign-in ends the account's other sessions.
+ZHENGAI_SESSION_IDLE_MINUTES = envint("ZHENGAI_SESSION_IDLE_MINUTES", "30")
+ZHENGAI_SESSION_MAX_HOURS = envint("ZHENGAI_SESSION_MAX_HOURS", "12")
+ZHENGAI_ONE_SESSION_PER_ACCOUNT = envbool("ZHENGAI_ONE_SESSION_PER_ACCOUNT", "false")
+SESSION_COOKIE_AGE = ZHENGAI_SESSION_MAX_HOURS * 3600 if ZHENGAI_SESSION_MAX_HOURS > 0 else 1209600
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

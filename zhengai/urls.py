@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.utils.translation import gettext_lazy as _
 
+from zhengai.core import signin
 from zhengai.core import views as core_views
 from zhengai.portraits import views as portrait_views
 from zhengai.intake.api import api as intake_api
@@ -9,7 +11,11 @@ from zhengai.intake.api import api as intake_api
 urlpatterns = [
     path("", portrait_views.home, name="home"),
     path("account/", core_views.account, name="account"),
+    path("account/sign-out-everywhere/", core_views.sign_out_everywhere, name="sign_out_everywhere"),
     path("audit/", core_views.audit, name="audit"),
+    # One sign-in page for everyone, the admin's included (its rules and steps apply to all).
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
         from . import audit
 
         audit.connect()
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import signin
+
+        user_logged_in.connect(signin.on_signed_in, dispatch_uid="zhengai_session_clocks")
         audit.register_model_history()

@@ -20,11 +20,44 @@ from .choices import AuditKind
 from .models import AuditEvent
 
 
+def _address(text: str):
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
+    """The client's address, for the audit trail and the sign-in limits (django-axes calls it too).
+
+    ``REMOTE_ADDR`` is the peer. Only when the peer is a trusted proxy (``ZHENGAI_TRUSTED_PROXIES``)
+    is ``X-Forwarded-For`` read, from the right: the first hop that is not itself a trusted proxy is
+    the client. A header from any other peer is ignored, so nobody can pose as another address (and
+    lock that address out) by sending one."""
+    from django.conf import settings
+
     if request is None:
         return None
-    # Behind a proxy the site sets USE_X_FORWARDED_PROTO; REMOTE_ADDR is what we can trust here.
-    return request.META.get("REMOTE_ADDR") or None
+    peer = _address(request.META.get("REMOTE_ADDR") or "")
+    if peer is None:
+        return None
+    trusted = getattr(settings, "ZHENGAI_TRUSTED_PROXIES", [])
+
+    def is_trusted(address) -> bool:
+        return any(address.version == net.version and address in net for net in trusted)
+
+    client = peer
+    if is_trusted(peer):
+        for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+            address = _address(hop)
+            if address is None:
+                break  # a malformed hop: trust nothing to its left
+            client = address
+            if not is_trusted(address):
+                break
+    return str(client)
 
 
 def record(kind: str, *, request=None, user=None, username: str = "", **detail) -> AuditEvent:
@@ -150,10 +183,12 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
 
 
 def do_change_password(form, request, *, acting_user) -> None:
-    """Save a validated ``PasswordChangeForm``, keep the user signed in, and audit it — together."""
+    """Save a validated ``PasswordChangeForm``, keep the user signed in, and audit it — together.
+    The account's other sessions end (their session hash no longer matches)."""
+    owed = request.session.get("zhengai_must_change_password", "")
     with transaction.atomic():
         form.save()
-        record(AuditKind.PASSWORD_CHANGED, request=request, user=acting_user)
+        record(AuditKind.PASSWORD_CHANGED, request=request, user=acting_user, **({"owed": owed} if owed else {}))
     update_session_auth_hash(request, form.user)
 
 
@@ -177,7 +212,7 @@ def register_model_history(*models):
 
     User = get_user_model()
     if not auditlog.contains(User):
-        auditlog.register(User, exclude_fields=["password", "last_login"])
+        auditlog.register(User, exclude_fields=["password", "last_login", "password_changed_at", "session_epoch"])
     for model in (RoleAssignment, *models):
         if not auditlog.contains(model):
             auditlog.register(model)

@@ -11,5 +11,7 @@ class AuditKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOCKED_OUT = "locked_out", _("账号锁定")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
+    SESSION_EXPIRED = "session_expired", _("会话超时")
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", _("退出所有会话")
     # A configuration write through a ``do_*`` action (``audit.record_change``): who, when, what changed.
     CONFIG_CHANGED = "config_changed", _("配置变更")

@@ -103,6 +103,11 @@ def now() -> datetime:
     return local.replace(year=pinned.day.year, month=pinned.day.month, day=pinned.day.day)
 
 
+def holds_demo_college() -> bool:
+    """Whether this database holds the demo college (its ``FixedDate`` row), whatever the setting."""
+    return _from_database() is not None
+
+
 def record_demo_date(day: date, note: str = "") -> None:
     """Record that this database holds the demo college, living on ``day`` (``seed_demo``)."""
     from .models import FixedDate

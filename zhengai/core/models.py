@@ -34,7 +34,9 @@ class AuditEvent(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["kind", "at"], name="audit_kind_at")]
+        indexes = [models.Index(fields=["kind", "at"], name="audit_kind_at"),
+                   # the per-client sign-in limit counts one address's recent failures
+                   models.Index(fields=["ip", "at"], name="audit_ip_at")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

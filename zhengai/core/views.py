@@ -9,11 +9,12 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.org import access
 from zhengai.org.access import restrict
 
+from . import signin
 from .audit import do_change_password
 from .choices import AuditKind
 from .models import AuditEvent
@@ -34,13 +35,17 @@ def account(request):
     if request.method == "POST":
         form = PasswordChangeForm(user, request.POST)
         if form.is_valid():
+            owed = request.session.get(signin.MUST_CHANGE_PASSWORD)
             do_change_password(form, request, acting_user=user)
             messages.success(request, _("密码已修改。"))
+            if owed:
+                return redirect(signin.password_changed(request) or "home")
             return redirect("account")
     else:
         form = PasswordChangeForm(user)
     context = {
         "form": form,
+        "must_change": request.session.get(signin.MUST_CHANGE_PASSWORD, ""),
         "roles": list(user.roles.select_related("department", "specialty", "course", "admin_class")),
         "staff": person_of(user, "staff"),
         "student": person_of(user, "student"),
@@ -48,6 +53,15 @@ def account(request):
         "breadcrumbs": [(_("我的账号"), None)],
     }
     return render(request, "core/account.html", context)
+
+
+@access.gate(access.SIGNED_IN)  # one's own sessions only
+@require_POST
+def sign_out_everywhere(request):
+    """退出所有会话: end every session of this account, on every device, this one included."""
+    signin.do_sign_out_everywhere(request, acting_user=request.user)
+    messages.success(request, _("已退出该账号的所有会话，请重新登录。"))
+    return redirect("login")
 
 
 @login_required
@@ -86,13 +100,7 @@ def audit(request):
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out sign-in: a Chinese page saying when to try again (429)."""
-    from django.conf import settings
-
-    context = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-    }
-    return render(request, "registration/locked_out.html", context, status=429)
+    return signin.locked_out_page(request, per_client=False)
 
 
 @require_safe

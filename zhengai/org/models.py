@@ -13,6 +13,12 @@ class User(AbstractUser):
     the person behind an account is ``user.staff`` or ``user.student`` (see the data center)."""
 
     display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+    # When the password was last set (expiry: ZHENGAI_PASSWORD_MAX_AGE_DAYS); empty for an account
+    # whose password was never set through ``set_password`` (then ``date_joined`` counts).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Raised by "sign out everywhere" (and, with ZHENGAI_ONE_SESSION_PER_ACCOUNT, by each sign-in):
+    # it is part of the session hash, so every session signed in before it ends at its next request.
+    session_epoch = models.PositiveIntegerField(_("会话代次"), default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("账号")
@@ -21,6 +27,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        from django.utils import timezone
+
+        self.password_changed_at = timezone.now()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's session hash covers the password; the epoch makes "end every session" one write.
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("zhengai.org.User.session_auth_hash", f"{self.password}:{self.session_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
 
 class RoleAssignment(models.Model):

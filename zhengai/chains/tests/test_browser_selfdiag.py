@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_htmx_submission_updates_the_row_and_the_counter(page, live_server, cast, settings, tmp_path):  # noqa: F811
     settings.MEDIA_ROOT = str(tmp_path)
     install_default_standards()
-    sign_in(page, live_server.url, "heidi", "pw-heidi")
+    sign_in(page, live_server.url, "heidi", "pw-heidi-Kz8")
     page.goto(live_server.url + "/chains/self-diagnosis/?window=2026-2027-1")
     counter = page.locator("#self-diagnosis-count")
     assert "已提交 0 项" in counter.inner_text()

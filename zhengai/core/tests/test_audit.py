@@ -21,7 +21,7 @@ def kinds():
 def test_it_records_a_sign_in_a_failed_sign_in_and_a_sign_out(client, cast):
     assert AuditEvent.objects.count() == 0
     assert sign_in(client, "alice", "wrong").status_code == 200
-    response = sign_in(client, "alice", "pw-alice")
+    response = sign_in(client, "alice", "pw-alice-Kz8")
     assert response.status_code == 302 and response["Location"] == reverse("home")
     client.post(reverse("logout"))
     assert kinds() == [(AuditKind.LOGIN_FAILED, "alice"), (AuditKind.LOGIN, "alice"), (AuditKind.LOGOUT, "alice")]
@@ -37,13 +37,13 @@ def test_it_locks_out_after_five_wrong_passwords_with_a_chinese_message(client, 
     text = response.content.decode()
     assert "登录失败次数过多" in text and "15 分钟后再试" in text
     # Now even the right password is refused until the cool-off ends.
-    response = sign_in(client, "dave", "pw-dave")
+    response = sign_in(client, "dave", "pw-dave-Kz8")
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(kind=AuditKind.LOGIN_FAILED, username="dave").count() >= 5
     assert AuditEvent.objects.filter(kind=AuditKind.LOGIN).count() == 0
     # Another account from the same address is not affected.
-    assert sign_in(client, "alice", "pw-alice").status_code == 302
+    assert sign_in(client, "alice", "pw-alice-Kz8").status_code == 302
 
 
 def test_it_records_role_changes_with_the_acting_user(client, cast, college):
@@ -75,7 +75,7 @@ def test_it_shows_the_audit_trail_to_the_quality_office_only(client, cast):
 
 def test_it_filters_the_audit_trail_by_event_and_username(client, cast):
     sign_in(client, "frank", "nope")
-    sign_in(client, "erin", "pw-erin")
+    sign_in(client, "erin", "pw-erin-Kz8")
     client.force_login(cast.alice)
     page = client.get(reverse("audit"), {"kind": AuditKind.LOGIN_FAILED}).context["page"]
     assert [e.username for e in page] == ["frank"]

@@ -65,7 +65,7 @@ def sign_in(page, base, username, password):
 
 
 def test_it_signs_in_the_quality_office_renders_the_chart_switches_to_english_and_signs_out(page, live_server, cast):
-    sign_in(page, live_server.url, "alice", "pw-alice")
+    sign_in(page, live_server.url, "alice", "pw-alice-Kz8")
     assert page.url == live_server.url + "/"
     assert page.inner_text("h1") == "欢迎，alice"
     # ECharts drew the chart: charts.js marks the div and ECharts puts a canvas in it.
@@ -93,7 +93,7 @@ def test_it_signs_in_the_quality_office_renders_the_chart_switches_to_english_an
 
 
 def test_it_keeps_a_student_out_of_another_students_page_and_the_dictionary(page, live_server, cast):
-    sign_in(page, live_server.url, "erin", "pw-erin")
+    sign_in(page, live_server.url, "erin", "pw-erin-Kz8")
     assert page.locator("nav#mainnav", has_text="数据字典").count() == 0
     own = page.goto(live_server.url + "/portraits/students/2024001/")
     assert own.status == 200 and "张三" in page.inner_text("h1")

@@ -14,7 +14,7 @@ def test_a_student_gives_their_account_of_a_warning_and_sees_it_kept(page, live_
     zhang = Subject.objects.get(level="student", key="2024001")
     warning = Warning.objects.create(subject=zhang, level="student", indicator_code="student.attendance_rate",
                                      opened_window="2026-10", last_window="2026-10", value=62.5, threshold=75)
-    sign_in(page, live_server.url, "erin", "pw-erin")
+    sign_in(page, live_server.url, "erin", "pw-erin-Kz8")
     page.goto(f"{live_server.url}/monitoring/{warning.pk}/")
     assert "2026-11-20" in page.get_by_test_id("fixed-date").inner_text()  # the suite runs on ZHENGAI_TODAY
     assert page.get_by_role("button", name="确认预警").count() == 0
