@@ -13,13 +13,12 @@ from django.views.decorators.http import require_POST, require_safe
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Department, Subject
-from zhengai.indicators import measurements
 from zhengai.org import access
 from zhengai.org.access import VIEW, restrict
 
 from zhengai.org.models import User
 
-from . import actions, analytics, drilldown, owners, queries
+from . import actions, analytics, explain, owners, queries
 from .choices import ACTIVE_STATUSES, Cadence, Grade, MeasureKind, WarningStatus
 from .models import MonitoringPolicy, Run, Warning
 from .policies import do_save_policies, ensure_policies
@@ -61,14 +60,7 @@ def warning_list(request):
 
 
 def _detail_context(request, warning):
-    measurement = warning.measurement
-    history = measurements.history(warning.subject_id, warning.indicator_code) if warning.indicator_code else []
-    facts = []
-    for entry in warning.drilldown or []:
-        model, rows = drilldown.rows(entry, request.user)
-        fields = [f for f in model._meta.concrete_fields if f.name not in ("id", "batch", "source", "source_key", "imported_at")][:8]
-        facts.append({"label": model._meta.verbose_name, "entry": entry, "fields": [f.verbose_name for f in fields],
-                      "rows": [[getattr(row, f.attname) for f in fields] for row in rows]})
+    why = explain.explain_warning(warning, request.user)
     user, active = request.user, warning.status in ACTIVE_STATUSES
     may = {name: active and access.may(user, act, warning) for name, act in (
         ("acknowledge", access.ACKNOWLEDGE_WARNING), ("correct", access.CORRECT_WARNING),
@@ -76,10 +68,10 @@ def _detail_context(request, warning):
     may["self_report"] = access.may(user, access.SELF_REPORT_WARNING, warning)
     owner_ids = owners.owners_of([warning.pk]).get(warning.pk, set())
     return {
-        "w": warning, "indicator_name": indicator_name(warning.indicator_code) if warning.indicator_code else "",
-        "events": warning.events.select_related("actor").all(),
+        "w": warning, "indicator_name": why.indicator_name, "why": why,
+        "escalated_label": Level(warning.escalated_level).label if warning.escalated_level in Level.values else warning.escalated_level,
+        "events": explain.event_sentences(warning.events.select_related("actor"), why.unit),
         "owners": User.objects.filter(pk__in=owner_ids).order_by("username"),
-        "measurement": measurement, "history": history, "facts": facts,
         "may": may, "may_change": any(may.values()),
         "measure_kinds": MeasureKind.choices,
         "breadcrumbs": [(_("预警"), reverse("monitoring:warnings")), (str(warning.subject.name), None)],
@@ -89,7 +81,7 @@ def _detail_context(request, warning):
 @login_required
 @require_safe
 def warning_detail(request, pk):
-    warning = get_object_or_404(queries.visible(request.user, VIEW, Warning.objects.select_related("subject", "measurement")), pk=pk)
+    warning = get_object_or_404(queries.visible(request.user, VIEW, Warning.objects.select_related("subject", "raised_by")), pk=pk)
     return render(request, "monitoring/warning_detail.html", _detail_context(request, warning))
 
 
@@ -102,7 +94,7 @@ def _act(request, pk, act, fn):
         fn(warning)
     except ValidationError as exc:
         error = " ".join(getattr(exc, "messages", None) or [str(exc)])
-    warning = Warning.objects.select_related("subject", "measurement").get(pk=pk)
+    warning = Warning.objects.select_related("subject", "raised_by").get(pk=pk)
     if request.htmx:
         context = _detail_context(request, warning)
         context["error"] = error

@@ -83,8 +83,9 @@ def test_the_detail_page_shows_timeline_measurement_and_the_fact_rows_behind_it(
     client.force_login(cast.carol)
     response = client.get(reverse("monitoring:warning", args=[warning.pk]))
     assert response.status_code == 200
-    facts, = response.context["facts"]
-    assert len(facts["rows"]) == 3  # the three October attendance rows of 张三
+    facts, = response.context["why"].facts
+    assert [row["cells"] for row in facts.rows] == [  # the three October attendance rows of 张三, in words
+        ["数控编程", "2026-10-08", "缺勤", "2"], ["数控编程", "2026-10-15", "缺勤", "2"], ["数控编程", "2026-10-22", "出勤", "2"]]
     assert "触发预警" in response.content.decode()
     client.force_login(cast.frank)
     assert client.get(reverse("monitoring:warning", args=[warning.pk])).status_code == 404
