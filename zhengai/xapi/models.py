@@ -95,3 +95,24 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.doc_id
+
+
+class Activity(models.Model):
+    """The LRS's definition of an activity (xAPI 活动定义) as a source's statements described it:
+    merged at ingest from every definition received (language maps key by key, other properties
+    replaced by the latest), answered by the Activities resource and by ``format=canonical``."""
+
+    source = models.ForeignKey(
+        "datacenter.SourceSystem", models.PROTECT, related_name="+", verbose_name=_("来源系统"), db_index=False
+    )
+    activity_id = models.TextField(_("活动"))
+    definition = models.TextField(_("活动定义 JSON"))
+    updated = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("xAPI 活动")
+        verbose_name_plural = _("xAPI 活动")
+        constraints = [models.UniqueConstraint(fields=["source", "activity_id"], name="xapi_activity_unique")]
+
+    def __str__(self) -> str:
+        return self.activity_id

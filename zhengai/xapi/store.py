@@ -22,7 +22,7 @@ from django.utils import timezone
 from zhengai.datacenter.choices import BatchStatus, SourceKind
 from zhengai.datacenter.models import ImportBatch, LearningActivity, SourceSystem
 
-from . import mapping, rawsql
+from . import activities, mapping, rawsql
 from .identity import agent_key, equivalent
 from .models import Statement
 from .validation import VOIDED, StatementError, normalise, parse_timestamp, validate_statement
@@ -160,6 +160,7 @@ def _store(source, statements, ids) -> tuple | None:
         if not rows:
             return None
         targets = _check_voiding(source, rows)
+        activities.record_definitions(source, [r.data for r in rows])
         # A voiding statement is never voided itself.
         already_voided = {r.id.lower() for r in rows if r.id.lower() in voided_before and not _is_voiding(r.data)}
         facts = _facts(rows, source, targets | already_voided)

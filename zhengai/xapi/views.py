@@ -21,10 +21,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from zhengai.org import access
 
-from . import documents, protocol, query
+from . import activities, documents, people, protocol, query
 from .protocol import VERSION, VERSIONS, XRequest
 from .store import XapiError, store_statements
-from .validation import StatementError, uuid
+from .validation import StatementError, iri, uuid
 
 log = logging.getLogger(__name__)
 
@@ -182,3 +182,32 @@ def _document_resource(spec):
 state = _document_resource(documents.STATE)
 activity_profile = _document_resource(documents.ACTIVITY_PROFILE)
 agent_profile = _document_resource(documents.AGENT_PROFILE)
+
+
+def _only(params: dict, name: str) -> str:
+    unknown = sorted(set(params) - {name})
+    if unknown:
+        raise XapiError(400, f"此资源不接受参数 {unknown[0]}", unknown[0])
+    if name not in params:
+        raise XapiError(400, f"缺少参数 {name}", name)
+    return params[name]
+
+
+@resource(("GET",))
+def agents(xreq: XRequest, _source) -> HttpResponse:
+    text = _only(xreq.params, "agent")
+    documents.agent_param(text)  # checked: an Agent with one identifier
+    agent = orjson.loads(text)
+    if agent.get("objectType") == "Group":
+        raise XapiError(400, "Agents 资源只接受 Agent（不是 Group）", "agent")
+    return json_response(people.person(_source, agent))
+
+
+@resource(("GET",))
+def activities_resource(xreq: XRequest, source) -> HttpResponse:
+    activity_id = _only(xreq.params, "activityId")
+    try:
+        iri(activity_id, "activityId")
+    except StatementError as exc:
+        raise XapiError(400, f"参数 {exc.path}: {exc.message}", "activityId") from None
+    return json_response(activities.activity_object(source, activity_id))
