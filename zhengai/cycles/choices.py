@@ -64,6 +64,7 @@ class EventKind(models.TextChoices):
     CORRECTED = "corrected", _("发起更正（新版本）")
     OUTCOME = "outcome", _("登记改进措施结果")
     GOALS = "goals", _("采纳建议目标")
+    MARKED = "marked", _("任务考核评审打分")
 
 
 class RatingStatus(models.TextChoices):

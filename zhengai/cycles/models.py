@@ -247,3 +247,27 @@ class ImprovementAction(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class AssessmentMark(models.Model):
+    """The quality office's mark (评审得分, 0–100) of one task of the annual task table for a year's
+    assessment (任务考核表), beside the score from its goal progress."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    task = models.ForeignKey("chains.Goal", models.CASCADE, related_name="+", verbose_name=_("任务"))
+    mark = models.DecimalField(_("评审得分"), max_digits=4, decimal_places=1)
+    comment = models.TextField(_("评审意见"), blank=True)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("评审人"))
+    marked_at = models.DateTimeField(_("评审时间"), null=True, blank=True)
+
+    scope_lookups: dict = {}  # the college's own assessment: school-wide roles only
+
+    class Meta:
+        verbose_name = _("任务考核评审得分")
+        verbose_name_plural = _("任务考核评审得分")
+        ordering = ["year", "task_id"]
+        constraints = [models.UniqueConstraint(fields=["year", "task"], name="assessment_mark_year_task")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.task_id} {self.mark}"

@@ -237,3 +237,60 @@ def accept_goals(request, pk):
     else:
         messages.success(request, _("已采纳 %(n)s 条建议目标，可在“目标”页继续完善关键结果。") % {"n": len(goals)})
     return HttpResponseRedirect(reverse("cycles:cycle", args=[pk]) + "#proposals")
+
+
+# ------------------------------------------------------------------------------------- assessment
+
+def may_see_assessment(user, _obj=None) -> bool:
+    """The quality office enters the marks; the school's leaders read the results."""
+    return access.may(user, access.MANAGE_CYCLES) or access.may(user, access.APPROVE_SCHOOL_REPORT)
+
+
+@access.gate(access.SIGNED_IN, check=may_see_assessment)
+@require_safe
+def assessment_page(request):
+    """The year's 任务考核表 (progress, marks, scores) and 考核结果 (ranking per department); the
+    quality office enters the reviewers' marks here; ?format=xlsx downloads the workbook."""
+    import io
+
+    from . import assessment
+
+    text = request.GET.get("year", "") or str(clock.today().year)
+    try:
+        year = assessment.check_year(text[:8])
+    except ValidationError as exc:
+        return HttpResponseBadRequest(_errors(exc))
+    if request.GET.get("format") == "xlsx":
+        buffer = io.BytesIO()
+        assessment.write_workbook(year, buffer)
+        response = HttpResponse(buffer.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="assessment-{year}.xlsx"'
+        return response
+    if request.GET.get("format") not in (None, ""):
+        return HttpResponseBadRequest(_("格式应为 xlsx。"))
+    rows = assessment.task_scores(year)
+    return render(request, "cycles/assessment.html", {
+        "year": year, "rows": rows, "results": assessment.department_results(rows),
+        "may_mark": access.may(request.user, access.MANAGE_CYCLES), "columns": assessment.TASK_COLUMNS,
+        "breadcrumbs": [(_("年度考核"), None)],
+    })
+
+
+@access.gate(access.MANAGE_CYCLES)
+@require_POST
+def assessment_mark(request):
+    from . import assessment
+
+    year, task = request.POST.get("year", ""), request.POST.get("task", "")
+    if not task.isdigit():
+        return HttpResponseBadRequest(_("缺少任务。"))
+    try:
+        assessment.do_mark_task(int(task), year[:8], request.POST.get("mark", "")[:20], request.POST.get("comment", ""),
+                                acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("评审得分已保存。"))
+    safe_year = year if year.isdigit() and len(year) == 4 else ""
+    return HttpResponseRedirect(reverse("cycles:assessment") + (f"?year={safe_year}" if safe_year else "") + f"#task-{task}")
