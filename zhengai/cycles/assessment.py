@@ -10,7 +10,8 @@
   progress and mark, the score (the tasks' scores weighted by their weights), its grade (优秀 ≥ 90,
   良好 ≥ 80, 合格 ≥ 60, 不合格 below) and its rank (equal scores share a rank).
 - ``write_workbook(year, target)`` — the three sheets in the seed's layout: the task table's nine
-  columns (体系类别 … 完成时间), then the scores; every cell neutralised against formulas.
+  columns (体系类别 … 完成时间), then the scores; written through ``zhengai.core.workbook`` (every
+  cell neutralised against formulas).
 - ``do_mark_task(task, year, mark, comment, acting_user)`` — the quality office enters a mark
   (``access.MANAGE_CYCLES``), an audited ``CycleEvent``.
 """
@@ -174,16 +175,16 @@ def _num(value):
 def write_workbook(year: int, target) -> tuple[int, int]:
     """Write the year's 任务分解表, 任务考核表 and 考核结果 to ``target`` (a path or a binary file);
     returns (tasks, departments)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from zhengai.core.output import neutralise
+    from zhengai.core import workbook
+    from zhengai.core.workbook import neutralise
 
     year = check_year(year)
     rows = task_scores(year)
     results = department_results(rows)
-    book = Workbook()
+    book = workbook.new()  # neutralises every cell again when saved
     bold, centre = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     def sheet(ws, title, header, body, widths):
