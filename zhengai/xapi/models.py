@@ -116,3 +116,26 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.activity_id
+
+
+class Relation(models.Model):
+    """An agent or activity a statement involves beyond its actor, object agent and object
+    activity (which ``Statement`` indexes itself): context activities, instructor, team, and the
+    actor, object, instructor and team of a SubStatement — what ``related_agents`` and
+    ``related_activities`` match. Written with the statements (one COPY per request), and only for
+    statements that have such parts."""
+
+    statement_id = models.UUIDField(_("语句 ID"))
+    source = models.ForeignKey(
+        "datacenter.SourceSystem", models.PROTECT, related_name="+", verbose_name=_("来源系统"), db_index=False
+    )
+    is_agent = models.BooleanField(_("是行为者"))
+    key = models.TextField(_("标识"))
+
+    class Meta:
+        verbose_name = _("xAPI 语句关联")
+        verbose_name_plural = _("xAPI 语句关联")
+        indexes = [models.Index(fields=["key", "source"], name="xapi_relation_key")]
+
+    def __str__(self) -> str:
+        return self.key

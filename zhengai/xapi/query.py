@@ -16,9 +16,10 @@ import orjson
 from django.core import signing
 from django.db.models import Max, Q
 
+from . import canonical
 from .identity import agent_key
-from .models import Statement
-from .store import XapiError
+from .models import Relation, Statement
+from .store import XapiError, authority_for
 from .validation import StatementError, actor, iri, parse_timestamp, uuid
 
 MAX_LIMIT = 500
@@ -55,7 +56,15 @@ def _common(params) -> str:
     return fmt
 
 
-def single(source, params) -> tuple[str, datetime]:
+def _formatted(source, fmt: str, texts: list[str], langs) -> list[str]:
+    if fmt == "ids":
+        return [_ids_format(t) for t in texts]
+    if fmt == "canonical":
+        return canonical.bodies(source, texts, langs)
+    return texts
+
+
+def single(source, params, langs=()) -> tuple[str, datetime]:
     """The body and stored time of one statement by ``statementId`` or ``voidedStatementId``."""
     unknown = set(params) - SINGLE_PARAMS
     if unknown:
@@ -73,7 +82,7 @@ def single(source, params) -> tuple[str, datetime]:
     if row is None:
         raise XapiError(404, f"没有 ID 为 {sid} 的{'已作废' if name == 'voidedStatementId' else ''}语句", name)
     body, stored = row
-    return (_ids_format(body) if fmt == "ids" else body), stored
+    return _formatted(source, fmt, [body], list(langs))[0], stored
 
 
 def _filters(params) -> dict:
@@ -83,8 +92,8 @@ def _filters(params) -> dict:
         name = sorted(unknown)[0]
         raise XapiError(400, f"未知参数 {name}", name)
     f: dict = {"format": _common(params), "ascending": _bool(params, "ascending")}
-    if _bool(params, "related_activities") or _bool(params, "related_agents"):
-        raise XapiError(400, "本 LRS 暂不支持 related_activities / related_agents 为 true", "related_activities")
+    f["related_agents"] = _bool(params, "related_agents")
+    f["related_activities"] = _bool(params, "related_activities")
     if "agent" in params:
         try:
             value = orjson.loads(params["agent"])
@@ -114,15 +123,27 @@ def _filters(params) -> dict:
     return f
 
 
+def _related(source, is_agent: bool, key: str) -> Q:
+    return Q(statement_id__in=Relation.objects.filter(key=key, source=source, is_agent=is_agent).values("statement_id"))
+
+
 def _queryset(source, f):
     qs = Statement.objects.filter(source=source, voided=False)
     match = Q()
-    if "agent" in f:
-        match &= Q(actor_key=f["agent"]) | Q(object_agent_key=f["agent"])
+    # related_agents: the authority counts too, and the LRS is the authority of every statement
+    # a source sent (it records the source system), so asking for it matches them all.
+    if "agent" in f and not (f.get("related_agents") and f["agent"] == agent_key(authority_for(source))):
+        agent = Q(actor_key=f["agent"]) | Q(object_agent_key=f["agent"])
+        if f.get("related_agents"):
+            agent |= _related(source, True, f["agent"])
+        match &= agent
     if "verb" in f:
         match &= Q(verb_id=f["verb"])
     if "activity" in f:
-        match &= Q(activity_id=f["activity"])
+        activity = Q(activity_id=f["activity"])
+        if f.get("related_activities"):
+            activity |= _related(source, False, f["activity"])
+        match &= activity
     if "registration" in f:
         match &= Q(registration=f["registration"])
     if match:
@@ -135,7 +156,7 @@ def _queryset(source, f):
     return qs
 
 
-def statement_list(source, params, path: str) -> tuple[str, datetime | None]:
+def statement_list(source, params, path: str, langs=()) -> tuple[str, datetime | None]:
     """The StatementResult JSON text for a list query or a ``more`` cursor, and the latest
     ``stored`` among its statements (for Last-Modified; None when the page is empty)."""
     if "more" in params:
@@ -161,7 +182,7 @@ def statement_list(source, params, path: str) -> tuple[str, datetime | None]:
         rows = rows[: f["limit"]]
         token = signing.dumps({"f": f, "after": rows[-1][0], "upto": upto, "source": source.pk}, salt=_SALT, compress=True)
         more = f"{path}?more={token}"
-    bodies = [_ids_format(body) if f["format"] == "ids" else body for _seq, body, _stored in rows]
+    bodies = _formatted(source, f["format"], [body for _seq, body, _stored in rows], list(langs))
     latest = max((stored for _seq, _body, stored in rows), default=None)
     return '{"statements":[' + ",".join(bodies) + '],"more":' + orjson.dumps(more).decode() + "}", latest
 

@@ -24,7 +24,7 @@ from zhengai.datacenter.models import ImportBatch, LearningActivity, SourceSyste
 
 from . import activities, mapping, rawsql
 from .identity import agent_key, equivalent
-from .models import Statement
+from .models import Relation, Statement
 from .validation import VOIDED, StatementError, normalise, parse_timestamp, validate_statement
 
 BATCH_TABLE = "learning_activity"
@@ -169,6 +169,8 @@ def _store(source, statements, ids) -> tuple | None:
                    [_statement_row(r, source, now, already_voided, r.id in facts) for r in rows])
         fact_rows = [(*fact, batch_id) for fact in facts.values() if fact is not None]
         write_rows(LearningActivity, FACT_COLUMNS, fact_rows)
+        write_rows(Relation, RELATION_COLUMNS,
+                   [(r.id, source.pk, is_agent, key) for r in rows for is_agent, key in sorted(relations_of(r.data))])
         if targets:
             Statement.objects.filter(statement_id__in=sorted(targets), is_voiding=False).update(voided=True)
             LearningActivity.objects.filter(statement_id__in=sorted(targets)).delete()
@@ -177,6 +179,7 @@ def _store(source, statements, ids) -> tuple | None:
 
 STATEMENT_COLUMNS = ("statement_id", "source_id", "body", "actor_key", "object_agent_key", "verb_id", "activity_id",
                      "registration", "ref_id", "is_voiding", "voided", "person_resolved", "stored", "timestamp")
+RELATION_COLUMNS = ("statement_id", "source_id", "is_agent", "key")
 FACT_COLUMNS = ("student_id", "offering_id", "occurred_at", "date", "verb", "activity", "duration_seconds", "score",
                 "statement_id", "source_id", "batch_id")
 
@@ -203,6 +206,33 @@ def write_rows(model, columns, rows: list[tuple]) -> None:
                                            "time": f"{time.monotonic() - started:.3f}"})
         return
     model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows])
+
+
+def relations_of(data: dict, *, sub: bool = False) -> set[tuple[bool, str]]:
+    """(is agent, key) of what ``related_agents`` / ``related_activities`` match beyond the
+    indexed actor, object agent and object activity: context activities, instructor and team, and
+    everything of a SubStatement."""
+    found: set[tuple[bool, str]] = set()
+    ctx = data.get("context") or {}
+    for items in (ctx.get("contextActivities") or {}).values():
+        for item in items if type(items) is list else [items]:
+            found.add((False, item["id"]))
+    for name in ("instructor", "team"):
+        key = agent_key(ctx.get(name))
+        if key:
+            found.add((True, key))
+    if sub:
+        found.add((True, agent_key(data["actor"])))
+        obj = data["object"]
+        kind = obj.get("objectType", "Activity")
+        if kind == "Activity":
+            found.add((False, obj["id"]))
+        elif kind in ("Agent", "Group"):
+            found.add((True, agent_key(obj)))
+    elif data["object"].get("objectType") == "SubStatement":
+        found |= relations_of(data["object"], sub=True)
+    found.discard((True, ""))
+    return found
 
 
 def _is_voiding(data: dict) -> bool:

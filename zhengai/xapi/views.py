@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from zhengai.org import access
 
-from . import activities, documents, people, protocol, query
+from . import activities, canonical, documents, people, protocol, query
 from .protocol import VERSION, VERSIONS, XRequest
 from .store import XapiError, store_statements
 from .validation import StatementError, iri, uuid
@@ -116,10 +116,11 @@ def _last_modified(response, moment) -> None:
 def statements(xreq: XRequest, source) -> HttpResponse:
     params = xreq.params
     if xreq.method in ("GET", "HEAD"):
+        langs = canonical.languages(xreq.headers.get("accept-language"))
         if "statementId" in params or "voidedStatementId" in params:
-            body, stored = query.single(source, params)
+            body, stored = query.single(source, params, langs)
         else:
-            body, stored = query.statement_list(source, params, xreq.path)
+            body, stored = query.statement_list(source, params, xreq.path, langs)
         response = json_response(body)
         _last_modified(response, stored)
         return response

@@ -134,12 +134,12 @@ def test_storing_takes_the_same_queries_for_10_or_60_statements(lrs, college, dj
     # auth (1); in the statements' transaction (a savepoint pair here, 2): stored statements with
     # these ids or voiding them (1), the stored definitions of their activities (1; unchanged here,
     # so nothing is written), people and offerings (1), insert statements (1), insert facts
-    # (1); then the day batch's counters in a transaction of their own (savepoint pair, 2, and the
+    # (1), insert their relations (the grouping activity, 1); then the day batch's counters in a transaction of their own (savepoint pair, 2, and the
     # UPDATE, 1). The day batch's id is cached. (60, not 100: SQLite's 999-parameter limit splits a
     # 100-row insert in two; PostgreSQL COPYs any number of rows in one statement.)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert lrs.post([statement() for _ in range(10)]).status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert lrs.post([statement() for _ in range(60)]).status_code == 200
     assert LearningActivity.objects.count() == 71
 
