@@ -12,10 +12,10 @@ class StatedataConfig(AppConfig):
 
         from zhengai.datacenter.signals import demo_seeded
 
-        from .models import ReportTable, ReportTemplate, TableColumn, TableFill, TableRow
+        from .models import Correction, ReportTable, ReportTemplate, TableColumn, TableFill, TableRow, UploadResponse
 
         # A template's rows say what the state is told: keep the history of every edit.
-        for model in (ReportTemplate, ReportTable, TableRow, TableColumn, TableFill):
+        for model in (ReportTemplate, ReportTable, TableRow, TableColumn, TableFill, UploadResponse, Correction):
             if not auditlog.contains(model):
                 auditlog.register(model)
         from .defaults import on_demo_seeded

@@ -23,3 +23,10 @@ class FillStatus(models.TextChoices):
 
     DRAFT = "draft", _("填报中")
     SIGNED = "signed", _("已签发")
+
+
+class CorrectionStatus(models.TextChoices):
+    """A record the 数字基座 refused: to be corrected by its department, then done."""
+
+    OPEN = "open", _("待整改")
+    DONE = "done", _("已整改")

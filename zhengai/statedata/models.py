@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from zhengai.datacenter.choices import Level
 
-from .choices import CellOrigin, FillStatus, Layout
+from .choices import CellOrigin, CorrectionStatus, FillStatus, Layout
 
 
 class ReportTemplate(models.Model):
@@ -195,3 +195,55 @@ class TotalRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UploadResponse(models.Model):
+    """A failure response of the 职业院校数字基座 imported (上传失败回执): which file, when, by whom;
+    each failed record in it became a ``Correction``."""
+
+    file_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    records = models.PositiveIntegerField(_("失败记录数"), default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("导入人"))
+    imported_at = models.DateTimeField(_("导入时间"))
+
+    class Meta:
+        verbose_name = _("上传失败回执")
+        verbose_name_plural = _("上传失败回执")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Correction(models.Model):
+    """A record the 数字基座 refused, as a task of its responsible department (整改任务): the row of
+    the filled table it was exported from, the reason given, and how it was corrected."""
+
+    response = models.ForeignKey(UploadResponse, models.CASCADE, related_name="corrections", verbose_name=_("上传失败回执"))
+    fill = models.ForeignKey(TableFill, models.CASCADE, related_name="corrections", verbose_name=_("报表填报"))
+    record_key = models.CharField(_("主键数据唯一性标识"), max_length=64)
+    row_key = models.CharField(_("行标识"), max_length=64)
+    row_label = models.CharField(_("行名称"), max_length=200)
+    reason = models.TextField(_("失败原因"))
+    department = models.ForeignKey("datacenter.Department", models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("负责部门"))
+    department_text = models.CharField(_("负责部门（原文）"), max_length=100, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=CorrectionStatus.choices, default=CorrectionStatus.OPEN)
+    created_at = models.DateTimeField(_("创建时间"))
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("整改人"))
+    resolved_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
+    resolution = models.TextField(_("整改说明"), blank=True)
+
+    scope_lookups = {"department": "department_id"}
+
+    class Meta:
+        verbose_name = _("上传失败整改任务")
+        verbose_name_plural = _("上传失败整改任务")
+        ordering = ["status", "fill__table__order", "fill__year", "row_label", "id"]
+        indexes = [models.Index(fields=["record_key"], name="statedata_corr_key")]
+
+    def __str__(self) -> str:
+        return f"{self.row_label} · {self.reason[:30]}"

@@ -25,3 +25,8 @@ urlpatterns += [
     path("tables/<int:table_id>/<str:year>/export.<str:fmt>", views.table_download, name="table_download"),
     path("templates/<int:template_id>/<str:year>/export.<str:fmt>", views.template_download, name="template_download"),
 ]
+urlpatterns += [
+    path("corrections/", views.corrections, name="corrections"),
+    path("corrections/import/", views.failures_import, name="failures_import"),
+    path("corrections/<int:pk>/resolve/", views.correction_resolve, name="correction_resolve"),
+]

@@ -22,7 +22,7 @@ from zhengai.org import access
 from . import actions, filling
 from .choices import CellOrigin, FillStatus, Layout
 from .forms import ColumnFormSet, RowFormSet, TableForm, TemplateImportForm
-from .models import CellValue, ReportTable, ReportTemplate, TableFill
+from .models import CellValue, Correction, ReportTable, ReportTemplate, TableFill
 from .structure import ColumnSpec, RowSpec, TableSpec, check, specs_of
 from .templates_io import export_workbook
 
@@ -439,3 +439,77 @@ def template_download(request, template_id, year, fmt):
     if not files:
         raise Http404
     return _attachment(E.zipped(files), "application/zip", f"{template.name}-{year}-{fmt}.zip")
+
+
+@login_required
+@require_POST
+@access.gate(access.FILL_STATE_DATA)
+def failures_import(request):
+    """The 数字基座's failure response: each failed record becomes its department's correction task."""
+    from .corrections import MAX_BYTES, do_import_failures
+    from .export import MappingError, configured_mapping
+
+    upload = request.FILES.get("file")
+    back = reverse("statedata:corrections")
+    if upload is None:
+        messages.error(request, _("请选择上传失败回执文件（.csv、.xlsx 或 .json）。"))
+        return redirect(back)
+    if upload.size > MAX_BYTES:
+        messages.error(request, _("文件超过 %(mb)s MB，未写入任何内容。") % {"mb": MAX_BYTES // 1048576})
+        return redirect(back)
+    try:
+        outcome = do_import_failures(upload.name, upload.read(), mapping=configured_mapping(), acting_user=request.user)
+    except MappingError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    except ImportProblems as exc:
+        return render(request, "chains/problems.html", {
+            "problems": exc.problems, "back": back,
+            "breadcrumbs": _crumbs((_("上传失败整改"), back), (_("导入失败"), None))}, status=400)
+    messages.success(request, _("已导入“%(name)s”：%(n)s 条失败记录，新建整改任务 %(created)s 项，更新 %(updated)s 项。") % {
+        "name": upload.name, "n": outcome.response.records, "created": outcome.created, "updated": outcome.updated})
+    return redirect(back)
+
+
+CORRECTION_STATES = (("open", _("待整改")), ("done", _("已整改")), ("all", _("全部")))
+
+
+@login_required
+@require_safe
+def corrections(request):
+    """The records the 数字基座 refused, as tasks of the departments the user's roles reach."""
+    from .choices import CorrectionStatus
+    from .models import Correction, UploadResponse
+
+    access.require(request.user, access.ENTER_STATE_DATA)
+    state = request.GET.get("state") if request.GET.get("state") in dict(CORRECTION_STATES) else "open"
+    qs = access.restrict(Correction.objects.all(), request.user, access.ENTER_STATE_DATA)
+    if state != "all":
+        qs = qs.filter(status=CorrectionStatus.OPEN if state == "open" else CorrectionStatus.DONE)
+    tasks_ = list(qs.select_related("fill__table", "department", "resolved_by", "response").order_by(
+        "status", "fill__year", "fill__table__order", "row_label", "id")[:1000])
+    may_import = access.may(request.user, access.FILL_STATE_DATA)
+    return render(request, "statedata/corrections.html", {
+        "tasks": tasks_, "state": state, "states": CORRECTION_STATES, "may_import": may_import,
+        "responses": list(UploadResponse.objects.select_related("imported_by")[:10]) if may_import else [],
+        "breadcrumbs": _crumbs((_("上传失败整改"), None)),
+    })
+
+
+@login_required
+@require_POST
+@access.gate(access.ENTER_STATE_DATA, on=Correction)
+def correction_resolve(request, pk):
+    from django.core.exceptions import ValidationError
+
+    from .corrections import do_resolve_correction
+    from .models import Correction
+
+    task = access.access_object(Correction, request.user, access.ENTER_STATE_DATA, pk=pk)
+    back = reverse("statedata:corrections")
+    try:
+        do_resolve_correction(task, request.POST.get("resolution", "")[:4000], acting_user=request.user)
+    except ValidationError as exc:
+        return _refusal(request, exc, back)
+    messages.success(request, _("已整改：%(row)s。请重新导出并上传该表。") % {"row": task.row_label})
+    return redirect(back)

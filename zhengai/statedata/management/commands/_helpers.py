@@ -69,3 +69,23 @@ def export(command, options):
     tables = len(files) - (1 if "mapping.json" in files else 0)
     command.stdout.write(f"已导出 {window.code} 学年 {tables} 张表（{fmt}）到 {out}"
                          + ("，字段映射见 mapping.json" if "mapping.json" in files else ""))
+
+
+def import_failures(command, options):
+    import os
+
+    from zhengai.statedata import export as E
+    from zhengai.statedata.corrections import MAX_BYTES, do_import_failures
+
+    path = options["file"]
+    if not os.path.exists(path):
+        raise CommandError(f"找不到文件：{path}")
+    if os.path.getsize(path) > MAX_BYTES:
+        raise CommandError(f"文件超过 {MAX_BYTES // 1048576} MB，未写入任何内容")
+    mapping = E.configured_mapping(options.get("mapping"))
+    with open(path, "rb") as fh:
+        data = fh.read()
+    outcome = do_import_failures(os.path.basename(path), data, mapping=mapping)
+    command.stdout.write(render(sorted(outcome.by_department.items()), ["负责部门", "失败记录"], "table"), ending="")
+    command.stdout.write(f"已导入上传失败回执 {os.path.basename(path)}：{outcome.response.records} 条失败记录，"
+                         f"新建整改任务 {outcome.created} 项，更新 {outcome.updated} 项")

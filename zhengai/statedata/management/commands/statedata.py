@@ -2,6 +2,7 @@
 
     zhengai statedata fill --year 2025-2026 [--template NAME] [--table CODE …]
     zhengai statedata export --year 2025-2026 --format xlsx|csv|json --out DIR [--template NAME] [--mapping FILE]
+    zhengai statedata import-failures FILE [--mapping FILE]   (the 数字基座's failure response → correction tasks)
     zhengai statedata install-defaults
     zhengai statedata template-export FILE.xlsx --template NAME
     zhengai statedata template-import FILE.xlsx --template NAME     (creates the template if new)
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         p.add_argument("--template", help="模板名称（默认全部模板）")
         p.add_argument("--table", action="append", help="只导出这张表（表代码，可重复）")
         p.add_argument("--mapping", help="字段映射文件（JSON；默认 ZHENGAI_STATEDATA_MAPPING）")
+        p = sub.add_parser("import-failures", help="导入数字基座的上传失败回执：每条失败记录成为负责部门的整改任务")
+        p.add_argument("file", help=".csv、.xlsx 或 .json，含主键数据唯一性标识与失败原因")
+        p.add_argument("--mapping", help="字段映射文件（JSON；默认 ZHENGAI_STATEDATA_MAPPING）")
         sub.add_parser("install-defaults", help="安装默认模板（已有的不变）")
         p = sub.add_parser("template-export", help="把模板导出为 .xlsx")
         p.add_argument("file")
@@ -48,6 +52,8 @@ class Command(BaseCommand):
                 return h.fill(self, options)
             if action == "export":
                 return h.export(self, options)
+            if action == "import-failures":
+                return h.import_failures(self, options)
             if action == "install-defaults":
                 from zhengai.statedata.defaults import install_default_templates
 
