@@ -114,10 +114,12 @@ def read_lines(name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict]
     """(header, lines, what a line is called: 行 or 条) of a failure response."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
+        from zhengai.core import workbook
 
         try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            wb = workbook.load(io.BytesIO(data), read_only=True, data_only=True)
+        except workbook.WorkbookRefused as exc:
+            raise ImportProblems([str(exc)]) from None
         except Exception as exc:
             raise ImportProblems([_("无法读取该文件（应为 .xlsx 工作簿）：%(error)s") % {"error": exc}]) from None
         header, lines = _lines_of_table(wb.worksheets[0].iter_rows(values_only=True))

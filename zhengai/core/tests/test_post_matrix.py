@@ -119,6 +119,13 @@ def objects(cast, college, django_user_model, tmp_path):
     # A to-do of 机械工程学院 (bob's department), entered so that it can be reviewed.
     o["report_cell"] = CellValue.objects.create(fill=o["report_fill"], column=column, row_key="r1", row_label="到款额",
                                                 origin="entered", value=1, department=college.mech)
+    from zhengai.statedata.models import Correction, UploadResponse
+
+    # A record the 数字基座 refused, a correction task of 机械工程学院.
+    response = UploadResponse.objects.create(file_name="回执.csv", sha256="0" * 64, records=1, imported_at=timezone.now())
+    o["correction"] = Correction.objects.create(response=response, fill=o["report_fill"], record_key="K" * 32, row_key="r1",
+                                                row_label="到款额", reason="数值为空", department=college.mech,
+                                                created_at=timezone.now())
     from zhengai.cycles.models import Cycle
 
     o["cycle"] = Cycle.objects.create(subject=subject[("offering", "2026-2027-1-C001-01")], level="offering",
@@ -155,6 +162,7 @@ def path_args(o):
         "statedata:fill": {"template_id": o["report_template"].pk},
         "statedata:fill_sign": {"pk": o["report_fill"].pk},
         "statedata:template_settings": {"template_id": o["report_template"].pk},
+        "statedata:correction_resolve": {"pk": o["correction"].pk},
         "statedata:cell_enter": {"pk": o["report_cell"].pk}, "statedata:cell_review": {"pk": o["report_cell"].pk},
         "statedata:template_import": {"template_id": o["report_template"].pk},
         "statedata:table_new": {"template_id": o["report_template"].pk},
