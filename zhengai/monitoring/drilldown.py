@@ -58,10 +58,54 @@ def _has_path(model, path: str) -> bool:
     return True
 
 
+def _window_filter(kind_field, window) -> dict:
+    """The filter that keeps a table's rows in ``window``, by the table's path (``indicators.paths``)."""
+    from zhengai.core.windows import graduating_cohort, intake_cohort
+
+    if not kind_field:
+        return {}
+    kind, name = kind_field
+    if kind == "date":
+        return {f"{name}__gte": window.start.isoformat(), f"{name}__lte": window.end.isoformat()}
+    if kind == "datetime":
+        return {f"{name}__date__gte": window.start.isoformat(), f"{name}__date__lte": window.end.isoformat()}
+    if kind == "term":
+        return {f"{name}start_date__lte": window.end.isoformat(), f"{name}end_date__gte": window.start.isoformat()}
+    if kind == "year":
+        return {f"{name}__gte": window.start.year, f"{name}__lte": window.end.year}
+    if kind == "graduates":
+        return {name: graduating_cohort(window)}
+    if kind == "intake":
+        return {name: intake_cohort(window)}
+    return {}
+
+
+def _by_path(level: str, source: str, window):
+    """(model label, subject lookup, coordinate, window filter) of a data-dictionary table code
+    (``attendance``, ``grades``, ``training`` …) by the paths indicators read it by — or None."""
+    from zhengai.datacenter.dictionary import TABLE_CODES
+    from zhengai.datacenter.models.subjects import LEVEL_COLUMN
+    from zhengai.indicators.paths import PATHS
+
+    path, label = PATHS.get(source), TABLE_CODES.get(source)
+    if path is None or label is None or level not in path.levels:
+        return None
+    lookup = path.levels[level] or None
+    column = LEVEL_COLUMN.get(level)
+    coordinate = f"{column}_id" if column else None
+    if lookup is not None and coordinate is None:
+        return None
+    return apps.get_model(label)._meta.label_lower, lookup, coordinate, _window_filter(path.window, window)
+
+
 def plan(level: str, indicator, window) -> list[tuple]:
     """Worked out once per indicator and run: [(model label, subject lookup, coordinate, date filter)]."""
     out = []
     for source in getattr(indicator, "sources", None) or ():
+        by_path = _by_path(level, source, window) if isinstance(source, str) else None
+        if by_path is not None:
+            out.append(by_path)
+            continue
         model = _model(source)
         if model is None:
             continue

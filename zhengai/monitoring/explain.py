@@ -19,6 +19,7 @@ status, count by course).
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
@@ -44,7 +45,12 @@ LINE_LABELS = {
     "yellow": gettext_lazy("黄色预警线"), "orange": gettext_lazy("橙色预警线"), "red": gettext_lazy("红色预警线"),
 }
 LINE_ORDER = ("excellent", "good", "qualified", "yellow", "orange", "red")
-LINEAGE = {"id", "source", "batch", "source_key", "imported_at", "statement_id"}
+LINEAGE = {"id", "source", "batch", "source_key", "imported_at", "statement_id", "code"}  # and record numbers
+# Never shown in an explanation, and read by no indicator (test_explain checks the library):
+# personal attributes that must not feed a judgement (个人信息保护法 敏感个人信息) and contact data.
+SENSITIVE = {"gender", "ethnicity", "nation", "origin", "native_place", "birthplace", "birth_date", "id_number",
+             "family", "family_income", "hukou", "political_status", "religion", "email", "phone", "user"}
+ORDER_FIELDS = (*drilldown.DATE_FIELDS, "submitted_at", "occurred_at")
 # Fact rows a reader looks for first: what pulled the value down.
 NOTABLE = {
     "datacenter.attendance": ~Q(status="present"),
@@ -331,7 +337,7 @@ def _columns(model, entry_filter: dict) -> list:
     own = {key.removesuffix("_id") for key in entry_filter if "__" not in key and key.endswith("_id")}
     out = []
     for f in model._meta.concrete_fields:
-        if f.name in LINEAGE or f.name in own:
+        if f.name in LINEAGE or f.name in own or f.name in SENSITIVE:
             continue
         if f.is_relation and f.related_model._meta.label_lower == "datacenter.classsession":
             continue  # the session's date is the row's date
@@ -353,12 +359,12 @@ def fact_table(entry: dict, user, *, limit: int = FACT_ROWS) -> FactTable | None
     if hasattr(model, "scope_lookups"):
         qs = restrict(qs, user)
     fields = _columns(model, flt)
-    date_field = next((f.name for f in model._meta.concrete_fields if f.name in drilldown.DATE_FIELDS), None)
+    date_field = next((f.name for f in model._meta.concrete_fields if f.name in ORDER_FIELDS), None)
     status_field = next((f for f in model._meta.concrete_fields
                          if f.choices and not f.is_relation and f.name in ("status", "kind", "verb", "evaluator_kind", "aspect")), None)
     has_offering = any(f.is_relation and f.related_model._meta.label_lower == "datacenter.offering"
                        for f in model._meta.concrete_fields)
-    table = FactTable(label=str(model._meta.verbose_name), window=_filter_dates(flt, date_field),
+    table = FactTable(label=str(model._meta.verbose_name), window=_filter_dates(flt),
                       columns=[str(_column_label(f)) for f in fields], rows=[], total=0, shown_notable_only=False)
     if status_field is not None:
         table.status_label = str(status_field.verbose_name)
@@ -409,17 +415,26 @@ def _column_label(f):
     return f.verbose_name
 
 
-def _filter_dates(flt: dict, date_field: str | None) -> str:
-    if not date_field:
-        return ""
-    start, end = flt.get(f"{date_field}__gte"), flt.get(f"{date_field}__lte")
-    if start and end:
+def _filter_dates(flt: dict) -> str:
+    """The days a drill-down reads, "2026-10-01 至 2026-10-31" (for a term table, the window it overlaps)."""
+    def bound(suffix, overlap):
+        plain = [v for k, v in flt.items() if k.endswith(suffix) and not k.endswith(overlap)]
+        return (plain or [v for k, v in flt.items() if k.endswith(overlap)] or [None])[0]
+
+    start, end = bound("__gte", "end_date__gte"), bound("__lte", "start_date__lte")
+    if isinstance(start, str) and isinstance(end, str):
         return _("%(start)s 至 %(end)s") % {"start": start, "end": end}
     return ""
 
 
+MASTER_MODELS = {"datacenter.student", "datacenter.staff", "datacenter.adminclass", "datacenter.specialty",
+                 "datacenter.department", "datacenter.course", "datacenter.term"}
+
+
 def fact_tables(entries, user) -> list[FactTable]:
-    return [t for t in (fact_table(e, user) for e in entries or []) if t is not None]
+    """The fact tables of a drill-down; master tables (the people themselves, counted as a
+    denominator) are no evidence of what happened and are left out."""
+    return [t for t in (fact_table(e, user) for e in entries or [] if e.get("model") not in MASTER_MODELS) if t is not None]
 
 
 # --- the history in words ------------------------------------------------------------------------------------
@@ -521,6 +536,13 @@ class Explanation:
     window_kind: str = ""
 
 
+SUBJECT_COORDINATES = ("student_id", "offering_id", "staff_id", "course_id", "specialty_id", "department_id")
+
+
+def _coordinates(subject) -> dict:
+    return {name: getattr(subject, name, None) for name in SUBJECT_COORDINATES}
+
+
 def _describe(code):
     from .sources import default
 
@@ -575,7 +597,13 @@ def explain_warning(warning, user) -> Explanation:
         out.goal = _goal(warning, out.unit)
         if warning.source == WarningSource.GOAL and out.goal:
             out.verdict = out.goal["sentence"]
-    out.facts = fact_tables(warning.drilldown, user)
+    # The rows behind the current value: read afresh over the last window judged (the paths the
+    # indicator reads by); a goal judged over its own period keeps the period stored with it.
+    entries = []
+    if indicator is not None and last is not None and not (warning.source == WarningSource.GOAL and warning.drilldown):
+        entries = drilldown.describe(warning.level, indicator, _coordinates(warning.subject), last)
+    entries = entries or warning.drilldown
+    out.facts = fact_tables(entries, user)
     out.links = portrait_links(warning.subject, user)
     return out
 
@@ -597,3 +625,66 @@ def _goal(warning, unit: str) -> dict | None:
     return {"goal": kr.goal, "key_result": kr, "sentence": sentence,
             "url": reverse("chains:goal", args=[kr.goal_id])}
 
+
+
+# --- the explanation of a grade (a portrait's 诊断点) -------------------------------------------------------
+
+
+
+
+@dataclass
+class GradeExplanation(Explanation):
+    window_label: str = ""
+    in_progress: bool = False
+    through: str = ""  # "截至 2026-11-20（已过 62%）"
+    pace: str = ""  # "按进度此时应达到 20.3 小时（全期合格线 48 小时）"
+    previous: str = ""  # "上一周期 2025-2026-2 学期：92%"
+
+
+def elapsed_share(window: windows.Window, today: date) -> float:
+    """How much of ``window`` has passed on ``today`` (1 once it is over)."""
+    if today >= window.end:
+        return 1.0
+    if today < window.start:
+        return 0.0
+    return ((today - window.start).days + 1) / window.days
+
+
+def explain_point(subject, node, window: windows.Window, user, *, today: date, indicator, value,
+                  previous=None, previous_window: windows.Window | None = None) -> GradeExplanation:
+    """Why a subject's 诊断点 has the grade a portrait shows: the point and its lines, the value over
+    the point's own window (through today while it runs, with the pace an accruing figure needs), the
+    last window, the monitored windows and the fact rows behind the value."""
+    unit = getattr(indicator, "unit", "") or ""
+    out = GradeExplanation(indicator_name=indicator.name, unit=unit, definition=indicator.definition,
+                           value_text=figure(value, unit), point=point_info(node, unit))
+    out.window_label = windows.label(window)
+    share = elapsed_share(window, today)
+    out.in_progress = share < 1.0
+    crossed, out.grade = verdict_of(node, value)
+    if out.in_progress:
+        out.through = _("本期尚未结束：截至 %(day)s，已过 %(share)s") % {"day": today.isoformat(), "share": figure(share * 100, "%")}
+        if indicator.accumulates and node.qualified is not None:
+            expected = float(node.qualified) * share
+            out.pace = _("%(name)s随时间累计：按进度此时应达到 %(expected)s（全期合格线 %(line)s）") % {
+                "name": indicator.name, "expected": figure(expected, unit), "line": figure(node.qualified, unit)}
+            on_track = value is not None and ((value >= expected) if node.direction != "lower" else (value <= expected))
+            out.grade = _("按进度达标") if on_track else _("进度落后")
+            crossed = ""
+        elif out.grade:
+            out.grade = _("目前%(grade)s") % {"grade": out.grade}
+    out.verdict = verdict_sentence(indicator.name, value, unit, node, crossed, out.grade) if value is not None else \
+        _("%(name)s：本期暂无数据") % {"name": indicator.name}
+    if previous_window is not None:
+        out.previous = _("上一周期 %(window)s：%(value)s") % {"window": windows.label(previous_window), "value": figure(previous, unit)}
+        _crossed, previous_grade = verdict_of(node, previous)
+        if previous_grade:
+            out.previous += _("（%(grade)s）") % {"grade": previous_grade}
+    history = measurements.history(subject.pk, node.indicator_code)
+    kinds = [k for k in (windows.kind_of(code) for code, _v in history) if k]
+    kind = max(set(kinds), key=kinds.count) if kinds else ""
+    out.window_kind = kind
+    out.windows = window_rows(history, kind, node, unit)
+    out.trend = trend_sentence(out.windows, indicator.name, unit, node.direction)
+    out.facts = fact_tables(drilldown.describe(subject.level, indicator, _coordinates(subject), window), user)
+    return out

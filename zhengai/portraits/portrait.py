@@ -51,6 +51,7 @@ from zhengai.datacenter.models import (
 from zhengai.datacenter.models.subjects import LEVEL_COLUMN
 from zhengai.indicators import measurements, registry
 from zhengai.monitoring.choices import ACTIVE_STATUSES
+from zhengai.monitoring.explain import elapsed_share
 from zhengai.monitoring.queries import visible as visible_warnings
 from zhengai.org.access import restrict
 from zhengai.org.choices import Role
@@ -113,6 +114,9 @@ def class_breadcrumbs(klass: AdminClass, user) -> list[tuple[str, str | None]]:
 
 @dataclass
 class Point:
+    """A 诊断点 of the subject's standard, judged over its own period (``window``: the point's
+    评价周期 containing today, else the current term) — while that period runs, through today."""
+
     node: StandardNode
     project: StandardNode | None
     window: windows.Window
@@ -120,12 +124,61 @@ class Point:
     previous: float | None = None
     peers: float | None = None
     indicator: object = None
+    previous_window: windows.Window | None = None
+    today: date | None = None
+
+    @property
+    def share(self) -> float:
+        """How much of the point's window has passed (1 once it is over)."""
+        return elapsed_share(self.window, self.today) if self.today else 1.0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.share < 1.0
+
+    @property
+    def window_kind_label(self) -> str:
+        return str(windows.KIND_LABELS.get(self.window.kind, self.window.kind))
+
+    @property
+    def accrues(self) -> bool:
+        """Hours, counts of events or outputs: the value grows through the window."""
+        return bool(getattr(self.indicator, "accumulates", False))
+
+    @property
+    def paced(self) -> float | None:
+        """The value judged fairly mid-period: an accruing value at the pace it keeps, to the
+        window's end (20 hours by mid-year → 40); any other value as it is."""
+        return self._paced(self.value)
+
+    @property
+    def peers_paced(self) -> float | None:
+        return self._paced(self.peers)
+
+    def _paced(self, value):
+        if value is None or not (self.in_progress and self.accrues) or self.share <= 0:
+            return value
+        return value / self.share
 
     @property
     def met(self) -> bool | None:
-        """Whether the value reaches the 合格 line (None without a value or a line)."""
-        s = score(self.value, self.node)
+        """Whether the value reaches the 合格 line (an accruing one, at its pace, while the period
+        runs); None without a value or a line."""
+        s = score(self.paced, self.node)
         return None if s is None else s >= QUALIFIED
+
+    @property
+    def status(self) -> str:
+        """What the badge says: ``met``/``unmet`` once the period is over; while it runs ``on_track``/
+        ``behind`` for an accruing value, ``met_so_far``/``below_so_far`` for any other; ``none``."""
+        met = self.met
+        if met is None:
+            return "none"
+        if not self.in_progress:
+            return "met" if met else "unmet"
+        if self.accrues:
+            return "on_track" if met else "behind"
+        return "met_so_far" if met else "below_so_far"
 
     @property
     def lines(self) -> dict:
@@ -213,35 +266,99 @@ def standing(subject: Subject, today: date, *, with_peers: bool) -> Standing:
                 return node
         return node if node.kind == NodeKind.PROJECT else None
 
-    try:
-        current = windows.containing("term", today)
-    except windows.WindowError:
-        current = windows.containing("academic_year", today)
-    result.window, result.previous_window = current, windows.step(current, -1)
+    result.window = current_window(today)
+    result.previous_window = _previous(result.window)
     known = registry.builtin_codes()
-    points = [Point(n, project_of(n), current) for n in nodes
-              if n.kind == NodeKind.POINT and n.indicator_code and (n.indicator_code in known or n.indicator_code.startswith("custom"))]
+    points = []
+    for n in nodes:
+        if n.kind == NodeKind.POINT and n.indicator_code and (n.indicator_code in known or n.indicator_code.startswith("custom")):
+            window = point_window(n, today, result.window)
+            points.append(Point(n, project_of(n), window, previous_window=_previous(window), today=today))
     if not points:
         return result
     master = getattr(subject, Subject._meta.get_field(LEVEL_COLUMN[subject.level]).attname) if LEVEL_COLUMN[subject.level] else None
     mine = {subject.pk: master}
     peers = _peers(subject) if with_peers else {}
-    codes = sorted({p.node.indicator_code for p in points})
+    # One evaluation per distinct window (the points' periods: a term, an academic year …), whatever
+    # the number of points or peers.
+    now, before = {}, {}
     try:
-        now = values.evaluate(subject.level, codes, current, {**mine, **peers})
-        before = values.evaluate(subject.level, codes, result.previous_window, mine)
+        for code_of_window, group in _by_window(points, "window").items():
+            now[code_of_window] = values.evaluate(subject.level, sorted({p.node.indicator_code for p in group}),
+                                                  group[0].window, {**mine, **peers})
+        for code_of_window, group in _by_window(points, "previous_window").items():
+            before[code_of_window] = values.evaluate(subject.level, sorted({p.node.indicator_code for p in group}),
+                                                     group[0].previous_window, mine)
     except LookupError:  # a custom indicator deleted since the standard named it
         return result
     for p in points:
         code = p.node.indicator_code
         p.indicator = registry.get(code)
-        p.value = now[code].get(subject.pk)
-        p.previous = before[code].get(subject.pk)
-        peer_values = [v for sid, v in now[code].items() if sid in peers]
+        found = now[p.window.code][code]
+        p.value = found.get(subject.pk)
+        if p.previous_window is not None:
+            p.previous = before[p.previous_window.code][code].get(subject.pk)
+        peer_values = [v for sid, v in found.items() if sid in peers]
         p.peers = round(sum(peer_values) / len(peer_values), 4) if peer_values else None
     result.points = sorted(points, key=lambda p: [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in p.node.code.split(".")])
     result.radar = _radar(points, with_peers)
     return result
+
+
+def current_window(today: date) -> windows.Window:
+    """The window a portrait calls "this cycle": the term containing today (else the academic year)."""
+    try:
+        return windows.containing("term", today)
+    except windows.WindowError:
+        return windows.containing("academic_year", today)
+
+
+def point_window(node: StandardNode, today: date, default: windows.Window) -> windows.Window:
+    """A point's own window: its 评价周期 (学年, 自然年 …) containing today, else ``default``."""
+    if node.period:
+        try:
+            return windows.containing(node.period, today)
+        except (windows.WindowError, ValueError):
+            pass
+    return default
+
+
+def _previous(window: windows.Window) -> windows.Window | None:
+    try:
+        return windows.step(window, -1)
+    except windows.WindowError:
+        return None
+
+
+def _by_window(points, attribute: str) -> dict[str, list[Point]]:
+    groups: dict[str, list[Point]] = {}
+    for p in points:
+        window = getattr(p, attribute)
+        if window is not None:
+            groups.setdefault(window.code, []).append(p)
+    return groups
+
+
+def point_of(subject: Subject, node_id: int, today: date) -> Point:
+    """One 诊断点 of the subject's standard, valued as its portrait values it (its own window, through
+    today; the window before): 404 for a point of no standard that applies to the subject."""
+    versions = _versions_for(subject, today)
+    node = (StandardNode.objects.filter(pk=node_id, version__in=versions, kind=NodeKind.POINT).exclude(indicator_code="")
+            .select_related("version__standard").first()) if versions else None
+    if node is None:
+        raise Http404
+    try:
+        indicator = registry.get(node.indicator_code)
+    except LookupError:
+        raise Http404 from None
+    window = point_window(node, today, current_window(today))
+    point = Point(node, None, window, indicator=indicator, previous_window=_previous(window), today=today)
+    column = LEVEL_COLUMN[subject.level]
+    mine = {subject.pk: getattr(subject, Subject._meta.get_field(column).attname) if column else None}
+    point.value = values.evaluate(subject.level, [node.indicator_code], window, mine)[node.indicator_code].get(subject.pk)
+    if point.previous_window is not None:
+        point.previous = values.evaluate(subject.level, [node.indicator_code], point.previous_window, mine)[node.indicator_code].get(subject.pk)
+    return point
 
 
 def _radar(points: list[Point], with_peers: bool) -> dict | None:
@@ -259,7 +376,7 @@ def _radar(points: list[Point], with_peers: bool) -> dict | None:
     for members in groups.values():
         head = members[0]
         names.append((head.project.name if by_project and head.project else head.node.name)[:16])
-        for key, attr in (("subject", "value"), ("previous", "previous"), ("peers", "peers")):
+        for key, attr in (("subject", "paced"), ("previous", "previous"), ("peers", "peers_paced")):
             scored = [(float(m.node.weight or 1), score(getattr(m, attr), m.node)) for m in members]
             scored = [(w, s) for w, s in scored if s is not None]
             total = sum(w for w, _s in scored)

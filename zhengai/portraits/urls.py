@@ -10,4 +10,5 @@ urlpatterns = [
     path("cockpit.json", views.cockpit_json, name="cockpit_json"),
     path("levels/<str:level>/", views.level, name="level"),
     path("<str:level>/<str:key>/", views.subject, name="subject"),
+    path("<str:level>/<str:key>/why/<int:node_id>/", views.point_why, name="point_why"),
 ]

@@ -18,6 +18,8 @@ from zhengai.org import access
 from zhengai.org.access import access_object, primary_role
 from zhengai.org.choices import Role
 
+from zhengai.monitoring import explain
+
 from . import dashboards, overview, portrait
 from .home import panels_for
 
@@ -92,6 +94,24 @@ def subject(request, level, key):
             "attendance": dashboards.student_attendance_by_month(user, person, term, today),
         })
     return render(request, "portraits/portrait.html", context)
+
+
+@login_required
+@require_safe
+def point_why(request, level, key, node_id):
+    """Why? — the explanation of one 诊断点's grade on a portrait (``monitoring.explain``)."""
+    user = request.user
+    found = portrait.subject_for(user, level, key)
+    today = clock.today()
+    point = portrait.point_of(found, node_id, today)
+    why = explain.explain_point(found, point.node, point.window, user, today=today, indicator=point.indicator,
+                                value=point.value, previous=point.previous, previous_window=point.previous_window)
+    crumbs = portrait.breadcrumbs(found, user)
+    crumbs[-1] = (found.name, portrait.url_of(found))
+    return render(request, "portraits/point_why.html", {
+        "subject": found, "point": point, "why": why, "own": portrait.is_self_view(user, found),
+        "breadcrumbs": crumbs + [(_("为什么是这个结果"), None)],
+    })
 
 
 def student(request, student_no):
