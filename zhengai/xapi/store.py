@@ -160,13 +160,16 @@ def _store(source, statements, ids) -> tuple | None:
         if not rows:
             return None
         targets = _check_voiding(source, rows)
-        activities.record_definitions(source, [r.data for r in rows])
         # A voiding statement is never voided itself.
         already_voided = {r.id.lower() for r in rows if r.id.lower() in voided_before and not _is_voiding(r.data)}
         facts = _facts(rows, source, targets | already_voided)
         batch_id = _day_batch(source, now)
         write_rows(Statement, STATEMENT_COLUMNS,
                    [_statement_row(r, source, now, already_voided, r.id in facts) for r in rows])
+        # After the statements, not before: upserting a new activity's definition locks its row
+        # until commit, and taking that lock first would queue a concurrent request about the same
+        # activity before it has written (and so before a duplicate id can be detected and retried).
+        activities.record_definitions(source, [r.data for r in rows])
         fact_rows = [(*fact, batch_id) for fact in facts.values() if fact is not None]
         write_rows(LearningActivity, FACT_COLUMNS, fact_rows)
         write_rows(Relation, RELATION_COLUMNS,
