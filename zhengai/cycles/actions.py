@@ -137,8 +137,14 @@ def do_advance_phase(cycle, *, acting_user, note: str = "") -> Cycle:
         if index == len(PHASES) - 1:
             CycleEvent.objects.create(cycle=cycle, kind=EventKind.CLOSED, actor=acting_user, from_phase=cycle.phase,
                                       to_phase=cycle.phase, note=note)
+            from .ratings import RATED_LEVELS, ratings_for
+
             cycle.status, cycle.closed_on = CycleStatus.CLOSED, today
-            cycle.save(update_fields=["status", "closed_on"])
+            fields = ["status", "closed_on"]
+            if cycle.level in RATED_LEVELS:
+                cycle.end_rating = ratings_for([cycle.pk]).get(cycle.pk, "")
+                fields.append("end_rating")
+            cycle.save(update_fields=fields)
             return cycle
         to = PHASES[index + 1]
         CycleEvent.objects.create(cycle=cycle, kind=EventKind.ADVANCED, actor=acting_user, from_phase=cycle.phase,

@@ -72,6 +72,9 @@ def demo_cycles(today, out=None) -> dict:
     Cycle.objects.filter(pk__in=[c.pk for c in closed]).update(phase=Phase.IMPROVE, status=CycleStatus.CLOSED,
                                                                closed_on=min(reviewed + timedelta(days=30), today),
                                                                phase_since=reviewed)
+    from .ratings import rate_cycles
+
+    rate_cycles(closed)  # teachers' and students' cycles end with a rating
     CycleEvent.objects.bulk_create([CycleEvent(cycle_id=c.pk, kind=EventKind.APPROVED, note=DEMO_NOTE) for c in closed]
                                    + [CycleEvent(cycle_id=c.pk, kind=EventKind.CLOSED, note=DEMO_NOTE) for c in closed],
                                    batch_size=2000)

@@ -55,6 +55,8 @@ class Cycle(models.Model):
     phase_since = models.DateField(_("进入阶段日期"))
     status = models.CharField(_("状态"), max_length=8, choices=CycleStatus.choices, default=CycleStatus.OPEN)
     closed_on = models.DateField(_("结束于"), null=True, blank=True)
+    end_rating = models.CharField(_("结束评定"), max_length=8, blank=True,
+                                  help_text=_("教师、学生周期结束时依自诊结果评定：优秀、良好、合格、不合格"))
     parent = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="children",
                                verbose_name=_("上级周期"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",

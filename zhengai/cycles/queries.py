@@ -11,7 +11,10 @@ report). Each runs a fixed number of queries whatever the number of subjects.
 - ``reports_to_write(user)`` / ``reports_to_review(user)`` — cycles in 诊断 whose report the user
   owns and has not submitted, and submitted reports the user reviews;
 - ``published_highlights(level, period)`` — the published reports of a level and period with their
-  counts and drafted sentences (the annual quality report reads them).
+  counts and drafted sentences (the annual quality report reads them);
+- ``end_ratings(subject_ids)`` — subject id → ``EndRating`` of its latest ended cycle that has one
+  (a teacher's or a student's: 优秀 / 良好 / 合格 / 不合格 from its self-diagnosis,
+  ``zhengai.cycles.ratings``) — what a portrait shows. One query.
 """
 
 from dataclasses import dataclass
@@ -46,6 +49,7 @@ class CycleInfo:
     report_status: str
     late_days: int
     owners: str = ""
+    end_rating: str = ""  # a closed teacher's or student's cycle: 优秀 / 良好 / 合格 / 不合格
 
     @property
     def phase_label(self) -> str:
@@ -64,7 +68,8 @@ class CycleInfo:
         return self.status == CycleStatus.CLOSED
 
 
-_FIELDS = ("pk", "subject_id", "subject__key", "subject__name", "level", "period", "start", "end", "phase", "status")
+_FIELDS = ("pk", "subject_id", "subject__key", "subject__name", "level", "period", "start", "end", "phase", "status",
+           "end_rating")
 
 
 def report_statuses(cycle_ids) -> dict[int, str]:
@@ -90,6 +95,7 @@ def _infos(rows, today, with_owners=False) -> list[CycleInfo]:
         report_status=statuses.get(r["pk"], ReportStatus.NONE),
         late_days=periods.lateness(r["phase"], r["status"] == CycleStatus.CLOSED, r["start"], r["end"],
                                    pols[r["level"]].diagnosis_days, today),
+        end_rating=r.get("end_rating", ""),
     ) for r in rows]
     if with_owners:
         names = owner_names({i.level for i in infos}, [i.subject_id for i in infos])
@@ -219,3 +225,33 @@ def published_highlights(level: str, period: str) -> list[dict]:
                             "counts": r.data.get("counts", {}), "sentences": r.data.get("sentences", []),
                             "radar": r.data.get("radar", []), "report_id": r.pk}
     return sorted(rows.values(), key=lambda d: d["subject"])
+
+
+@dataclass
+class EndRating:
+    """The rating a teacher's or a student's cycle ended with."""
+
+    subject_id: int
+    cycle_id: int
+    period: str
+    rating: str
+    closed_on: date | None
+
+    @property
+    def label(self) -> str:
+        from .ratings import LABELS
+
+        return str(LABELS.get(self.rating, self.rating))
+
+
+def end_ratings(subject_ids) -> dict[int, EndRating]:
+    """subject id → the rating of its latest ended cycle that has one (one query)."""
+    from .ratings import RATED_LEVELS
+
+    out = {}
+    rows = (Cycle.objects.filter(subject_id__in=list(subject_ids), level__in=RATED_LEVELS, status=CycleStatus.CLOSED)
+            .exclude(end_rating="").order_by("subject_id", "end", "pk")
+            .values_list("subject_id", "pk", "period", "end_rating", "closed_on"))
+    for sid, pk, period, rating, closed_on in rows:
+        out[sid] = EndRating(sid, pk, period, rating, closed_on)
+    return out

@@ -15,7 +15,7 @@ from zhengai.core.output import render as render_rows
 from zhengai.datacenter.choices import Level
 from zhengai.org import access
 
-from . import actions, gates, improvement, periods, queries
+from . import actions, gates, improvement, periods, queries, ratings
 from .choices import PHASES, CycleStatus, Phase, PeriodKind
 from .models import Cycle, CyclePolicy, ImprovementAction
 
@@ -143,6 +143,7 @@ def cycle_detail(request, pk):
     may_accept = not cycle.is_closed and improvement.may_accept(request.user, cycle)
     return render(request, "cycles/cycle.html", {
         "prev": prev, "prev_actions": prev_actions, "own_actions": own_actions,
+        "rated_level": cycle.level in ratings.RATED_LEVELS, "end_rating_label": ratings.LABELS.get(cycle.end_rating, ""),
         "proposals": improvement.proposals(cycle, prev) if prev else [], "may_accept": may_accept,
         "action_statuses": [("done", _("已完成")), ("dropped", _("已终止"))],
         "cycle": cycle, "info": info, "owners": owners, "needs": gates.needs(cycle, owners),
