@@ -139,3 +139,25 @@ class Relation(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Attachment(models.Model):
+    """The content of an attachment received in a ``multipart/mixed`` statement request (xAPI
+    附件), stored once per source and SHA-2 (statements name it by its hash) and bounded by the
+    request body limit."""
+
+    source = models.ForeignKey(
+        "datacenter.SourceSystem", models.PROTECT, related_name="+", verbose_name=_("来源系统"), db_index=False
+    )
+    sha2 = models.CharField(_("SHA-2 摘要"), max_length=128)
+    content_type = models.CharField(_("内容类型"), max_length=255)
+    content = models.BinaryField(_("内容"))
+    stored = models.DateTimeField(_("存储时间"))
+
+    class Meta:
+        verbose_name = _("xAPI 附件")
+        verbose_name_plural = _("xAPI 附件")
+        constraints = [models.UniqueConstraint(fields=["source", "sha2"], name="xapi_attachment_unique")]
+
+    def __str__(self) -> str:
+        return self.sha2

@@ -51,9 +51,18 @@ def _common(params) -> str:
     fmt = params.get("format", "exact")
     if fmt not in FORMATS:
         raise XapiError(400, f"参数 format 应为 exact、ids 或 canonical，不是 {fmt!r}", "format")
-    if _bool(params, "attachments"):
-        raise XapiError(400, "本 LRS 不保存附件原文，attachments=true 不受支持", "attachments")
+    _bool(params, "attachments")  # checked here; answered by the view (multipart/mixed)
     return fmt
+
+
+def wants_attachments(params) -> bool:
+    """Whether a GET asked for ``attachments=true`` (a ``more`` link carries it in its filters)."""
+    if "more" in params:
+        try:
+            return bool(signing.loads(params["more"], salt=_SALT, max_age=7 * 86400)["f"].get("attachments"))
+        except (signing.BadSignature, KeyError, TypeError):
+            return False
+    return params.get("attachments") == "true"
 
 
 def _formatted(source, fmt: str, texts: list[str], langs) -> list[str]:
@@ -91,7 +100,8 @@ def _filters(params) -> dict:
     if unknown:
         name = sorted(unknown)[0]
         raise XapiError(400, f"未知参数 {name}", name)
-    f: dict = {"format": _common(params), "ascending": _bool(params, "ascending")}
+    f: dict = {"format": _common(params), "ascending": _bool(params, "ascending"),
+               "attachments": _bool(params, "attachments")}
     f["related_agents"] = _bool(params, "related_agents")
     f["related_activities"] = _bool(params, "related_activities")
     if "agent" in params:

@@ -62,11 +62,16 @@ def validate_all(statements: list, single: bool) -> None:
 
 
 def store_statements(source: SourceSystem, statements: list, *, single: bool = False,
-                     put_id: str | None = None) -> list[str]:
-    """Validate and store; returns the ids in request order. Raises ``XapiError``."""
+                     put_id: str | None = None, parts: dict | None = None) -> list[str]:
+    """Validate and store; returns the ids in request order. Raises ``XapiError``. ``parts`` are
+    the attachment parts of a multipart request, by SHA-2."""
     if source.kind != SourceKind.XAPI:
         raise XapiError(403, f"来源系统“{source.code}”不是 xAPI 来源")
     validate_all(statements, single)
+    if parts or any("attachments" in st for st in statements):
+        from . import attachments  # it imports this module's XapiError
+
+        attachments.check(statements, parts or {}, single)
     if put_id is not None:
         given = statements[0].get("id")
         if given is not None and given.lower() != put_id.lower():
@@ -82,13 +87,13 @@ def store_statements(source: SourceSystem, statements: list, *, single: bool = F
         seen.add(key)
         ids.append(sid)
     try:
-        counts = _store(source, statements, ids)
+        counts = _store(source, statements, ids, parts)
     except IntegrityError:
         # Another request stored one of these ids between our check and our insert (or the
         # cached day batch was deleted): run again, now seeing its rows, so the answer is "same
         # content" or 409 as for any other repeat.
         _batch_cache.clear()
-        counts = _store(source, statements, ids)
+        counts = _store(source, statements, ids, parts)
     if counts is not None:
         _count(source, *counts)
     return ids
@@ -121,12 +126,16 @@ def _count(source, batch_id: int, now, read: int, inserted: int, unchanged: int)
         _batch_cache.pop((source.pk, batch_name(now)), None)
 
 
-def _store(source, statements, ids) -> tuple | None:
+def _store(source, statements, ids, parts=None) -> tuple | None:
     """The statements and their facts in one transaction; returns the figures for the day batch."""
     now = timezone.now()
     stored_text = now.isoformat().replace("+00:00", "Z")
     authority = authority_for(source)
     with transaction.atomic():
+        if parts:
+            from . import attachments
+
+            attachments.save(source, parts)
         # One query: statements already stored under these ids, and voiding statements already
         # stored that point at them (a voiding statement may arrive before its target).
         existing, voided_before = {}, set()

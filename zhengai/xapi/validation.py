@@ -11,8 +11,7 @@ mboxes; 40-hex mbox_sha1sum; RFC 4122 UUIDs; ISO 8601 timestamps and durations; 
 tags as language-map keys; exactly one inverse functional identifier per Agent and Identified
 Group, none on Anonymous Groups which must list members, no Groups inside Groups; score ranges;
 interaction activities; context rules (revision/platform only for Activities, contextActivities
-keys); sub-statements (no id/stored/version/authority, no nesting); attachments (and, since this
-endpoint takes application/json only, a fileUrl for each); voiding statements (object must be a
+keys); sub-statements (no id/stored/version/authority, no nesting); attachments (a SHA-2 each; the parts are matched in ``attachments``); voiding statements (object must be a
 StatementRef).
 
 ``normalise`` returns the statement with contextActivities values as arrays, as the LRS must
@@ -39,6 +38,7 @@ class StatementError(ValueError):
 IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+$")
 MBOX_RE = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
 SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}$")
+SHA2_RE = re.compile(r"^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$")
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
 TIMESTAMP_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}(?::?\d{2})?)?$"
@@ -448,11 +448,12 @@ def attachments(value, path: str) -> list:
         length = _required(obj, "length", item_path)
         if type(length) is not int or length < 0:
             raise StatementError(f"{item_path}.length", "应为非负整数")
-        _string(_required(obj, "sha2", item_path), f"{item_path}.sha2")
+        sha2 = _string(_required(obj, "sha2", item_path), f"{item_path}.sha2")
+        if not SHA2_RE.match(sha2):
+            raise StatementError(f"{item_path}.sha2", "应为 SHA-256、SHA-384 或 SHA-512 的十六进制摘要")
         if "fileUrl" in obj:
             iri(obj["fileUrl"], f"{item_path}.fileUrl")
-        else:
-            raise StatementError(f"{item_path}.fileUrl", "本接口只接收 application/json，附件须给出 fileUrl（不接收 multipart 附件原文）")
+        # Without fileUrl, the content comes as a multipart part (checked in ``attachments``).
     return value
 
 

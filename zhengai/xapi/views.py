@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from zhengai.org import access
 
-from . import activities, canonical, documents, people, protocol, query
+from . import activities, attachments, canonical, documents, people, protocol, query
 from .protocol import VERSION, VERSIONS, XRequest
 from .store import XapiError, store_statements
 from .validation import StatementError, iri, uuid
@@ -95,14 +95,17 @@ def resource(methods: tuple[str, ...], *, authenticated: bool = True, consistent
 
 
 def statement_payload(xreq: XRequest):
-    """The JSON body of a statements PUT/POST."""
+    """The JSON body of a statements PUT/POST, and its attachment parts (by SHA-2) when multipart."""
     content_type = xreq.content_type
-    if content_type.startswith("multipart/"):
-        raise XapiError(400, "本 LRS 不接收 multipart 附件原文；附件请给出 fileUrl", "Content-Type")
-    if content_type != JSON:
-        raise XapiError(400, f"Content-Type 应为 application/json，不是 {content_type or '空'}", "Content-Type")
+    parts = None
+    body = xreq.body
+    if content_type == "multipart/mixed":
+        body, parts = attachments.parse(xreq.content_type_full, body)
+    elif content_type != JSON:
+        raise XapiError(400, f"Content-Type 应为 application/json 或 multipart/mixed，不是 {content_type or '空'}",
+                        "Content-Type")
     try:
-        return orjson.loads(xreq.body)
+        return orjson.loads(body), parts
     except orjson.JSONDecodeError as exc:
         raise XapiError(400, f"请求体不是有效的 JSON：{exc}") from None
 
@@ -121,20 +124,24 @@ def statements(xreq: XRequest, source) -> HttpResponse:
             body, stored = query.single(source, params, langs)
         else:
             body, stored = query.statement_list(source, params, xreq.path, langs)
-        response = json_response(body)
+        if query.wants_attachments(params):
+            content, content_type = attachments.multipart_response(source, body)
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = json_response(body)
         _last_modified(response, stored)
         return response
     if xreq.method == "POST":
         if params:
             raise XapiError(400, f"POST 语句时不能带参数 {sorted(params)[0]}", sorted(params)[0])
-        payload = statement_payload(xreq)
+        payload, parts = statement_payload(xreq)
         if isinstance(payload, list):
             if len(payload) > protocol.max_statements():
                 raise XapiError(413, f"一次最多 {protocol.max_statements():,} 条语句，这里有 {len(payload):,} 条；请分批发送")
-            return json_response(store_statements(source, payload))
+            return json_response(store_statements(source, payload, parts=parts))
         if not isinstance(payload, dict):
             raise XapiError(400, "请求体应为一条语句（JSON 对象）或语句数组")
-        return json_response(store_statements(source, [payload], single=True))
+        return json_response(store_statements(source, [payload], single=True, parts=parts))
     statement_id = params.get("statementId")
     if not statement_id:
         raise XapiError(400, "PUT 语句须带参数 statementId", "statementId")
@@ -144,10 +151,10 @@ def statements(xreq: XRequest, source) -> HttpResponse:
         uuid(statement_id, "statementId")
     except StatementError as exc:
         raise XapiError(400, f"参数 {exc.path}: {exc.message}", "statementId") from None
-    payload = statement_payload(xreq)
+    payload, parts = statement_payload(xreq)
     if not isinstance(payload, dict):
         raise XapiError(400, "PUT 的请求体应为一条语句（JSON 对象）")
-    store_statements(source, [payload], single=True, put_id=statement_id)
+    store_statements(source, [payload], single=True, put_id=statement_id, parts=parts)
     return HttpResponse(status=204)
 
 

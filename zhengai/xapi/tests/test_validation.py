@@ -132,15 +132,15 @@ CASES = [
     ("unknown object type", with_path("object", {"objectType": "Thing", "id": f"{HOME}/t"}), "statement.object.objectType"),
     # attachments
     ("attachment without usageType",
-     with_path("attachments", [{"display": {"en-US": "x"}, "contentType": "text/plain", "length": 1, "sha2": "ab",
+     with_path("attachments", [{"display": {"en-US": "x"}, "contentType": "text/plain", "length": 1, "sha2": "ab" * 32,
                                 "fileUrl": "http://x.org/f"}]), "statement.attachments[0].usageType"),
     ("attachment with negative length",
      with_path("attachments", [{"usageType": "http://x.org/u", "display": {"en-US": "x"}, "contentType": "text/plain",
                                 "length": -1, "sha2": "ab", "fileUrl": "http://x.org/f"}]),
      "statement.attachments[0].length"),
-    ("attachment without its data",
+    ("attachment whose sha2 is no SHA-2",
      with_path("attachments", [{"usageType": "http://x.org/u", "display": {"en-US": "x"}, "contentType": "text/plain",
-                                "length": 1, "sha2": "ab"}]), "statement.attachments[0].fileUrl"),
+                                "length": 1, "sha2": "ab", "fileUrl": "http://x.org/f"}]), "statement.attachments[0].sha2"),
     # voiding and version
     ("voiding statement whose object is an activity", with_path("verb", {"id": ADL + "voided"}), "statement.object"),
     ("version 2.0", with_path("version", "2.0.0"), "statement.version"),
