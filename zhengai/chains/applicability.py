@@ -137,3 +137,17 @@ def subject_ids(level: str, rule: dict) -> frozenset[int] | None:
     if not rule:
         return None
     return frozenset(Subject.objects.filter(rule_q(level, rule)).order_by().values_list("pk", flat=True))
+
+
+def standards_of(subjects, on_date) -> set[int]:
+    """The ids of the standards whose version in force on ``on_date`` applies to one of ``subjects``
+    (a ``Subject`` queryset: a person's own subjects). One query for the versions, one per version."""
+    from .models import StandardVersion
+    from .models.standards import in_force_q
+
+    found = set()
+    levels = set(subjects.values_list("level", flat=True))
+    for version in StandardVersion.objects.filter(in_force_q(on_date), standard__level__in=levels).select_related("standard"):
+        if subjects.filter(rule_q(version.standard.level, version.applies_to or {})).exists():
+            found.add(version.standard_id)
+    return found

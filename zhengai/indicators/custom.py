@@ -24,7 +24,9 @@ from .choices import AggregateFunction, Operator, SpecKind
 from .paths import PATHS, group_lookup, window_q
 from .registry import CUSTOM, Indicator, normalise
 
-_HIDDEN_FIELDS = {"source", "batch"}
+# Lineage, and personal attributes no score or warning may be built on (gender: 敏感个人信息 under
+# 个人信息保护法; the master tables hold no ethnicity, origin or family data).
+_HIDDEN_FIELDS = {"source", "batch", "gender", "email", "user"}
 _FUNCTIONS = {
     AggregateFunction.SUM: Sum,
     AggregateFunction.AVG: Avg,

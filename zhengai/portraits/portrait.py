@@ -146,6 +146,11 @@ class Point:
         return bool(getattr(self.indicator, "accumulates", False))
 
     @property
+    def graded_at_term_end(self) -> bool:
+        """Read from grades, which are recorded at the end of a term: judged once the period is over."""
+        return "grades" in (getattr(self.indicator, "sources", None) or ())
+
+    @property
     def paced(self) -> float | None:
         """The value judged fairly mid-period: an accruing value at the pace it keeps, to the
         window's end (20 hours by mid-year → 40); any other value as it is."""
@@ -171,6 +176,8 @@ class Point:
     def status(self) -> str:
         """What the badge says: ``met``/``unmet`` once the period is over; while it runs ``on_track``/
         ``behind`` for an accruing value, ``met_so_far``/``below_so_far`` for any other; ``none``."""
+        if self.in_progress and self.graded_at_term_end:
+            return "pending"
         met = self.met
         if met is None:
             return "none"

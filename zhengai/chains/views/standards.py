@@ -31,18 +31,35 @@ from ..xlsxutil import ImportProblems
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def own_standards(user, today):
+    """For a person who sees no one but themself (a student): the ids of the standards that apply to
+    them, the only ones they are shown; None for everyone else (staff read the college's standards)."""
+    if access.may(user, access.SEE_OTHERS):
+        return None
+    from zhengai.datacenter.models import Subject
+
+    grants = access.grants_for(user)
+    own = Subject.objects.filter(Q(student_id__in=sorted(grants.self_student), level="student")
+                                 | Q(staff_id__in=sorted(grants.self_staff), level="teacher"))
+    return applicability.standards_of(own, today)
+
+
 @login_required
 @require_safe
 def standard_list(request):
     today = clock.today()
-    standards = list(Standard.objects.annotate(n_versions=Count("versions")).order_by("level", "code"))
+    standards = Standard.objects.annotate(n_versions=Count("versions")).order_by("level", "code")
+    own = own_standards(request.user, today)
+    if own is not None:
+        standards = standards.filter(pk__in=own)
+    standards = list(standards)
     in_force = {v.standard_id: v for v in StandardVersion.objects.filter(in_force_q(today)).annotate(
         points=Count("nodes", filter=Q(nodes__kind=NodeKind.POINT)))}
     for s in standards:
         s.current = in_force.get(s.pk)
         s.rule_text = applicability.format_rule(s.current.applies_to) if s.current else ""
     return render(request, "chains/standard_list.html", {
-        "standards": standards, "today": today, "may_edit": can_edit_standards(request.user),
+        "standards": standards, "today": today, "may_edit": can_edit_standards(request.user), "own": own is not None,
         "upload": UploadForm(), "breadcrumbs": [(_("标准"), None)],
     })
 
@@ -66,7 +83,8 @@ def _walk(nodes):
 @login_required
 @require_safe
 def standard_detail(request, pk):
-    standard = get_object_or_404(Standard, pk=pk)
+    own = own_standards(request.user, clock.today())
+    standard = get_object_or_404(Standard if own is None else Standard.objects.filter(pk__in=own), pk=pk)
     versions = list(standard.versions.order_by("-effective_from", "-pk"))
     chosen = None
     if request.GET.get("version"):

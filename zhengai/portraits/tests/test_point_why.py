@@ -118,3 +118,13 @@ def test_the_explanation_costs_the_same_number_of_queries_whatever_the_records(c
         response = client.get(why_url(points["labour"]))
     assert response.context["why"].facts[0].total == 27
     assert len(many) == len(few)
+
+
+def test_a_point_read_from_grades_waits_for_the_end_of_the_term(points, college, cast):
+    StandardNode.objects.create(version=points["labour"].version, kind=NodeKind.POINT, code="1.3", name="学分", order=3,
+                                indicator_code="student.credits_earned_ratio", qualified=Decimal("90"))
+    subject = college_subject(college)
+    point = next(p for p in portrait.standing(subject, date(2026, 11, 20), with_peers=False).points if p.node.code == "1.3")
+    assert (point.value, point.status) == (0.0, "pending")  # enrolled, nothing graded yet: not a failure
+    point = next(p for p in portrait.standing(subject, date(2027, 1, 30), with_peers=False).points if p.node.code == "1.3")
+    assert point.status == "unmet"
