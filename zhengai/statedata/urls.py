@@ -30,3 +30,6 @@ urlpatterns += [
     path("corrections/import/", views.failures_import, name="failures_import"),
     path("corrections/<int:pk>/resolve/", views.correction_resolve, name="correction_resolve"),
 ]
+urlpatterns += [
+    path("annual-report/<str:year>.docx", views.annual_report, name="annual_report"),
+]

@@ -21,6 +21,7 @@ from zhengai.org import access
 
 from . import actions, filling
 from .choices import CellOrigin, FillStatus, Layout
+from .defaults import ANNUAL_REPORT
 from .forms import ColumnFormSet, RowFormSet, TableForm, TemplateImportForm
 from .models import CellValue, Correction, ReportTable, ReportTemplate, TableFill
 from .structure import ColumnSpec, RowSpec, TableSpec, check, specs_of
@@ -66,7 +67,7 @@ def index(request):
         "may_edit": access.may(request.user, access.EDIT_REPORT_TEMPLATE),
         "may_fill": access.may(request.user, access.FILL_STATE_DATA),
         "may_enter": access.may(request.user, access.ENTER_STATE_DATA),
-        "import_form": TemplateImportForm(), "breadcrumbs": [(_("状态数据"), None)],
+        "import_form": TemplateImportForm(), "breadcrumbs": [(_("状态数据"), None)], "annual_report_name": ANNUAL_REPORT,
     })
 
 
@@ -513,3 +514,16 @@ def correction_resolve(request, pk):
         return _refusal(request, exc, back)
     messages.success(request, _("已整改：%(row)s。请重新导出并上传该表。") % {"row": task.row_label})
     return redirect(back)
+
+
+@login_required
+@require_safe
+def annual_report(request, year):
+    """The 质量年度报告 drafted from the annex tables as they stand (``annualreport``)."""
+    from .annualreport import draft_docx
+
+    access.require(request.user, access.FILL_STATE_DATA)
+    if W.kind_of(year) != "academic_year":
+        raise Http404
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return _attachment(draft_docx(year), docx, _("质量年度报告（%(year)s 学年）草稿.docx") % {"year": year})
