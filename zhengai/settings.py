@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "auditlog",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "zhengai.core",
@@ -215,6 +217,10 @@ ZHENGAI_PASSWORD_MAX_AGE_DAYS = envint("ZHENGAI_PASSWORD_MAX_AGE_DAYS", "0")
 # (0: no such limit). With ZHENGAI_ONE_SESSION_PER_ACCOUNT a sign-in ends the account's other sessions.
 ZHENGAI_SESSION_IDLE_MINUTES = envint("ZHENGAI_SESSION_IDLE_MINUTES", "30")
 ZHENGAI_SESSION_MAX_HOURS = envint("ZHENGAI_SESSION_MAX_HOURS", "12")
+# Two-factor sign-in (TOTP, zhengai.core.twofactor): required of superusers, system administrators
+# and the quality office; false only for a laptop demo.
+ZHENGAI_TOTP_REQUIRED = envbool("ZHENGAI_TOTP_REQUIRED", "true")
+OTP_TOTP_ISSUER = env("ZHENGAI_TOTP_ISSUER", "") or env("ZHENGAI_SCHOOL_NAME", "示范职业技术学院") + " 诊改平台"
 ZHENGAI_ONE_SESSION_PER_ACCOUNT = envbool("ZHENGAI_ONE_SESSION_PER_ACCOUNT", "false")
 SESSION_COOKIE_AGE = ZHENGAI_SESSION_MAX_HOURS * 3600 if ZHENGAI_SESSION_MAX_HOURS > 0 else 1209600
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", portrait_views.home, name="home"),
     path("account/", core_views.account, name="account"),
     path("account/sign-out-everywhere/", core_views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/two-factor/", core_views.two_factor, name="two_factor"),
+    path("account/two-factor/reset/", core_views.two_factor_reset, name="two_factor_reset"),
     path("audit/", core_views.audit, name="audit"),
     # One sign-in page for everyone, the admin's included (its rules and steps apply to all).
     path("accounts/login/", signin.SignInView.as_view(), name="login"),

@@ -27,7 +27,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -105,13 +105,32 @@ class SignInView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        response = super().form_valid(form)  # signs in (and the audit records it)
+        super().form_valid(form)  # signs in (and the audit records it)
         reason = password_change_due(form.get_user(), form.cleaned_data.get("password", ""))
         if reason:
             self.request.session[MUST_CHANGE_PASSWORD] = reason
-            self.request.session[NEXT_AFTER_STEP] = safe_next(self.request, self.get_redirect_url())
-            return redirect("account")
-        return response
+        return after_sign_in(self.request, form.get_user(), self.get_redirect_url())
+
+
+def after_sign_in(request, user, next_url: str = ""):
+    """Every sign-in view's answer once ``login()`` is done (password, CAS, OIDC): the second
+    factor if the account owes one, then an owed password change, then where it was going."""
+    from . import twofactor
+
+    twofactor.start(request, user)
+    request.session[NEXT_AFTER_STEP] = safe_next(request, next_url)
+    return redirect(next_step(request))
+
+
+def next_step(request) -> str:
+    """Where a session goes next: the step it still owes, or where the sign-in was going."""
+    from . import twofactor
+
+    if request.session.get(twofactor.PENDING):
+        return reverse("two_factor")
+    if request.session.get(MUST_CHANGE_PASSWORD):
+        return reverse("account")
+    return request.session.pop(NEXT_AFTER_STEP, "") or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def on_signed_in(sender, request, user, **kwargs):
@@ -142,8 +161,8 @@ def password_changed(request) -> str:
 
 
 # Where a session that still owes a step may go: the step's own page, signing out, the language.
-def _allowed_paths() -> tuple[str, ...]:
-    return (reverse("account"), reverse("logout"), reverse("set_language"), settings.STATIC_URL)
+def _allowed_paths(step_url: str) -> tuple[str, ...]:
+    return (step_url, reverse("logout"), reverse("set_language"), settings.STATIC_URL)
 
 
 class SessionPolicyMiddleware:
@@ -186,6 +205,11 @@ class SessionPolicyMiddleware:
             session[SIGNED_IN_AT] = now
         if seen is None or now - seen >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
-        if session.get(MUST_CHANGE_PASSWORD) and not request.path.startswith(_allowed_paths()):
-            return redirect("account")
+        from . import twofactor
+
+        for key, url_name in ((twofactor.PENDING, "two_factor"), (MUST_CHANGE_PASSWORD, "account")):
+            if session.get(key):
+                if not request.path.startswith(_allowed_paths(reverse(url_name))):
+                    return redirect(url_name)
+                break
         return None

@@ -1,7 +1,11 @@
 """The account page, the audit trail and the health check (the home page lives in ``zhengai.portraits``)."""
 
+import base64
+import textwrap
+
 from auditlog.models import LogEntry
 from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
@@ -14,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from zhengai.org import access
 from zhengai.org.access import restrict
 
-from . import signin
+from . import signin, twofactor
 from .audit import do_change_password
 from .choices import AuditKind
 from .models import AuditEvent
@@ -46,6 +50,8 @@ def account(request):
     context = {
         "form": form,
         "must_change": request.session.get(signin.MUST_CHANGE_PASSWORD, ""),
+        "two_factor": twofactor.confirmed_device(user) is not None,
+        "may_reset_two_factor": access.may(user, access.RESET_TWO_FACTOR),
         "roles": list(user.roles.select_related("department", "specialty", "course", "admin_class")),
         "staff": person_of(user, "staff"),
         "student": person_of(user, "student"),
@@ -109,3 +115,52 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@access.gate(access.SIGNED_IN)  # one's own device, during one's own sign-in
+def two_factor(request):
+    """两步验证: enrol an authenticator app (QR code) or enter its code, as the sign-in requires."""
+    step = request.session.get(twofactor.PENDING) or ""
+    if not step:
+        return redirect(signin.next_step(request))
+    error = ""
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        if step == twofactor.ENROL:
+            ok = twofactor.do_confirm_device(request, twofactor.enrolment_device(request.user), code)
+        else:
+            ok = twofactor.do_verify_code(request, code)
+        if ok:
+            return redirect(signin.next_step(request))
+        if twofactor.too_many_failures(request):
+            logout(request)
+            messages.error(request, _("验证码连续输错次数过多，请重新登录。"))
+            return redirect("login")
+        error = _("验证码不正确或已过期，请输入手机验证器上当前显示的 6 位数字。")
+    context = {"step": step, "error": error, "breadcrumbs": [(_("两步验证"), None)]}
+    if step == twofactor.ENROL:
+        device = twofactor.enrolment_device(request.user)
+        context.update(qr=twofactor.qr_svg(device.config_url),
+                       secret=" ".join(textwrap.wrap(base64.b32encode(device.bin_key).decode(), 4)))
+    return render(request, "registration/two_factor.html", context, status=200 if not error else 400)
+
+
+@access.gate(access.RESET_TWO_FACTOR)
+def two_factor_reset(request):
+    """重置两步验证: a system administrator clears the device of someone who lost their phone."""
+    User = get_user_model()
+    username = (request.POST.get("username") if request.method == "POST" else request.GET.get("username", "")) or ""
+    username = username.strip()[:150]
+    if request.method == "POST":
+        account = User.objects.filter(username=username).first()
+        if account is None:
+            messages.error(request, _("没有用户名为“%(u)s”的账号。") % {"u": username})
+        else:
+            twofactor.do_reset_two_factor(account, acting_user=request.user, request=request)
+            messages.success(request, _("已重置“%(u)s”的两步验证：其所有会话已结束，下次登录时须重新绑定验证器。")
+                             % {"u": account.username})
+        return redirect("two_factor_reset")
+    enrolled = (User.objects.filter(totpdevice__confirmed=True).distinct().order_by("username")
+                .values_list("username", "display_name"))
+    context = {"enrolled": list(enrolled), "username": username, "breadcrumbs": [(_("重置两步验证"), None)]}
+    return render(request, "core/two_factor_reset.html", context)

@@ -164,6 +164,9 @@ SUBMIT_REPORT = _act("submit_report", STAFF, OWNER)
 REVIEW_REPORT = _act("review_report", STAFF, HEAD)
 APPROVE_SCHOOL_REPORT = _act("approve_school_report", {Role.LEADER}, SCHOOL)
 
+# Accounts: clearing the authenticator of someone who lost their phone is the administrators'.
+RESET_TWO_FACTOR = _act("reset_two_factor", {Role.ADMIN}, SCHOOL)
+
 # "See" rules of pages over many subjects.
 SEE_OTHERS = _act("see_others", ALL_ROLES - {Role.STUDENT}, SCOPE, sees=True)
 SEE_TASK_TABLE = _act("see_task_table", ALL_ROLES, DEPARTMENT, sees=True)

@@ -20,13 +20,13 @@ def kinds():
 
 def test_it_records_a_sign_in_a_failed_sign_in_and_a_sign_out(client, cast):
     assert AuditEvent.objects.count() == 0
-    assert sign_in(client, "alice", "wrong").status_code == 200
-    response = sign_in(client, "alice", "pw-alice-Kz8")
+    assert sign_in(client, "grace", "wrong").status_code == 200
+    response = sign_in(client, "grace", "pw-grace-Kz8")
     assert response.status_code == 302 and response["Location"] == reverse("home")
     client.post(reverse("logout"))
-    assert kinds() == [(AuditKind.LOGIN_FAILED, "alice"), (AuditKind.LOGIN, "alice"), (AuditKind.LOGOUT, "alice")]
+    assert kinds() == [(AuditKind.LOGIN_FAILED, "grace"), (AuditKind.LOGIN, "grace"), (AuditKind.LOGOUT, "grace")]
     login = AuditEvent.objects.get(kind=AuditKind.LOGIN)
-    assert login.user == cast.alice and login.ip == "10.0.0.7"
+    assert login.user == cast.grace and login.ip == "10.0.0.7"
 
 
 def test_it_locks_out_after_five_wrong_passwords_with_a_chinese_message(client, cast):

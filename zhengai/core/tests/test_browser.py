@@ -65,7 +65,21 @@ def sign_in(page, base, username, password):
 
 
 def test_it_signs_in_the_quality_office_renders_the_chart_switches_to_english_and_signs_out(page, live_server, cast):
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
     sign_in(page, live_server.url, "alice", "pw-alice-Kz8")
+    # The quality office enrols an authenticator: the QR code is drawn, the key is shown.
+    assert page.url == live_server.url + "/account/two-factor/"
+    assert page.locator("figure.qr svg").bounding_box()["width"] > 100
+    screenshot(page, "two-factor-enrol")
+    clock = TOTP(base64.b32decode(page.inner_text("code.secret").replace(" ", "")))
+    clock.time = time.time()
+    page.fill("input[name=code]", f"{clock.token():06d}")
+    page.click("[data-testid=two-factor] button[type=submit]")
+    page.wait_for_load_state()
     assert page.url == live_server.url + "/"
     assert page.inner_text("h1") == "欢迎，alice"
     # ECharts drew the chart: charts.js marks the div and ECharts puts a canvas in it.
@@ -89,7 +103,7 @@ def test_it_signs_in_the_quality_office_renders_the_chart_switches_to_english_an
     assert "/accounts/login/" in page.url
     assert page.locator("h1").inner_text() == "Sign in"
     events = list(AuditEvent.objects.filter(username="alice").order_by("pk").values_list("kind", flat=True))
-    assert events == [AuditKind.LOGIN, AuditKind.LOGOUT]
+    assert events == [AuditKind.LOGIN, AuditKind.TWO_FACTOR_ENROLLED, AuditKind.LOGOUT]
 
 
 def test_it_keeps_a_student_out_of_another_students_page_and_the_dictionary(page, live_server, cast):
