@@ -55,6 +55,7 @@ advance_cycle_phase        staff                                       owner, sc
 submit_report              staff (rates, writes, submits the report)    owner
 review_report              staff (the next level up)                   head
 approve_school_report      校领导 (the school's own report)              school
+reset_two_factor           系统管理员 (a lost phone's authenticator)      school
 =========================  ==========================================  ===============
 
 Named "see" rules for pages over many subjects: ``see_others`` (indicator library, data
