@@ -9,7 +9,12 @@ class CyclesConfig(AppConfig):
 
     def ready(self):
         from zhengai.datacenter.signals import demo_seeded
+        from zhengai.indicators.registry import provide
 
+        from .culture import PROVIDERS
         from .demo import on_demo_seeded
 
         demo_seeded.connect(on_demo_seeded, dispatch_uid="zhengai.cycles.demo")
+        # The quality culture indicators (zhengai.indicators.builtin.culture) read the cycles through these.
+        for name, function in PROVIDERS.items():
+            provide(f"culture.{name}", function)

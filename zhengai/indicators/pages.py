@@ -21,7 +21,9 @@ from .registry import HIGHER, Indicator
 
 SERIES_LENGTH = 8
 # Sources outside the data dictionary: what users enter on the platform itself (goal chain).
-OTHER_SOURCES = {"goals": "chains.Goal", "task_reports": "chains.TaskReport"}
+OTHER_SOURCES = {"goals": "chains.Goal", "task_reports": "chains.TaskReport", "cycles": "cycles.Cycle",
+                 "cycle_events": "cycles.CycleEvent", "warnings": "monitoring.Warning",
+                 "improvement_actions": "cycles.ImprovementAction"}
 HISTOGRAM_BINS = 10
 
 
