@@ -296,6 +296,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-retry": {"task": "zhengai.notifications.deliver_due", "schedule": 60.0},
     "intake-run-due-pulls": {"task": "zhengai.intake.tasks.run_due_pulls", "schedule": 300.0},
     "cycles-overdue-actions": {"task": "zhengai.cycles.warn_overdue_actions", "schedule": 3600.0},
+    "cycles-bulk-jobs": {"task": "zhengai.cycles.run_bulk_jobs", "schedule": 5.0},
 }
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-run leaves the task to another (runs are idempotent)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -84,3 +84,21 @@ class ActionStatus(models.TextChoices):
     DONE = "done", _("已完成")
     DROPPED = "dropped", _("已终止")
 
+
+
+class JobKind(models.TextChoices):
+    """Bulk work on a level's cycles of a period, run in the background."""
+
+    OPEN = "open", _("批量开启周期")
+    DRAFT = "draft", _("批量起草报告")
+    EXPORT = "export", _("批量导出报告")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+JobStatus.ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)

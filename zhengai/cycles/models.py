@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengai.datacenter.choices import Level
 
-from .choices import PHASE_INDEX, ActionStatus, CycleStatus, EventKind, PeriodKind, Phase, RatingStatus, ReportStatus
+from .choices import (
+    PHASE_INDEX, ActionStatus, CycleStatus, EventKind, JobKind, JobStatus, PeriodKind, Phase, RatingStatus, ReportStatus,
+)
 
 # How a cycle lies inside scopes: through its subject's coordinates (zhengai.org.access).
 SUBJECT_SCOPE = {
@@ -273,3 +275,54 @@ class AssessmentMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.task_id} {self.mark}"
+
+
+class BulkJob(models.Model):
+    """Bulk work in the background (后台批量任务) on a level's cycles of a period: opening, drafting,
+    exporting. ``done`` of ``total`` is recorded as it runs, for the progress bar and the time left."""
+
+    kind = models.CharField(_("任务"), max_length=8, choices=JobKind.choices)
+    level = models.CharField(_("层面"), max_length=16, choices=Level.choices)
+    period = models.CharField(_("周期"), max_length=48)
+    fmt = models.CharField(_("格式"), max_length=8, blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    message = models.TextField(_("结果"), blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    result = models.FileField(_("导出文件"), upload_to="cycles/jobs/", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    scope_lookups: dict = {}  # the quality office's own work: school-wide roles only
+
+    class Meta:
+        verbose_name = _("后台批量任务")
+        verbose_name_plural = _("后台批量任务")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.level} {self.period}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def seconds_left(self) -> int | None:
+        """The time left, from the pace so far; None before the first chunk is done."""
+        from zhengai.core import clock
+
+        if self.status != JobStatus.RUNNING or not self.started_at or not self.done or not self.total:
+            return None
+        elapsed = (clock.now() - self.started_at).total_seconds()
+        return max(0, int(elapsed / self.done * (self.total - self.done)))
+
+    @property
+    def active(self) -> bool:
+        return self.status in JobStatus.ACTIVE

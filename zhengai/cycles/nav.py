@@ -10,5 +10,6 @@ ITEMS = [
     # The quality office marks; the school's leaders read (views.may_see_assessment).
     NavItem(_("年度考核"), "cycles:assessment", check=lambda user: access.may(user, access.MANAGE_CYCLES)
             or access.may(user, access.APPROVE_SCHOOL_REPORT), order=57, group="cycles"),
+    NavItem(_("后台批量任务"), "cycles:jobs", act=access.MANAGE_CYCLES, order=58, group="cycles"),
     NavItem(_("周期设置"), "cycles:policies", act=access.MANAGE_CYCLES, order=81, group="system"),
 ]

@@ -295,3 +295,61 @@ def assessment_mark(request):
         messages.success(request, _("评审得分已保存。"))
     safe_year = year if year.isdigit() and len(year) == 4 else ""
     return HttpResponseRedirect(reverse("cycles:assessment") + (f"?year={safe_year}" if safe_year else "") + f"#task-{task}")
+
+
+# --------------------------------------------------------------------------- bulk work in the background
+
+@access.gate(access.MANAGE_CYCLES)
+@require_POST
+def start_job(request):
+    from . import jobs
+
+    level = request.POST.get("level", "")
+    try:
+        job = jobs.do_start_job(request.POST.get("kind", ""), level, (request.POST.get("period") or "")[:48],
+                                request.POST.get("format", "docx"), acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return HttpResponseRedirect(reverse("cycles:calendar") + (f"?level={level}" if level in LEVELS else ""))
+    return HttpResponseRedirect(reverse("cycles:job", args=[job.pk]))
+
+
+@access.gate(access.MANAGE_CYCLES)
+@require_safe
+def jobs_page(request):
+    from .models import BulkJob
+
+    return render(request, "cycles/jobs.html", {
+        "jobs": BulkJob.objects.select_related("created_by")[:50], "breadcrumbs": [(_("后台批量任务"), None)],
+    })
+
+
+@access.gate(access.MANAGE_CYCLES)
+@require_safe
+def job_page(request, pk):
+    """A job's progress bar and time left; an HTMX request gets the bar alone (polled while it runs)."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import BulkJob
+
+    job = get_object_or_404(BulkJob.objects.select_related("created_by"), pk=pk)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "cycles/_job_progress.html", {"job": job})
+    return render(request, "cycles/job.html", {
+        "job": job, "breadcrumbs": [(_("后台批量任务"), reverse("cycles:jobs")), (str(job), None)],
+    })
+
+
+@access.gate(access.MANAGE_CYCLES)
+@require_safe
+def job_download(request, pk):
+    from django.http import FileResponse, Http404
+    from django.shortcuts import get_object_or_404
+
+    from .models import BulkJob
+
+    job = get_object_or_404(BulkJob, pk=pk)
+    if not job.result:
+        raise Http404
+    return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result.name.rsplit("/", 1)[-1],
+                        content_type="application/zip")
