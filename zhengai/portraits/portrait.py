@@ -488,6 +488,21 @@ def records(subject: Subject, user, today: date) -> dict:
     return {}
 
 
+# --- the cycle ----------------------------------------------------------------------------------------------
+
+
+def cycle_of(subject: Subject) -> dict:
+    """The subject's diagnosis cycle as its portrait shows it (``zhengai.cycles.queries``, the layer
+    below): the current cycle (phase, period, report status, lateness) and, for a teacher or a
+    student, the rating their last ended cycle closed with. Three queries and the policies."""
+    from zhengai.cycles.choices import Phase
+    from zhengai.cycles.queries import current_cycles, end_ratings
+
+    current = current_cycles([subject.pk]).get(subject.pk)
+    rating = end_ratings([subject.pk]).get(subject.pk) if subject.level in (Level.TEACHER, Level.STUDENT) else None
+    return {"info": current, "rating": rating, "phases": list(Phase)}
+
+
 # --- links down ------------------------------------------------------------------------------------------
 
 

@@ -79,6 +79,7 @@ def subject(request, level, key):
         "trends_without_data": [t for t in trends if not t["chart"]["labels"]],
         "warnings": portrait.warnings_of(found, user),
         "goals": portrait.goals_of(found, today),
+        "cycle": portrait.cycle_of(found),
         "records": portrait.records(found, user, today),
         "children": portrait.children(found, user),
         "today": today,
