@@ -86,8 +86,10 @@ def report_statuses(cycle_ids) -> dict[int, str]:
 
 
 def _infos(rows, today, with_owners=False) -> list[CycleInfo]:
-    pols = periods.policies()
     rows = list(rows)
+    if not rows:  # nothing to show: no policies, reports or owners to read
+        return []
+    pols = periods.policies()
     statuses = report_statuses([r["pk"] for r in rows])
     infos = [CycleInfo(
         pk=r["pk"], subject_id=r["subject_id"], subject_key=r["subject__key"], subject_name=r["subject__name"],
