@@ -563,8 +563,9 @@ def verdict_sentence(name: str, value, unit: str, node, crossed: str, grade: str
     return text
 
 
-def explain_warning(warning, user) -> Explanation:
-    """Everything the warning page says about why: see the module docstring."""
+def explain_warning(warning, user, *, own: bool = False) -> Explanation:
+    """Everything the warning page says about why: see the module docstring. ``own``: read by the
+    person it is about — the same facts, without the verdict's grade word (不合格)."""
     out = Explanation()
     indicator = _describe(warning.indicator_code)
     out.indicator_name = (getattr(indicator, "name", "") or warning.indicator_code) if warning.indicator_code else ""
@@ -585,7 +586,8 @@ def explain_warning(warning, user) -> Explanation:
                                    node.direction if node is not None else getattr(indicator, "direction", "higher"))
     if warning.source == WarningSource.STANDARD and warning.value is not None:
         crossed, out.grade = verdict_of(node, warning.value)
-        out.verdict = verdict_sentence(out.indicator_name, warning.value, out.unit, node, crossed or warning.grade, out.grade)
+        out.verdict = verdict_sentence(out.indicator_name, warning.value, out.unit, node, crossed or warning.grade,
+                                       "" if own else out.grade)
         if node is not None and node.yellow is not None:
             margin = float(getattr(node, "resolve_margin", 0) or 0)
             lower = node.direction == "lower"

@@ -60,15 +60,16 @@ def warning_list(request):
 
 
 def _detail_context(request, warning):
-    why = explain.explain_warning(warning, request.user)
+    own = access.may(request.user, access.SELF_REPORT_WARNING, warning)  # the person it is about
+    why = explain.explain_warning(warning, request.user, own=own)
     user, active = request.user, warning.status in ACTIVE_STATUSES
     may = {name: active and access.may(user, act, warning) for name, act in (
         ("acknowledge", access.ACKNOWLEDGE_WARNING), ("correct", access.CORRECT_WARNING),
         ("resolve", access.RESOLVE_WARNING), ("close", access.CLOSE_WARNING))}
-    may["self_report"] = access.may(user, access.SELF_REPORT_WARNING, warning)
+    may["self_report"] = own
     owner_ids = owners.owners_of([warning.pk]).get(warning.pk, set())
     return {
-        "w": warning, "indicator_name": why.indicator_name, "why": why,
+        "w": warning, "indicator_name": why.indicator_name, "why": why, "own": own,
         "escalated_label": Level(warning.escalated_level).label if warning.escalated_level in Level.values else warning.escalated_level,
         "events": explain.event_sentences(warning.events.select_related("actor"), why.unit),
         "owners": User.objects.filter(pk__in=owner_ids).order_by("username"),

@@ -109,10 +109,12 @@ def test_the_warning_page_runs_the_same_number_of_queries_whatever_the_rows_and_
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 
 
-def test_a_student_reads_the_same_explanation_of_their_own_warning(client, declining, cast):
+def test_a_student_reads_the_same_explanation_of_their_own_warning_in_kinder_words(client, declining, cast):
     client.force_login(cast.erin)
-    page = client.get(reverse("monitoring:warning", args=[declining.pk])).content.decode()
-    assert "较 9 月下降 40 个百分点" in page and "数控编程" in page
+    response = client.get(reverse("monitoring:warning", args=[declining.pk]))
+    page = response.content.decode()
+    assert "较 9 月下降 40 个百分点" in page and "数控编程" in page and "为什么会有这条提醒" in page
+    assert response.context["why"].verdict == "出勤率 60%，低于橙色预警线 75%"  # no "不合格" for the student
 
 
 def test_figures_carry_their_unit_and_a_sensible_precision():
