@@ -6,6 +6,8 @@ Thin views: the work is in ``files``, ``pipeline`` and ``mappings``. Who may see
 quality office and admins).
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -198,10 +200,14 @@ def batch_undo(request, pk):
 # Mappings ---------------------------------------------------------------------------------------
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
+
+
 @access.gate(access.IMPORT_DATA)
 def mapping_list(request):
-    if request.GET.get("source") and request.GET.get("table"):
-        return redirect("intake:mapping_edit", source=request.GET["source"], table=request.GET["table"])
+    source, table = (request.GET.get("source") or "").strip(), (request.GET.get("table") or "").strip()
+    if source and table and _SLUG.fullmatch(source) and _SLUG.fullmatch(table):
+        return redirect("intake:mapping_edit", source=source, table=table)
     existing = restrict(Mapping.objects.select_related("source", "updated_by"), request.user)
     return render(request, "intake/mappings.html", {
         "mappings": existing, "sources": SourceSystem.objects.order_by("code"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from zhengai.core import params as query_params
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Department, Subject
@@ -40,6 +41,10 @@ def label_warnings(warnings) -> None:
 @require_safe
 def warning_list(request):
     params = {k: request.GET.get(k, "") for k in FILTERS}
+    department = query_params.id_param(request, "department")
+    params["department"] = department or ""
+    age = query_params.int_param(request, "age", minimum=0, maximum=36500)
+    params["age"] = "" if age is None else str(age)
     if "status" not in request.GET:
         params["status"] = "active"
     mine = request.GET.get("mine") == "1"

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from zhengai.core import clock
+from zhengai.core import clock, params
 from zhengai.org import access
 from zhengai.org.access import VIEW, access_object, restrict
 
@@ -74,8 +74,9 @@ def _goal_of_key_result(kwargs, data):
 @access.gate(access.SIGNED_IN, check=_may_write_goals)
 def goal_new(request):
     parent = None
-    if request.GET.get("parent"):
-        parent = access_object(Goal, request.user, VIEW, pk=request.GET["parent"])
+    parent_id = params.id_param(request, "parent")
+    if parent_id:
+        parent = access_object(Goal, request.user, VIEW, pk=parent_id)
     own = domain.own_subject_ids(request.user)
     initial = {}
     if own:
@@ -220,7 +221,8 @@ def task_tables(request):
     if not domain.may_see_tasks(request.user):
         raise PermissionDenied
     tables = list(TaskTable.objects.order_by("-imported_at", "-pk")[:20])
-    rows, _columns = goal_values.task_rows(request.GET.get("window") or None)
+    window = params.window_param(request, "window")
+    rows, _columns = goal_values.task_rows(window.code if window else None)
     visible = set(restrict(Goal.objects.filter(pk__in=[r[0] for r in rows]), request.user, VIEW).values_list("pk", flat=True))
     return render(request, "chains/tasks.html", {
         "tables": tables, "rows": [r for r in rows if r[0] in visible], "may_import": access.may(request.user, access.IMPORT_TASKS),
@@ -262,10 +264,11 @@ def task_export(request, pk=None):
         raise PermissionDenied
     out = io.BytesIO()
     try:
-        tasks_export.export_table(out, table)
+        rows = tasks_export.export_table(out, table)
     except ImportProblems as exc:
         messages.error(request, exc.problems[0])
         return redirect("chains:tasks")
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="tasks-{table.pk if table else "current"}.xlsx"'
+    response.export_rows = rows
     return response

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from zhengai.core import clock
+from zhengai.core import clock, params
 from zhengai.org import access
 
 from .. import applicability, standards_io
@@ -88,7 +88,7 @@ def standard_detail(request, pk):
     versions = list(standard.versions.order_by("-effective_from", "-pk"))
     chosen = None
     if request.GET.get("version"):
-        chosen = next((v for v in versions if str(v.pk) == request.GET["version"]), None)
+        chosen = next((v for v in versions if str(v.pk) == request.GET["version"].strip()), None)
     chosen = chosen or standard.version_in_force(clock.today()) or (versions[0] if versions else None)
     may_edit = can_edit_standards(request.user)
     context = {
@@ -146,7 +146,11 @@ def version_copy(request, pk):
 @access.gate(access.EDIT_STANDARD, on=StandardVersion)
 def version_rule(request, pk):
     version = get_object_or_404(StandardVersion.objects.select_related("standard"), pk=pk)
-    require_draft(version)
+    try:
+        require_draft(version)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
     form = RuleForm(request.POST or None, level=version.standard.level,
                     initial={"applies_to": applicability.format_rule(version.applies_to)})
     if request.method == "POST" and form.is_valid():
@@ -168,8 +172,9 @@ def node_edit(request, version_pk, pk=None):
         return redirect(f"{reverse('chains:standard', args=[version.standard_id])}?version={version.pk}")
     node = get_object_or_404(StandardNode, pk=pk, version=version) if pk else None
     parent = None
-    if node is None and request.GET.get("parent"):
-        parent = get_object_or_404(StandardNode, pk=request.GET["parent"], version=version)
+    parent_id = params.id_param(request, "parent")
+    if node is None and parent_id:
+        parent = get_object_or_404(StandardNode, pk=parent_id, version=version)
     kind = node.kind if node else (NodeKind.PROJECT if parent is None else
                                     NodeKind.ELEMENT if parent.kind == NodeKind.PROJECT and request.GET.get("kind") != "point"
                                     else NodeKind.POINT)
@@ -198,11 +203,13 @@ def node_delete(request, pk):
 def standards_export(request):
     out = io.BytesIO()
     standards = Standard.objects.all()
-    if request.GET.get("standard"):
-        standards = standards.filter(pk=request.GET["standard"])
-    standards_io.export_workbook(out, standards)
+    standard_id = params.id_param(request, "standard")
+    if standard_id:
+        standards = standards.filter(pk=standard_id)
+    rows = standards_io.export_workbook(out, standards)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="standards-{clock.today():%Y%m%d}.xlsx"'
+    response.export_rows = rows
     return response
 
 
