@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "zhengai.core.middleware.QueryStringGuard",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "zhengai.core.middleware.ExportAudit",
     # Last, as django-axes requires: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -297,7 +299,10 @@ CELERY_BEAT_SCHEDULE = {
     "intake-run-due-pulls": {"task": "zhengai.intake.tasks.run_due_pulls", "schedule": 300.0},
     "cycles-overdue-actions": {"task": "zhengai.cycles.warn_overdue_actions", "schedule": 3600.0},
     "cycles-bulk-jobs": {"task": "zhengai.cycles.run_bulk_jobs", "schedule": 5.0},
+    "core-prune-audit": {"task": "zhengai.core.prune_audit", "schedule": 86400.0},
 }
+# The audit trail (sign-ins, changes, exports) is kept this many days (184 at least), then pruned daily.
+ZHENGAI_AUDIT_RETENTION_DAYS = envint("ZHENGAI_AUDIT_RETENTION_DAYS", "184")
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-run leaves the task to another (runs are idempotent)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Monitoring: at most this many runs per scheduler tick; a run still "running" after this many seconds

@@ -216,3 +216,28 @@ def register_model_history(*models):
     for model in (RoleAssignment, *models):
         if not auditlog.contains(model):
             auditlog.register(model)
+
+
+def _file_name(disposition: str) -> str:
+    from urllib.parse import unquote
+
+    for part in disposition.split(";"):
+        part = part.strip()
+        if part.lower().startswith("filename*="):
+            return unquote(part.split("''", 1)[-1])
+    for part in disposition.split(";"):
+        part = part.strip()
+        if part.lower().startswith("filename="):
+            return part[9:].strip('"')
+    return ""
+
+
+def record_export(request, response, disposition: str = "") -> AuditEvent:
+    """One ``exported`` event for a download: who, the page (URL name), the file, the query
+    string's filters and the number of rows (``response.export_rows`` when the view counted them)."""
+    match = getattr(request, "resolver_match", None)
+    filters = {k: (v if len(v) <= 200 else v[:200] + "…") for k, v in request.GET.items() if k != "page"}
+    return record(AuditKind.EXPORTED, request=request, user=request.user,
+                  view=match.view_name if match else "", path=request.path[:300],
+                  file=_file_name(disposition or response.get("Content-Disposition", ""))[:200],
+                  filters=filters, rows=getattr(response, "export_rows", None))

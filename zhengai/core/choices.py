@@ -19,3 +19,5 @@ class AuditKind(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", _("重置两步验证")
     # A configuration write through a ``do_*`` action (``audit.record_change``): who, when, what changed.
     CONFIG_CHANGED = "config_changed", _("配置变更")
+    # A download of records (an .xlsx, CSV, JSON or file): who, which page, with which filters, how many rows.
+    EXPORTED = "exported", _("导出数据")

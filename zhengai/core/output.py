@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from .workbook import neutralise, write_sheets, xlsx_bytes
+from .workbook import neutralise, write_sheets
 from .workbook import download as _download
 
 FORMATS = ("table", "csv", "json")
@@ -74,9 +74,13 @@ def _pad(text: str, width: int) -> str:
 def write_xlsx(target, sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> None:
     """Write sheets of (header, rows) to ``target`` (a path or a binary file), streaming, every cell
     neutralised (``zhengai.core.workbook``)."""
-    write_sheets(target, sheets)
+    return write_sheets(target, sheets)
 
 
 def xlsx_response(filename: str, sheets):
-    """An HTTP download of ``sheets`` as .xlsx."""
-    return _download(filename, xlsx_bytes(sheets))
+    """An HTTP download of ``sheets`` as .xlsx (``export_rows``: its data rows, for the audit trail)."""
+    buffer = io.BytesIO()
+    rows = write_sheets(buffer, sheets)
+    response = _download(filename, buffer.getvalue())
+    response.export_rows = rows
+    return response

@@ -2,6 +2,7 @@
 
 import base64
 import textwrap
+from datetime import timedelta
 
 from auditlog.models import LogEntry
 from django.contrib import messages
@@ -9,7 +10,9 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
+from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from zhengai.org import access
 from zhengai.org.access import restrict
 
-from . import signin, twofactor
+from . import params, signin, twofactor
 from .audit import do_change_password
 from .choices import AuditKind
 from .models import AuditEvent
@@ -70,38 +73,88 @@ def sign_out_everywhere(request):
     return redirect("login")
 
 
+AUDIT_TABS = ("signins", "config", "exports", "changes")
+
+
 @login_required
 @require_safe
 def audit(request):
-    """The audit trail for the quality office and admins: sign-ins and changes to important rows."""
+    """The audit trail for the quality office and admins: sign-ins, configuration changes, exports
+    (who downloaded what, with which filters, how many rows) and changes to important rows —
+    filtered by who, action, date range and object; downloadable as JSON lines (``?format=jsonl``)."""
     access.require(request.user, access.SEE_AUDIT)
     tab = request.GET.get("tab", "signins")
+    tab = tab if tab in AUDIT_TABS else "signins"
+    q = params.text_param(request, "q", max_length=150)
+    target = params.text_param(request, "object", max_length=150)
+    since, until = params.date_param(request, "since"), params.date_param(request, "until")
+    kinds = [(v, label) for v, label in AuditKind.choices if v not in (AuditKind.CONFIG_CHANGED, AuditKind.EXPORTED)]
+    kind = ""
     if tab == "changes":
         entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
-        kind = ""
-    elif tab == "config":
-        # Configuration written through the apps' do_* actions: who, when, what changed.
-        entries = restrict(AuditEvent.objects.select_related("user"), request.user).filter(kind=AuditKind.CONFIG_CHANGED)
-        kind = ""
+        if q:
+            entries = entries.filter(actor__username__icontains=q)
+        if target:
+            entries = entries.filter(object_repr__icontains=target)
+        if since:
+            entries = entries.filter(timestamp__gte=_day_start(since))
+        if until:
+            entries = entries.filter(timestamp__lt=_day_start(until + timedelta(days=1)))
     else:
-        tab = "signins"
-        entries = restrict(AuditEvent.objects.select_related("user"), request.user).exclude(kind=AuditKind.CONFIG_CHANGED)
-        kind = request.GET.get("kind", "")
-        if kind in AuditKind.values:
-            entries = entries.filter(kind=kind)
-        q = request.GET.get("q", "").strip()
+        entries = restrict(AuditEvent.objects.select_related("user"), request.user)
+        if tab == "config":
+            entries = entries.filter(kind=AuditKind.CONFIG_CHANGED)
+        elif tab == "exports":
+            entries = entries.filter(kind=AuditKind.EXPORTED)
+        else:
+            entries = entries.exclude(kind__in=(AuditKind.CONFIG_CHANGED, AuditKind.EXPORTED))
+            kind = params.choice_param(request, "kind", [v for v, _label in kinds])
+            if kind:
+                entries = entries.filter(kind=kind)
         if q:
             entries = entries.filter(username__icontains=q)
+        if target:
+            entries = entries.filter(Q(detail__name__icontains=target) | Q(detail__file__icontains=target)
+                                     | Q(detail__view__icontains=target) | Q(detail__model__icontains=target))
+        if since:
+            entries = entries.filter(at__gte=_day_start(since))
+        if until:
+            entries = entries.filter(at__lt=_day_start(until + timedelta(days=1)))
+        if request.GET.get("format") == "jsonl":
+            return _audit_jsonl(entries)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "tab": tab,
-        "page": page,
-        "kinds": [(v, label) for v, label in AuditKind.choices if v != AuditKind.CONFIG_CHANGED],
-        "kind": kind,
-        "q": request.GET.get("q", ""),
+        "tab": tab, "page": page, "kinds": kinds, "kind": kind, "q": q, "object": target,
+        "since": since.isoformat() if since else "", "until": until.isoformat() if until else "",
+        "query": query.urlencode(), "retention_days": settings.ZHENGAI_AUDIT_RETENTION_DAYS,
         "breadcrumbs": [(_("审计日志"), None)],
     }
     return render(request, "core/audit.html", context)
+
+
+def _day_start(day):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _audit_jsonl(entries):
+    import io
+
+    from django.http import HttpResponse
+
+    from .retention import export_lines
+
+    out = io.StringIO()
+    rows = export_lines(out, events=entries)
+    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.jsonl"'
+    response.export_rows = rows
+    return response
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -164,3 +217,11 @@ def two_factor_reset(request):
                 .values_list("username", "display_name"))
     context = {"enrolled": list(enrolled), "username": username, "breadcrumbs": [(_("重置两步验证"), None)]}
     return render(request, "core/two_factor_reset.html", context)
+
+
+def bad_request(request, exception=None):
+    """400: the page says what was wrong with the request when we know (``core.params.BadParameter``)."""
+    from .params import BadParameter
+
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)

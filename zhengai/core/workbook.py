@@ -90,15 +90,16 @@ def neutralise_workbook(wb) -> None:
                     cell.data_type = "s"
 
 
-def write_sheets(target, sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> None:
+def write_sheets(target, sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> int:
     """Write sheets of (header, rows) to ``target`` (a path or a binary file), streaming; every
-    cell, the header's included, is neutralised."""
+    cell, the header's included, is neutralised. Returns the number of rows below the headers."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
+    count = 0
     for title, (header, rows) in sheets.items():
         sheet = workbook.create_sheet(title=neutralise(str(title))[:31])
         cells = []
@@ -109,7 +110,9 @@ def write_sheets(target, sheets: dict[str, tuple[Sequence[str], Iterable[Sequenc
         sheet.append(cells)
         for row in rows:
             sheet.append([_cell_value(v) for v in row])
+            count += 1
     workbook.save(target)
+    return count
 
 
 def xlsx_bytes(sheets) -> bytes:

@@ -89,6 +89,7 @@ def calendar(request):
             i.owners = names.get(i.subject_id, "")
         response = HttpResponse(render_rows(queries.as_rows(infos), queries.COLUMNS, "csv"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cycles-{level}-{window.code}.csv"'
+        response.export_rows = len(infos)
         return response
     page = Paginator(infos, 100).get_page(request.GET.get("page"))
     names = queries.owner_names({level}, [i.subject_id for i in page.object_list])

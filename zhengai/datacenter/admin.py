@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from zhengai.core.admin import ReadOnlyAdmin
+
 from . import models
 
 
@@ -11,7 +13,9 @@ class SourceSystemAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """What an import did (its counts, log and rows' lineage): read-only; undo is the batch page's."""
+
     list_display = ["pk", "source", "table", "status", "created_at", "rows_read", "rows_inserted", "rows_updated", "rows_rejected"]
     list_filter = ["status", "source", "table"]
     list_select_related = ["source"]
