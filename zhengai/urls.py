@@ -36,8 +36,6 @@ urlpatterns = [
     path("workspaces/", include("zhengai.portraits.workspace_urls")),
 ]
 
-handler400 = "zhengai.core.views.bad_request"
-
 admin.site.site_header = _("诊改平台管理")
 admin.site.site_title = _("诊改平台")
 admin.site.index_title = _("系统管理")

@@ -41,8 +41,12 @@ def _render(request, status: int, context: dict, *, processors: bool = True) -> 
 
 @requires_csrf_token
 def bad_request(request, exception=None):
+    # A query parameter refused by ``zhengai.core.params`` says which one and what it should be.
+    from .params import BadParameter
+
     return _render(request, 400, {"title": _("请求有误"),
-                                  "message": _("这个地址里的参数无法识别，请检查后重试，或从菜单重新进入。")})
+                                  "message": _("这个地址里的参数无法识别，请检查后重试，或从菜单重新进入。"),
+                                  "reason": str(exception) if isinstance(exception, BadParameter) else ""})
 
 
 @requires_csrf_token

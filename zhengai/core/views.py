@@ -217,11 +217,3 @@ def two_factor_reset(request):
                 .values_list("username", "display_name"))
     context = {"enrolled": list(enrolled), "username": username, "breadcrumbs": [(_("重置两步验证"), None)]}
     return render(request, "core/two_factor_reset.html", context)
-
-
-def bad_request(request, exception=None):
-    """400: the page says what was wrong with the request when we know (``core.params.BadParameter``)."""
-    from .params import BadParameter
-
-    message = str(exception) if isinstance(exception, BadParameter) else ""
-    return render(request, "400.html", {"message": message}, status=400)
