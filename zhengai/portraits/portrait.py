@@ -51,7 +51,7 @@ from zhengai.datacenter.models import (
 from zhengai.datacenter.models.subjects import LEVEL_COLUMN
 from zhengai.indicators import measurements, registry
 from zhengai.monitoring.choices import ACTIVE_STATUSES
-from zhengai.monitoring.explain import elapsed_share
+from zhengai.monitoring.explain import elapsed_share, figure
 from zhengai.monitoring.queries import visible as visible_warnings
 from zhengai.org.access import restrict
 from zhengai.org.choices import Role
@@ -437,8 +437,16 @@ def warnings_of(subject: Subject, user) -> dict:
     rank = {"red": 0, "orange": 1, "yellow": 2}
     active = sorted(qs.filter(status__in=ACTIVE_STATUSES), key=lambda w: (rank.get(w.grade, 3), -w.opened_at.timestamp()))
     past = list(qs.exclude(status__in=ACTIVE_STATUSES).order_by("-updated_at")[:5])
+    units = {}
     for w in active + past:
         w.indicator_name = _indicator_name(w.indicator_code)
+        if w.indicator_code not in units:
+            try:
+                units[w.indicator_code] = registry.get(w.indicator_code).unit if w.indicator_code else ""
+            except LookupError:
+                units[w.indicator_code] = ""
+        w.value_text = figure(w.value, units[w.indicator_code])
+        w.threshold_text = figure(w.threshold, units[w.indicator_code])
     return {"active": active, "past": past}
 
 
