@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_cas_ng",
     "auditlog",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "zhengai.core",
@@ -186,6 +187,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "zhengai.org.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A CAS ticket, checked with the CAS server (only when ZHENGAI_CAS_SERVER_URL is set).
+    "zhengai.datacenter.sso.CASBackend",
 ]
 # Brute-force protection (django-axes): five wrong passwords for one username from one address
 # lock that pair out for 15 minutes; every attempt is also in the audit trail (core.AuditEvent).
@@ -223,6 +226,47 @@ ZHENGAI_SESSION_MAX_HOURS = envint("ZHENGAI_SESSION_MAX_HOURS", "12")
 # and the quality office; false only for a laptop demo.
 ZHENGAI_TOTP_REQUIRED = envbool("ZHENGAI_TOTP_REQUIRED", "true")
 OTP_TOTP_ISSUER = env("ZHENGAI_TOTP_ISSUER", "") or env("ZHENGAI_SCHOOL_NAME", "示范职业技术学院") + " 诊改平台"
+# Single sign-on (统一身份认证, zhengai.datacenter.sso): CAS 2.0/3.0 when ZHENGAI_CAS_SERVER_URL is
+# set, OpenID Connect when ZHENGAI_OIDC_CLIENT_ID is. The 学号/工号 is the first value found in the
+# listed attributes (CAS) or claims (OIDC), in order; nobody without a record gets an account.
+CAS_SERVER_URL = env("ZHENGAI_CAS_SERVER_URL", "")
+CAS_VERSION = env("ZHENGAI_CAS_VERSION", "3").strip()
+if CAS_VERSION not in ("2", "3"):
+    raise ImproperlyConfigured(f"ZHENGAI_CAS_VERSION must be 2 or 3, not {CAS_VERSION!r}")
+CAS_CREATE_USER = False
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_REDIRECT_URL = "/"
+CAS_CHECK_NEXT = True
+CAS_ROOT_PROXIED_AS = env("ZHENGAI_CAS_SERVICE_ROOT", "") or None  # e.g. https://zhengai.example.edu.cn
+ZHENGAI_SSO_VERIFY_TLS = envbool("ZHENGAI_SSO_VERIFY_TLS", "true")
+CAS_VERIFY_SSL_CERTIFICATE = ZHENGAI_SSO_VERIFY_TLS
+ZHENGAI_CAS_ID_ATTRIBUTES = envlist("ZHENGAI_CAS_ID_ATTRIBUTES",
+                                    "eduPersonStudentID,eduPersonStaffID,uid,cardnum,cn,user")
+OIDC_RP_CLIENT_ID = env("ZHENGAI_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("ZHENGAI_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("ZHENGAI_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("ZHENGAI_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("ZHENGAI_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("ZHENGAI_OIDC_JWKS_ENDPOINT", "")
+ZHENGAI_OIDC_LOGOUT_URL = env("ZHENGAI_OIDC_LOGOUT_URL", "")  # the provider's end_session_endpoint
+OIDC_RP_SIGN_ALGO = env("ZHENGAI_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("ZHENGAI_OIDC_SCOPES", "openid profile")
+ZHENGAI_OIDC_ID_CLAIMS = envlist("ZHENGAI_OIDC_ID_CLAIMS", "student_id,employee_number,preferred_username")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's sign-out (id_token_hint)
+OIDC_CREATE_USER = False
+OIDC_VERIFY_SSL = ZHENGAI_SSO_VERIFY_TLS
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+if OIDC_RP_CLIENT_ID:
+    _missing = [name for name in ("ZHENGAI_OIDC_CLIENT_SECRET", "ZHENGAI_OIDC_AUTHORIZATION_ENDPOINT",
+                                  "ZHENGAI_OIDC_TOKEN_ENDPOINT", "ZHENGAI_OIDC_USERINFO_ENDPOINT",
+                                  "ZHENGAI_OIDC_JWKS_ENDPOINT") if not env(name)]
+    if _missing:
+        raise ImproperlyConfigured(f"ZHENGAI_OIDC_CLIENT_ID is set, so these must be too: {', '.join(_missing)}")
+    AUTHENTICATION_BACKENDS.append("zhengai.datacenter.sso.OIDCBackend")
+ZHENGAI_SSO_HELP = env("ZHENGAI_SSO_HELP", "")  # who to ask, on the no-account page
 ZHENGAI_ONE_SESSION_PER_ACCOUNT = envbool("ZHENGAI_ONE_SESSION_PER_ACCOUNT", "false")
 SESSION_COOKIE_AGE = ZHENGAI_SESSION_MAX_HOURS * 3600 if ZHENGAI_SESSION_MAX_HOURS > 0 else 1209600
 

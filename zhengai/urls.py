@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengai.core import signin
 from zhengai.core import views as core_views
+from zhengai.datacenter import sso
 from zhengai.portraits import views as portrait_views
 from zhengai.intake.api import api as intake_api
 
@@ -17,7 +18,12 @@ urlpatterns = [
     path("audit/", core_views.audit, name="audit"),
     # One sign-in page for everyone, the admin's included (its rules and steps apply to all).
     path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("accounts/logout/", signin.SignOutView.as_view(), name="logout"),
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # 统一身份认证: CAS and OpenID Connect (404 unless configured).
+    path("sso/cas/login/", sso.CASLoginView.as_view(), name="sso_cas_login"),
+    path("sso/oidc/login/", sso.OIDCLoginView.as_view(), name="sso_oidc_login"),
+    path("sso/oidc/callback/", sso.OIDCCallbackView.as_view(), name="sso_oidc_callback"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

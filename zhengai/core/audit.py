@@ -173,9 +173,15 @@ def on_logged_out(sender, request, user, **kwargs):
         record(AuditKind.LOGOUT, request=request, user=user)
 
 
+# A sign-in view may say more about a failure than the credentials do (the single sign-on: which
+# protocol, why no account matched); it leaves a dict on the request under this name.
+FAILURE_DETAIL = "_zhengai_signin_failure"
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))
-    record(AuditKind.LOGIN_FAILED, request=request, username=username)
+    detail = dict(getattr(request, FAILURE_DETAIL, None) or {})
+    username = str(detail.pop("username", "") or credentials.get("username", ""))
+    record(AuditKind.LOGIN_FAILED, request=request, username=username, **detail)
 
 
 def on_locked_out(sender, request, username, ip_address, **kwargs):

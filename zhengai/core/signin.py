@@ -96,6 +96,10 @@ class SignInView(auth_views.LoginView):
 
     template_name = "registration/login.html"
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_cas": bool(getattr(settings, "CAS_SERVER_URL", "")),
+                "sso_oidc": bool(getattr(settings, "OIDC_RP_CLIENT_ID", ""))}
+
     def post(self, request, *args, **kwargs):
         ip = client_ip(request)
         if client_locked_out(ip):
@@ -213,3 +217,19 @@ class SessionPolicyMiddleware:
                     return redirect(url_name)
                 break
         return None
+
+
+# Set by an SSO sign-in: the identity system's sign-out URL, where signing out here goes next.
+SSO_LOGOUT = "zhengai_sso_logout"
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out (POST). After a CAS or OIDC sign-in it goes on to the identity system's own sign-out,
+    so the campus session ends too (single sign-out)."""
+
+    def post(self, request, *args, **kwargs):
+        onward = request.session.get(SSO_LOGOUT, "")
+        response = super().post(request, *args, **kwargs)
+        if onward:
+            return redirect(onward)
+        return response
