@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from zhengai.core import signin
 from zhengai.core import views as core_views
 from zhengai.datacenter import sso
+from zhengai.org import access
+
+public = access.gate(access.PUBLIC)  # signing in is for people not signed in yet
 from zhengai.portraits import views as portrait_views
 from zhengai.intake.api import api as intake_api
 
@@ -21,9 +24,9 @@ urlpatterns = [
     path("accounts/logout/", signin.SignOutView.as_view(), name="logout"),
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     # 统一身份认证: CAS and OpenID Connect (404 unless configured).
-    path("sso/cas/login/", sso.CASLoginView.as_view(), name="sso_cas_login"),
-    path("sso/oidc/login/", sso.OIDCLoginView.as_view(), name="sso_oidc_login"),
-    path("sso/oidc/callback/", sso.OIDCCallbackView.as_view(), name="sso_oidc_callback"),
+    path("sso/cas/login/", public(sso.CASLoginView.as_view()), name="sso_cas_login"),
+    path("sso/oidc/login/", public(sso.OIDCLoginView.as_view()), name="sso_oidc_login"),
+    path("sso/oidc/callback/", public(sso.OIDCCallbackView.as_view()), name="sso_oidc_callback"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from zhengai.core.audit import FAILURE_DETAIL
 
@@ -149,7 +149,7 @@ class CASLoginView(cas_views.LoginView):
 
     def post(self, request):
         if not cas_enabled():
-            raise Http404
+            return redirect("login")
         return super().post(request)
 
     def successful_login(self, request, next_page):
