@@ -1,6 +1,6 @@
 // The site's few behaviours, without inline handlers (CSP-friendly): the phone menu's toggle, the
 // menu's groups (one open at a time, closed by Escape or a click elsewhere), and selects that submit
-// their form when changed (the language menu).
+// their form when changed (the language menu), forms that ask before they are sent (data-confirm).
 (function () {
   "use strict";
   function groups() { return document.querySelectorAll("#mainnav details[data-navgroup]"); }
@@ -29,6 +29,12 @@
     document.querySelectorAll("[data-history-back]").forEach(function (button) {
       if (window.history.length > 1) { button.hidden = false; }
       button.addEventListener("click", function () { window.history.back(); });
+    });
+    // A form that asks before it is sent (data-confirm="question").
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
     });
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { if (select.form) { select.form.submit(); } });
