@@ -672,11 +672,16 @@ def explain_point(subject, node, window: windows.Window, user, *, today: date, i
                 "name": indicator.name, "expected": figure(expected, unit), "line": figure(node.qualified, unit)}
             on_track = value is not None and ((value >= expected) if node.direction != "lower" else (value <= expected))
             out.grade = _("按进度达标") if on_track else _("进度落后")
-            crossed = ""
+            if value is not None:
+                out.verdict = _("%(name)s截至 %(day)s 为 %(value)s，按进度此时应达到 %(expected)s：%(grade)s") % {
+                    "name": indicator.name, "day": today.isoformat(), "value": figure(value, unit),
+                    "expected": figure(expected, unit), "grade": out.grade}
         elif out.grade:
             out.grade = _("目前%(grade)s") % {"grade": out.grade}
-    out.verdict = verdict_sentence(indicator.name, value, unit, node, crossed, out.grade) if value is not None else \
-        _("%(name)s：本期暂无数据") % {"name": indicator.name}
+    if value is None:
+        out.verdict = _("%(name)s：本期暂无数据") % {"name": indicator.name}
+    elif not out.verdict:
+        out.verdict = verdict_sentence(indicator.name, value, unit, node, crossed, out.grade)
     if previous_window is not None:
         out.previous = _("上一周期 %(window)s：%(value)s") % {"window": windows.label(previous_window), "value": figure(previous, unit)}
         _crossed, previous_grade = verdict_of(node, previous)

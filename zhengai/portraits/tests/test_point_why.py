@@ -88,7 +88,7 @@ def test_the_explanation_names_the_window_the_pace_and_the_records(client, cast,
     response = client.get(why_url(points["labour"]))
     assert response.status_code == 200
     page = response.content.decode()
-    for shown in ("第二课堂学时（劳） 3 小时", "2026-2027 学年（2026-09-01 至 2027-08-31）", "本期尚未结束：截至 2026-11-20",
+    for shown in ("第二课堂学时（劳）截至 2026-11-20 为 3 小时，按进度此时应达到 1.78 小时：按进度达标", "2026-2027 学年（2026-09-01 至 2027-08-31）", "本期尚未结束：截至 2026-11-20",
                   "按进度此时应达到 1.78 小时（全期合格线 8 小时）", "达到 8 小时 为合格", "校园劳动 1", "2026-10-02",
                   "依据的第二课堂记录"):
         assert shown in page, shown
