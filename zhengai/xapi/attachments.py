@@ -96,7 +96,10 @@ def parse(content_type_full: str, body: bytes) -> tuple[bytes, dict[str, Part]]:
         if digest is None or digest(content).hexdigest() != sha2:
             raise XapiError(400, f"multipart 第 {i + 1} 部分的内容与 X-Experience-API-Hash（{sha2[:16]}…）不符",
                             "X-Experience-API-Hash")
-        found[sha2] = Part(headers.get("content-type", "application/octet-stream")[:255], sha2, content)
+        part_type = headers.get("content-type", "application/octet-stream")
+        if "\x00" in part_type:
+            raise XapiError(400, f"multipart 第 {i + 1} 部分的 Content-Type 含 NUL 字符", "Content-Type")
+        found[sha2] = Part(part_type[:255], sha2, content)
     return statements, found
 
 

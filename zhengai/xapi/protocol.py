@@ -77,6 +77,13 @@ def _single_values(querydict, what: str) -> dict[str, str]:
     return out
 
 
+def _no_nul(params: dict, headers: dict) -> None:
+    """Parameters and headers end up in text columns, which cannot hold NUL on PostgreSQL."""
+    for name, value in (*params.items(), *headers.items()):
+        if "\x00" in name or "\x00" in value:
+            raise XapiError(400, f"{name.strip(chr(0))} 含 NUL 字符", name.strip(chr(0)))
+
+
 def read(request) -> XRequest:
     """The request as the resources see it; raises ``XapiError`` (400, 413)."""
     length = request.META.get("CONTENT_LENGTH") or "0"
@@ -95,7 +102,9 @@ def read(request) -> XRequest:
             raise _too_big() from None
         if len(body) > max_body():
             raise _too_big(len(body))
-    return XRequest(request.method, _single_values(request.GET, "参数"), headers, body, request.path,
+    params = _single_values(request.GET, "参数")
+    _no_nul(params, headers)
+    return XRequest(request.method, params, headers, body, request.path,
                     content_type_full=headers.get("content-type", ""))
 
 
@@ -132,6 +141,7 @@ def _alternate(request) -> XRequest:
     body = content.encode("utf-8") if content is not None else b""
     if method in ("PUT", "POST") and content is not None and "content-type" not in headers:
         headers["content-type"] = "application/json"
+    _no_nul(params, headers)
     return XRequest(method, params, headers, body, request.path, alternate=True,
                     content_type_full=headers.get("content-type", "") if method in ("PUT", "POST") else "")
 

@@ -244,3 +244,19 @@ def test_the_alternate_syntax_takes_nothing_but_method_in_the_query_string(bare_
                                    content_type="application/x-www-form-urlencoded")
     assert no_auth.status_code == 401
     assert Statement.objects.count() == 0
+
+
+def test_nul_characters_never_reach_a_text_column(bare_lrs):
+    """PostgreSQL text cannot hold NUL: an identifier with one is refused (400) rather than failing
+    the insert (500) — in an actor's or instructor's mbox, and in any parameter or header."""
+    bad_actor = statement(actor={"mbox": "mailto:a\u0000@example.edu"})
+    bad_instructor = statement(context={"instructor": {"mbox": "mailto:a\u0000@example.edu"}})
+    agent = orjson.dumps({"mbox": "mailto:a@example.edu"}).decode()
+
+    assert bare_lrs.post(bad_actor).json()["property"] == "statement.actor.mbox"
+    assert bare_lrs.post(bad_instructor).json()["property"] == "statement.context.instructor.mbox"
+    response = bare_lrs.client.put(
+        "/xapi/activities/state?" + urllib.parse.urlencode({"activityId": f"{HOME}/a", "agent": agent, "stateId": "a\u0000"}),
+        b"{}", content_type="application/json", **bare_lrs.headers)
+    assert response.status_code == 400 and response.json()["property"] == "stateId"
+    assert Statement.objects.count() == 0
