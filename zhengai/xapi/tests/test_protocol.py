@@ -258,5 +258,6 @@ def test_nul_characters_never_reach_a_text_column(bare_lrs):
     response = bare_lrs.client.put(
         "/xapi/activities/state?" + urllib.parse.urlencode({"activityId": f"{HOME}/a", "agent": agent, "stateId": "a\u0000"}),
         b"{}", content_type="application/json", **bare_lrs.headers)
-    assert response.status_code == 400 and response.json()["property"] == "stateId"
+    # 400 — from the site-wide NUL check of query strings (main's middleware) or from protocol.read
+    assert response.status_code == 400
     assert Statement.objects.count() == 0
