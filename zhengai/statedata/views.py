@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from zhengai.chains.xlsxutil import ImportProblems
@@ -359,7 +360,8 @@ def template_settings(request, template_id):
     return redirect("statedata:index")
 
 
-TASK_STATES = (("open", _("待处理")), ("todo", _("待填报")), ("review", _("待审核")), ("all", _("全部")))
+TASK_STATES = (("open", gettext_lazy("待处理")), ("todo", gettext_lazy("待填报")), ("review", gettext_lazy("待审核")),
+               ("all", gettext_lazy("全部")))
 
 
 @login_required
@@ -472,7 +474,7 @@ def failures_import(request):
     return redirect(back)
 
 
-CORRECTION_STATES = (("open", _("待整改")), ("done", _("已整改")), ("all", _("全部")))
+CORRECTION_STATES = (("open", gettext_lazy("待整改")), ("done", gettext_lazy("已整改")), ("all", gettext_lazy("全部")))
 
 
 @login_required

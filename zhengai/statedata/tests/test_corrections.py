@@ -122,3 +122,9 @@ def test_the_quality_office_imports_a_response_on_the_page(client, cast, exporte
     assert Correction.objects.count() == 1
     client.force_login(cast.bob)
     assert client.post(reverse("statedata:failures_import"), {}).status_code == 403
+
+
+def test_the_page_speaks_english_to_an_english_browser_states_included(client, cast, exported):
+    client.force_login(cast.bob)
+    text = client.get(reverse("statedata:corrections"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Upload corrections" in text and ">To correct<" in text and "待整改" not in text
