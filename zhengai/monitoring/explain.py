@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhengai.chains.choices import Grade as PointGrade
 from zhengai.chains.rules import grade as grade_of_point
 from zhengai.core import windows
 from zhengai.datacenter.choices import Level
@@ -193,7 +194,8 @@ def verdict_of(node, value) -> tuple[str, str]:
             break
     if all(getattr(node, key, None) is None for key in ("qualified", "good", "excellent")):
         return crossed, ""
-    return crossed, grade_of_point(node, Decimal(str(value))) or ""
+    grade = grade_of_point(node, Decimal(str(value))) or ""
+    return crossed, str(PointGrade(grade).label) if grade in PointGrade.values else grade
 
 
 # --- the windows that led to it ---------------------------------------------------------------------------
