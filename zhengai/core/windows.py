@@ -129,7 +129,7 @@ def use_terms(manager) -> None:
 
 def _terms():
     if _term_table is None:
-        raise WindowError(_("没有学期表：学期窗口需要数据中心的学期（terms）。"))
+        raise WindowError(_("没有学期表：学期窗口需要数据中心的学期表。"))
     return _term_table()
 
 
@@ -148,7 +148,7 @@ def term(code: str, terms: dict | None = None) -> Window:
     else:
         row = _terms().filter(code=code).values_list("start_date", "end_date").first()
     if row is None:
-        raise WindowError(_("学期“%(code)s”不在学期表中，请先导入学期（terms）。") % {"code": code})
+        raise WindowError(_("学期“%(code)s”不在学期表中，请先导入学期表。") % {"code": code})
     return Window(row[0], row[1], "term", code)
 
 

@@ -44,6 +44,36 @@ CANONICAL_CODES = {}
 for _code, _label in TABLE_CODES.items():
     CANONICAL_CODES.setdefault(_label, _code)
 
+# Each table's description, for the people who read the dictionary (the models' docstrings are for
+# developers, in English): in the active language.
+DESCRIPTIONS = {
+    "terms": _("学期，按学校的写法编码为“学年-学期”，如 2025-2026-1。"),
+    "departments": _("部门：二级学院（教学单位）或职能部门。"),
+    "specialties": _("专业，按国家高职专业目录的专业代码编码。"),
+    "staff": _("教职工，以工号为键；教师是“是否教师”为是的教职工。"),
+    "classes": _("行政班：一个专业的一个年级的一个班，有其辅导员。"),
+    "students": _("学生，以学号为键。"),
+    "courses": _("课程目录中的课程，以课程代码为键，有其课程负责人。"),
+    "offerings": _("开课（教学班）：一门课程在一个学期由一位教师为一组学生讲授。"),
+    "enrolments": _("选课：学生在一个教学班中的名额。"),
+    "sessions": _("课次：教学班排定的一次上课——已上，或课表提前导入时尚未到来。"),
+    "attendance": _("考勤：一名学生在一个课次的出勤情况。"),
+    "grades": _("成绩：学生在一个教学班的总评成绩；考试次数 1 为首次考试，2 为补考。"),
+    "assignments": _("作业：教学班布置的作业。"),
+    "submissions": _("作业提交：学生对一次作业的提交。"),
+    "learning_activity": _("在线学习活动：来自智能云课堂或学习平台的学习事件，多经 xAPI 接入。"),
+    "evaluations": _("评教：一类评价者对一个教学班教学的评价，记平均分。"),
+    "research": _("科研成果：教职工的科研或社会服务成果。"),
+    "training": _("培训：教职工参加的培训，按学时计。"),
+    "enterprise_practice": _("企业实践：教师到企业实践，按天计。"),
+    "awards": _("获奖与证书：学生或教职工的获奖与证书，含 1+X 证书。"),
+    "enrolment_plans": _("招生计划：一个专业一年的招生计划。"),
+    "admissions": _("录取与报到：专业录取的考生及其是否报到。"),
+    "employment": _("毕业去向：毕业生的去向，按就业部门上报。"),
+    "fitness_tests": _("体质测试：学生每年的体质健康测试。"),
+    "activities": _("第二课堂：志愿服务、文艺、劳动、社团等活动，按德智体美劳分类。"),
+}
+
 _TYPE_NAMES = {
     "CharField": _("文本"), "SlugField": _("文本"), "EmailField": _("电子邮箱"), "TextField": _("长文本"),
     "DateField": _("日期"), "DateTimeField": _("日期时间"), "BooleanField": _("是/否"),
@@ -63,6 +93,8 @@ class FieldEntry:
     code_table: str
     references: str
     description: str
+    codes: list = None  # the code table as (code, label) pairs, for the page
+    references_label: str = ""  # the referenced table's name
 
 
 @dataclass
@@ -96,10 +128,11 @@ def _natural_key(model) -> list[str]:
 def _field_entry(field) -> FieldEntry:
     kind = field.get_internal_type()
     code_table = "；".join(f"{value}={label}" for value, label in field.choices) if field.choices else ""
-    references = ""
+    references = references_label = ""
     if field.is_relation and field.related_model is not None:
         target = field.related_model
         references = CANONICAL_CODES.get(target._meta.label, target._meta.label)
+        references_label = str(target._meta.verbose_name)
     description = str(field.help_text or "")
     if field.name in ("source", "batch"):
         description = description or str(_("数据血缘：该行来自哪个来源系统、哪个导入批次"))
@@ -112,6 +145,8 @@ def _field_entry(field) -> FieldEntry:
         code_table=code_table,
         references=references,
         description=description,
+        codes=[(value, str(label)) for value, label in field.choices] if field.choices else [],
+        references_label=references_label,
     )
 
 
@@ -121,14 +156,13 @@ def tables() -> list[TableEntry]:
         if CANONICAL_CODES[label] != code:
             continue
         model = apps.get_model(label)
-        doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         entries.append(
             TableEntry(
                 code=code,
                 model=model,
                 label=str(model._meta.verbose_name),
                 db_table=model._meta.db_table,
-                description=" ".join(doc.split()),
+                description=str(DESCRIPTIONS.get(code, "")),
                 natural_key=_natural_key(model),
                 fields=[_field_entry(f) for f in model._meta.concrete_fields],
             )

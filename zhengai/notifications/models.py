@@ -34,6 +34,39 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language. Titles are stored as sent (in Chinese, the language
+        of the channels); the digest titles the platform writes itself are said again in the active
+        language, any other title as stored."""
+        return localized_title(self.title)
+
+
+def localized_title(title: str) -> str:
+    import re
+
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from zhengai.datacenter.choices import Level
+
+    if (translation.get_language() or "").startswith("zh"):
+        return title
+    if title in _PLATFORM_TITLES:
+        return gettext(title)
+    match = re.fullmatch(r"监测预警摘要：(\S*) (\S*)", title)
+    if match:
+        with translation.override("zh-hans"):
+            levels = {str(label): value for value, label in Level.choices}
+        level = levels.get(match[1])
+        return gettext("监测预警摘要：%(level)s %(window)s") % {
+            "level": Level(level).label if level else match[1], "window": match[2]}
+    return title
+
+
+# The fixed titles the digests use (zhengai.notifications.digest), as stored.
+_PLATFORM_TITLES = ("监测预警摘要", "预警处理进展")
+
 
 class Channel(models.Model):
     """A notification channel (通知渠道) for a department's people or for one person: e-mail, or a

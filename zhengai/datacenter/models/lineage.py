@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,9 @@ class SourceSystem(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.code
+
+
+_DEMO_COMMAND = re.compile(r"seed_demo --size (?P<size>\w+) --seed (?P<seed>\d+)")
 
 
 class ImportBatch(models.Model):
@@ -66,6 +71,16 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.source_id} → {self.table}"
+
+    @property
+    def file_label(self) -> str:
+        """The file or query, said for people: the demo generator's batches record the command that
+        wrote them (``seed_demo --size small --seed 1``), shown as 演示学院（小规模，随机种子 1）."""
+        match = _DEMO_COMMAND.fullmatch(self.file_name or "")
+        if not match:
+            return self.file_name
+        size = {"small": _("小规模"), "medium": _("中规模"), "large": _("大规模")}.get(match["size"], match["size"])
+        return str(_("演示学院（%(size)s，随机种子 %(seed)s）") % {"size": size, "seed": match["seed"]})
 
     @property
     def duration_seconds(self) -> float | None:
