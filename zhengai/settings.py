@@ -278,6 +278,8 @@ LOCALE_PATHS = [BASE_DIR / "zhengai" / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Number formats of our own where Django's differ from what people expect (zhengai/formats).
+FORMAT_MODULE_PATH = ["zhengai.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
