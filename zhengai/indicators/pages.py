@@ -3,6 +3,7 @@ distribution over the level's subjects in one window and the values over time â€
 subjects the user may see (``org.access.restrict`` on the subject registry), in a fixed number of
 queries whatever the number of subjects."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from statistics import fmean, median
 
@@ -11,12 +12,12 @@ from django.db.models import Count, Max
 
 from zhengai.core import windows
 from zhengai.core import clock
-from zhengai.datacenter.choices import BatchStatus
+from zhengai.datacenter.choices import BatchStatus, Level
 from zhengai.datacenter.dictionary import TABLE_CODES, model_for_table
 from zhengai.datacenter.models import ImportBatch, Subject
-from zhengai.org.access import restrict
+from zhengai.org.access import grants_for, restrict
 
-from . import measurements
+from . import measurements, registry
 from .registry import HIGHER, Indicator
 
 SERIES_LENGTH = 8
@@ -62,6 +63,24 @@ def visible_subjects(user, level: str) -> dict[int, tuple[str, str]]:
     """Subject id â†’ (natural key, name) of the level's subjects the user may see (one query)."""
     qs = restrict(Subject.objects.filter(level=level), user)
     return {pk: (key, name) for pk, key, name in qs.values_list("pk", "key", "name")}
+
+
+@contextmanager
+def scoped(user, level: str, subjects: dict[int, tuple[str, str]]):
+    """Within the block, evaluations read only the rows of the subjects ``user`` may see (their
+    master ids in one query, ``registry.only``), so a teacher's page computes their offerings, not
+    the school's. School-wide viewers, the school level and scopes beyond
+    ``registry.RESTRICT_AT_MOST`` subjects compute as before (the IN list would cost more than it saves)."""
+    if level == Level.SCHOOL or len(subjects) > registry.RESTRICT_AT_MOST or grants_for(user).school:
+        yield
+        return
+    from zhengai.datacenter.models.subjects import LEVEL_COLUMN
+
+    masters = Subject.objects.filter(level=level, pk__in=list(subjects)).values_list(
+        Subject._meta.get_field(LEVEL_COLUMN[level]).attname, flat=True)
+    # No subject in scope: restricted to no master (0 is no row's id; an empty IN list cannot be compiled).
+    with registry.only(list(masters) or [0]):
+        yield
 
 
 def histogram(values: list[float], bins: int = HISTOGRAM_BINS) -> dict:

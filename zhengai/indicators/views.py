@@ -64,12 +64,14 @@ def detail(request, code):
         except windows.WindowError as exc:
             window_error = str(exc)
     subjects = pages.visible_subjects(request.user, indicator.level)
-    distribution = pages.distribution(indicator, window, subjects)
+    with pages.scoped(request.user, indicator.level, subjects):  # compute the viewer's scope, not the school
+        distribution = pages.distribution(indicator, window, subjects)
+        series = pages.series(indicator, window, subjects, request.user)
     return render(request, "indicators/detail.html", {
         "indicator": indicator, "window": window, "window_text": request.GET.get("window") or window.code,
         "window_error": window_error, "sources": pages.sources(indicator), "subjects": len(subjects),
         "distribution": distribution, "ranked": distribution["ranked"][:20],
-        "series": pages.series(indicator, window, subjects, request.user),
+        "series": series,
         "custom": indicator.kind == registry.CUSTOM, "may_define": may_define(request.user),
         "breadcrumbs": [(_("指标库"), reverse("indicators:library")), (indicator.name_zh, None)],
     })
