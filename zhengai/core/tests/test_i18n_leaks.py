@@ -21,7 +21,7 @@ CHROME_TAGS = {"h1", "th", "label", "button", "summary", "nav", "legend", "optio
 LATIN_OK = {"csv", "json", "xlsx", "xls", "excel", "markdown", "xapi", "uuid", "webhook", "http", "https", "api",
             "pdf", "doc", "docx", "ppt", "pptx", "wps", "txt", "zip", "rar", "jpg", "jpeg", "png", "gif", "mp4",
             "sql", "select", "sqlalchemy", "mysql", "pymysql", "echarts", "utf", "gbk", "wecom", "dingtalk", "html",
-            "demo", "email", "dps"}
+            "demo", "email", "dps", "lines"}  # "JSON Lines" is a format
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"(?<![\w.@/:-])[A-Za-z]{3,}(?![\w@/-])")
 
