@@ -92,6 +92,16 @@ def _pages(user):
 ROLES = ["alice", "grace", "dave", "erin"]
 
 
+@pytest.fixture(autouse=True)
+def _language_as_it_was():
+    """English requests leave English active in the thread: give the next test the language it had."""
+    from django.utils import translation
+
+    before = translation.get_language()
+    yield
+    translation.activate(before) if before else translation.deactivate()
+
+
 @pytest.fixture
 def data_words(cast):
     """Names that are data: people, departments, specialties, courses, the school (in any language)."""
