@@ -44,6 +44,19 @@ def _fresh_clock():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (zh-hans): a request with another language
+    activates it for the thread, and a later test in the same worker (a command writing Chinese sheet
+    names, say) would otherwise run in English depending on the order the tests were dealt."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Accounts are made in most tests; the real hasher (PBKDF2) costs ~0.1 s a password on this
     machine and proves nothing here. Production keeps Django's default."""
