@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from zhengai.core import windows
 from zhengai.core.output import neutralise
+from zhengai.core.wordfile import add_table, set_east_asian_font
 
 from . import charts
 from .models import Report
@@ -107,30 +108,9 @@ def radar_png(radar: list[dict], size: int = 520) -> bytes:
 
 # ------------------------------------------------------------------------------------ Word
 
-def _cjk(run_or_style, name="宋体"):
-    from docx.oxml.ns import qn
+def _dash_table(doc, header, rows):
+    return add_table(doc, header, rows, text=_dash)
 
-    element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
-
-
-def _table(doc, header, rows):
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = str(text)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row):
-            cell.text = _dash(value)
-    return table
 
 
 def _toc(doc):
@@ -161,7 +141,7 @@ def report_docx(report: Report) -> bytes:
     data = ctx["data"]
     doc = Document()
     for style in ("Normal", "Title", "Heading 1", "Heading 2"):
-        _cjk(doc.styles[style], "黑体" if style != "Normal" else "宋体")
+        set_east_asian_font(doc.styles[style], "黑体" if style != "Normal" else "宋体")
     doc.styles["Normal"].font.size = Pt(11)
     # Title page.
     for _i in range(4):
@@ -190,7 +170,7 @@ def report_docx(report: Report) -> bytes:
     for sentence in data.get("sentences", []):
         doc.add_paragraph(f"{sentence}{marker}")
     counts = data.get("counts", {})
-    _table(doc, [_("合格"), _("预警"), _("不合格"), _("待评定")],
+    _dash_table(doc, [_("合格"), _("预警"), _("不合格"), _("待评定")],
            [[counts.get("合格", 0), counts.get("预警", 0), counts.get("不合格", 0), counts.get("未评", 0)]])
 
     doc.add_heading(next(sec), level=1)
@@ -199,10 +179,10 @@ def report_docx(report: Report) -> bytes:
         for kr in g.get("key_results") or [{}]:
             rows.append([g["title"], kr.get("name"), kr.get("baseline"), kr.get("target"), kr.get("current"),
                          kr.get("percent", g.get("percent"))])
-    _table(doc, [_("目标"), _("关键结果"), _("基线值"), _("目标值"), _("当前值"), _("进度") + "（%）"], rows or [[_("本周期没有目标。")] + [""] * 5])
+    _dash_table(doc, [_("目标"), _("关键结果"), _("基线值"), _("目标值"), _("当前值"), _("进度") + "（%）"], rows or [[_("本周期没有目标。")] + [""] * 5])
 
     doc.add_heading(next(sec), level=1)
-    _table(doc, [_("诊断项目"), _("诊断点"), _("值"), _("等级"), _("合格线"), _("差距"), _("本部门"), _("全校"), _("上一周期"), _("评定")],
+    _dash_table(doc, [_("诊断项目"), _("诊断点"), _("值"), _("等级"), _("合格线"), _("差距"), _("本部门"), _("全校"), _("上一周期"), _("评定")],
            [[r.project, f"{r.point.code} {r.point.name}", r.value, r.grade, r.line, r.gap, r.peers.get("department"),
              r.peers.get("school"), r.last_value, (r.get_status_display() or _("待评定")) + (marker if r.drafted else "")]
             for r in ctx["ratings"]])
@@ -214,18 +194,18 @@ def report_docx(report: Report) -> bytes:
     radar = data.get("radar", [])
     if radar:
         doc.add_picture(io.BytesIO(radar_png(radar)), width=Cm(12))
-        _table(doc, [_("诊断项目"), _("本周期"), _("标准（合格）"), _("上一周期")],
+        _dash_table(doc, [_("诊断项目"), _("本周期"), _("标准（合格）"), _("上一周期")],
                [[p["project"], p["score"], p["standard"], p.get("last")] for p in radar])
     else:
         doc.add_paragraph(_("无可评分的诊断项目。"))
 
     doc.add_heading(next(sec), level=1)
-    _table(doc, [_("指标"), _("等级"), _("触发窗口"), _("状态"), _("纠偏是否见效")],
+    _dash_table(doc, [_("指标"), _("等级"), _("触发窗口"), _("状态"), _("纠偏是否见效")],
            [[w["indicator"], w["grade"], w["opened_window"], w["status"], _("已见效") if w["worked"] else _("未见效")]
             for w in data.get("warnings", [])] or [[_("本周期没有预警。"), "", "", "", ""]])
 
     doc.add_heading(next(sec), level=1)
-    _table(doc, [_("措施"), _("完成期限"), _("状态"), _("结果")],
+    _dash_table(doc, [_("措施"), _("完成期限"), _("状态"), _("结果")],
            [[a["text"], a["due"], a["status"], a["outcome"]] for a in data.get("last_actions", [])] or [[_("无"), "", "", ""]])
 
     doc.add_heading(next(sec), level=1)
@@ -235,7 +215,7 @@ def report_docx(report: Report) -> bytes:
         doc.add_paragraph(text or "—")
 
     doc.add_heading(next(sec), level=1)
-    _table(doc, [_("措施"), _("诊断点"), _("责任人"), _("完成期限"), _("状态")],
+    _dash_table(doc, [_("措施"), _("诊断点"), _("责任人"), _("完成期限"), _("状态")],
            [[a.text, str(a.point) if a.point else "—", (a.owner.display_name or a.owner.username) if a.owner else "—",
              a.due.isoformat(), a.get_status_display()] for a in ctx["actions"]] or [[_("无"), "", "", "", ""]])
     out = io.BytesIO()

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from zhengai.core import windows as W
+from zhengai.core.wordfile import add_table, set_east_asian_font
 
 from . import export, filling
 from .defaults import ANNUAL_REPORT
@@ -180,31 +181,6 @@ def bar_chart_png(title: str, labels: list[str], series: list[tuple[str, str, li
     return out.getvalue()
 
 
-def _cjk(style_or_run, name):
-    from docx.oxml.ns import qn
-
-    element = style_or_run.element if hasattr(style_or_run, "element") else style_or_run._element
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
-
-
-def _table(doc, header, rows):
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = str(text)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row):
-            cell.text = "" if value is None else str(value)
-    return table
-
-
 def annex(template, year: str) -> list:
     """The annex tables as filled for the year (``export.Exported``), in the template's order."""
     tables = list(template.tables.select_related("template").prefetch_related("columns"))
@@ -228,7 +204,7 @@ def draft_docx(year: str) -> bytes:
 
     doc = Document()
     for style in ("Normal", "Title", "Heading 1", "Heading 2"):
-        _cjk(doc.styles[style], "宋体" if style == "Normal" else "黑体")
+        set_east_asian_font(doc.styles[style], "宋体" if style == "Normal" else "黑体")
     doc.styles["Normal"].font.size = Pt(11)
     for _i in range(4):
         doc.add_paragraph()
@@ -267,7 +243,7 @@ def draft_docx(year: str) -> bytes:
             f"{c.header}（{filling.year_window(window, c.year_offset, terms).code}）" for c in e.columns]
         rows = [[k, line.label, line.unit] + [_fmt(v) if v is not None else _("待填报") for v in line.values]
                 for k, line in enumerate(e.lines, start=1)]
-        _table(doc, header, rows)
+        add_table(doc, header, rows)
         state = _("已签发") if e.fill.status == "signed" else _("填报中")
         doc.add_paragraph(_("状态：%(status)s；数据采集时间：%(at)s。") % {"status": state, "at": e.collected_at})
     buffer = io.BytesIO()
