@@ -5,18 +5,28 @@ from .params import BadParameter
 
 class QueryStringGuard:
     """A query string carrying a NUL character is refused (400) before any view reads it: no
-    person types one, and PostgreSQL refuses it in any text it is compared with."""
+    person types one, and PostgreSQL refuses it in any text it is compared with.
+
+    Checked once the view is known (``process_view``), so a view that answers in a protocol of its
+    own (``refuses_nul_itself``: the xAPI resources, whose every answer — errors too — is JSON
+    with the X-Experience-API-Version header) refuses it in that protocol instead of with the
+    site's HTML error page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "refuses_nul_itself", False):
+            return None
         if "%00" in request.META.get("QUERY_STRING", "") or any(
                 "\x00" in key or any("\x00" in v for v in request.GET.getlist(key)) for key in request.GET):
             from django.utils.translation import gettext as _
 
             raise BadParameter(_("查询参数中含有空字符（NUL），无法使用。"))
-        return self.get_response(request)
+        return None
 
 
 class ExportAudit:

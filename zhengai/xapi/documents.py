@@ -10,8 +10,8 @@ or for State every document of the scope.
 
 Concurrency (Part Three, 3.1): the ETag is the quoted SHA-1 of the contents. ``If-Match`` (an ETag
 list or ``*``) and ``If-None-Match`` are honoured on PUT, POST and DELETE and answered 412 when they
-fail; a PUT to an existing profile document with neither header is answered 409 (State is exempt,
-as the specification says). Every operation is one or two queries, whatever the number of
+fail; a PUT to a profile document with neither header is answered 409 when the document exists
+and 400 when it does not (a client MUST send one; State is exempt, as the specification says). Every operation is one or two queries, whatever the number of
 documents in the scope.
 """
 
@@ -170,10 +170,14 @@ def check_preconditions(spec: Spec, method: str, headers: dict, existing_etag: s
         tags = _etags(if_none_match)
         if existing_etag is not None and ("*" in tags or existing_etag in tags):
             raise XapiError(412, "If-None-Match 不满足：文档已存在", "If-None-Match")
-    if (method == "PUT" and spec.concurrency_required and existing_etag is not None
-            and if_match is None and if_none_match is None):
-        raise XapiError(409, "文档已存在：请先 GET 取得当前 ETag，再以 If-Match 头覆盖（或以 If-None-Match: * 只在不存在时写入）",
-                        "If-Match")
+    if method == "PUT" and spec.concurrency_required and if_match is None and if_none_match is None:
+        if existing_etag is not None:
+            raise XapiError(409, "文档已存在：请先 GET 取得当前 ETag，再以 If-Match 头覆盖（或以 If-None-Match: * 只在不存在时写入）",
+                            "If-Match")
+        # A client MUST send one of them on a profile PUT (Part Three, 3.1, client requirements);
+        # the LRS enforces it, as the ADL conformance suite checks (XAPI-00273).
+        raise XapiError(400, "PUT 档案文档须带 If-Match（覆盖已知版本）或 If-None-Match: *（只在不存在时创建）请求头",
+                        "If-None-Match")
 
 
 def _json_object(content: bytes, what: str) -> dict:

@@ -89,6 +89,9 @@ def resource(methods: tuple[str, ...], *, authenticated: bool = True, consistent
                     (timezone.now() - CONSISTENCY_MARGIN).isoformat().replace("+00:00", "Z"))
             return response
 
+        # A NUL in the query string is refused by protocol.read in xAPI form (JSON, version
+        # header), not by the site-wide guard's HTML page.
+        view.refuses_nul_itself = True
         return view
 
     return decorate

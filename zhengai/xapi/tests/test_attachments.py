@@ -199,3 +199,18 @@ def test_a_real_http_client_posts_multipart_and_reads_it_back(live_server):
     text, parts = parse(got.headers["Content-Type"], got.content)
     assert orjson.loads(text)["id"] == st["id"] and [p.content for p in parts.values()] == [PDF]
     assert head.status_code == 200 and head.content == b"" and "Last-Modified" in head.headers
+
+
+@pytest.mark.django_db
+def test_an_attachment_with_a_file_url_sent_with_its_content_is_returned_with_attachments_true(bare_lrs):
+    """The fileUrl makes the content optional in the request, not in the answer: content the LRS
+    holds is returned (ADL conformance, XAPI-00161)."""
+    meta = {**attachment_meta(PDF), "fileUrl": "https://lms.example.edu/files/cert.pdf"}
+    st = statement(attachments=[meta])
+
+    assert post_multipart(bare_lrs, multipart([st], [part(PDF)])).status_code == 200
+    with_parts = bare_lrs.get({"statementId": st["id"], "attachments": "true"})
+
+    assert with_parts["Content-Type"].startswith("multipart/mixed")
+    _body, parts = parse(with_parts["Content-Type"], with_parts.content)
+    assert [p.content for p in parts.values()] == [PDF]

@@ -183,9 +183,10 @@ PROFILES = [
 
 
 @pytest.mark.parametrize("path, scope", PROFILES)
-def test_a_profile_put_to_an_existing_document_needs_if_match_or_if_none_match(bare_lrs, path, scope):
+def test_a_profile_put_needs_if_match_or_if_none_match(bare_lrs, path, scope):
     params = {**scope, "profileId": "prefs"}
-    first = call(bare_lrs, "PUT", path, params, {"lang": "zh-CN"})
+    unguarded_create = call(bare_lrs, "PUT", path, params, {"lang": "zh-CN"})
+    first = call(bare_lrs, "PUT", path, params, {"lang": "zh-CN"}, HTTP_IF_NONE_MATCH="*")
     current = first["ETag"]
 
     bare = call(bare_lrs, "PUT", path, params, {"lang": "en"})
@@ -193,6 +194,7 @@ def test_a_profile_put_to_an_existing_document_needs_if_match_or_if_none_match(b
     create_only = call(bare_lrs, "PUT", path, params, {"lang": "en"}, HTTP_IF_NONE_MATCH="*")
     matching = call(bare_lrs, "PUT", path, params, {"lang": "en"}, HTTP_IF_MATCH=current)
 
+    assert unguarded_create.status_code == 400 and "If-None-Match" in unguarded_create.json()["message"]
     assert first.status_code == 204
     assert bare.status_code == 409 and "If-Match" in bare.json()["message"]
     assert wrong.status_code == 412 and create_only.status_code == 412
@@ -207,7 +209,7 @@ def test_a_profile_put_to_an_existing_document_needs_if_match_or_if_none_match(b
 def test_a_profile_is_merged_listed_since_and_deleted(bare_lrs, path, scope):
     assert call(bare_lrs, "POST", path, {**scope, "profileId": "p1"}, {"a": 1}).status_code == 204
     assert call(bare_lrs, "POST", path, {**scope, "profileId": "p1"}, {"b": 2}).status_code == 204
-    call(bare_lrs, "PUT", path, {**scope, "profileId": "p2"}, {"c": 3})
+    call(bare_lrs, "PUT", path, {**scope, "profileId": "p2"}, {"c": 3}, HTTP_IF_NONE_MATCH="*")
     Document.objects.filter(doc_id="p1").update(updated=datetime.now(timezone.utc) - timedelta(days=2))
     since = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
 
@@ -223,8 +225,9 @@ def test_a_profile_is_merged_listed_since_and_deleted(bare_lrs, path, scope):
 
 
 def test_profiles_of_one_activity_and_one_agent_are_apart(bare_lrs):
-    call(bare_lrs, "PUT", "activities/profile", {"activityId": ACTIVITY, "profileId": "p"}, {"who": "activity"})
-    call(bare_lrs, "PUT", "agents/profile", {"agent": AGENT, "profileId": "p"}, {"who": "agent"})
+    call(bare_lrs, "PUT", "activities/profile", {"activityId": ACTIVITY, "profileId": "p"}, {"who": "activity"},
+         HTTP_IF_NONE_MATCH="*")
+    call(bare_lrs, "PUT", "agents/profile", {"agent": AGENT, "profileId": "p"}, {"who": "agent"}, HTTP_IF_NONE_MATCH="*")
     same_agent_by_mbox = orjson.dumps({"mbox": "mailto:zhangsan@example.edu"}).decode()
 
     assert call(bare_lrs, "GET", "activities/profile", {"activityId": ACTIVITY, "profileId": "p"}).json() == {"who": "activity"}

@@ -261,3 +261,21 @@ def test_nul_characters_never_reach_a_text_column(bare_lrs):
     # 400 — from the site-wide NUL check of query strings (main's middleware) or from protocol.read
     assert response.status_code == 400
     assert Statement.objects.count() == 0
+
+
+@pytest.mark.parametrize("query", ["agent=%00", "activityId=a%00b", "st%00ateId=x", "more=%00"])
+@pytest.mark.parametrize("path", ["/xapi/statements", "/xapi/activities/state", "/xapi/agents", "/xapi/activities"])
+def test_a_nul_in_the_query_string_is_refused_in_xapi_form(bare_lrs, path, query):
+    """An xAPI client reads every answer as JSON with the version header: the site-wide NUL guard
+    (an HTML 400 page) leaves the xAPI resources to refuse it themselves."""
+    response = bare_lrs.client.get(f"{path}?{query}", **bare_lrs.headers)
+    assert response.status_code == 400
+    assert response["X-Experience-API-Version"] == "1.0.3"
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] is True
+
+
+def test_a_nul_in_the_query_string_of_a_page_still_gets_the_site_guard(client):
+    response = client.get("/accounts/login/?next=%00")
+    assert response.status_code == 400
+    assert "X-Experience-API-Version" not in response
