@@ -64,12 +64,13 @@ def exists(name: str) -> bool:
     return bool(_admin("SELECT 1 FROM pg_database WHERE datname = %s", name))
 
 
-def create(name: str) -> str:
-    """Create ``name`` and return its URL; stop the bench if it exists already (never drop it)."""
+def create(name: str, *, template: str | None = None) -> str:
+    """Create ``name`` (a copy of ``template`` if given) and return its URL; stop the bench if it
+    exists already (never drop it)."""
     import psycopg
 
     try:
-        _admin(f'CREATE DATABASE "{_checked(name)}"')
+        _admin(f'CREATE DATABASE "{_checked(name)}"' + (f' TEMPLATE "{_checked(template)}"' if template else ""))
     except psycopg.errors.DuplicateDatabase:
         raise SystemExit(
             f"database {name} already exists on {SERVER}: this bench does not drop a database it did not "

@@ -142,6 +142,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Bench instrument (bench/pages.py): a Server-Timing header with each response's time in Django and
+# in SQL. Off by default and in production: it tells anyone how long the database took.
+ZHENGAI_BENCH_QUERY_TIMING = envbool("ZHENGAI_BENCH_QUERY_TIMING", "false")
+if ZHENGAI_BENCH_QUERY_TIMING:
+    MIDDLEWARE.insert(0, "zhengai.core.middleware.QueryTiming")
+
 ROOT_URLCONF = "zhengai.urls"
 WSGI_APPLICATION = "zhengai.wsgi.application"
 

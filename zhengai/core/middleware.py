@@ -48,3 +48,36 @@ class ExportAudit:
 
             record_export(request, response, disposition)
         return response
+
+
+class QueryTiming:
+    """Bench instrument, off in production: with ``ZHENGAI_BENCH_QUERY_TIMING=true`` (settings puts it
+    first in ``MIDDLEWARE`` only then) every response carries ``Server-Timing: app;dur=…,
+    sql;dur=…;desc="N"`` — the milliseconds Django spent on the request, of which so many in N database
+    queries — so ``bench/pages.py`` can tell a page slow in the database from one slow in Python."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.db import connection
+
+        spent = {"sql": 0.0, "queries": 0}
+
+        def timed(execute, sql, params, many, context):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent["sql"] += time.perf_counter() - start
+                spent["queries"] += 1
+
+        start = time.perf_counter()
+        with connection.execute_wrapper(timed):
+            response = self.get_response(request)
+        total = time.perf_counter() - start
+        response["Server-Timing"] = (f'app;dur={total * 1000:.2f}, '
+                                     f'sql;dur={spent["sql"] * 1000:.2f};desc="{spent["queries"]}"')
+        return response
