@@ -93,6 +93,29 @@ class _Group:
                 by_dept[self.department.get(sid)].append(float(v))
             self.peers[code] = ({d: mean(vs) for d, vs in by_dept.items() if vs},
                                 mean(float(v) for v in values.values()) if values else None)
+        self.label = windows.label(window)
+        self._peer_rows = {}  # (code, department id) → the peers a rating shows, built once
+        self._rates = {}  # (point id, value) → _rate's result: many subjects share a value
+
+    def peers_of(self, code: str, department_id) -> dict:
+        """The department's and the school's mean of ``code`` (shared: callers do not change it)."""
+        key = (code, department_id)
+        found = self._peer_rows.get(key)
+        if found is None:
+            if code in self.peers:
+                depts, school = self.peers[code]
+                found = {"department": _round(depts.get(department_id)), "school": _round(school)}
+            else:
+                found = {}
+            self._peer_rows[key] = found
+        return found
+
+    def rate(self, point, value):
+        key = (point.pk, value)
+        found = self._rates.get(key)
+        if found is None:
+            found = self._rates[key] = _rate(point, value)
+        return found
 
     def points_of(self, subject_id: int):
         for vid, pts in self.points.items():
@@ -137,12 +160,45 @@ def previous_cycles(cycles) -> dict[int, Cycle]:
     return out
 
 
+class _Drafted:
+    """A point's rating as drafted, before it is written: what ``_facts`` reads and the row
+    ``insert_rows`` writes (a model instance per rating cost more than the rest of the draft)."""
+
+    __slots__ = ("point", "order", "project", "element", "indicator_code", "value", "grade", "line", "gap", "warning",
+                 "status", "drafted", "evidence", "judgement", "peers", "last_value")
+
+    def __init__(self, point, order, project, element, code, value, grade, line, gap, warning, status, drafted, peers,
+                 last_value):
+        self.point, self.order, self.project, self.element, self.indicator_code = point, order, project, element, code
+        self.value, self.grade, self.line, self.gap, self.warning = value, grade, line, gap, warning
+        self.status, self.drafted, self.peers, self.last_value = status, drafted, peers, last_value
+        self.evidence = self.judgement = ""
+
+    def row(self, report_id: int) -> tuple:
+        return (report_id, self.point.pk, self.order, self.project, self.element, self.indicator_code or "", self.value,
+                self.grade, self.line, self.gap, self.warning, self.status, self.drafted, self.evidence, self.judgement,
+                self.peers, self.last_value)
+
+
+RATING_COLUMNS = ("report", "point", "order", "project", "element", "indicator_code", "value", "grade", "line", "gap",
+                  "warning", "status", "drafted", "evidence", "judgement", "peers", "last_value")
+REPORT_COLUMNS = ("cycle", "version", "status", "data", "achievements", "problems", "causes", "measures",
+                  "review_comment", "drafted_at")
+EVENT_COLUMNS = ("cycle", "kind", "actor", "at", "from_phase", "to_phase", "note", "detail")
+
+
 @transaction.atomic
-def draft_reports(cycles, *, acting_user=None) -> list[Report]:
+def draft_reports(cycles, *, acting_user=None, groups=None) -> list[Report]:
     """Draft the report of each cycle (a new draft, or the refreshed draft or returned version keeping
-    what the owner wrote); submitted and published reports are left alone. Returns the drafts."""
+    what the owner wrote); submitted and published reports are left alone. Returns the drafts.
+
+    ``groups`` (a dict, empty at first) carries each (level, period)'s standard, aggregates and
+    peers from one call to the next, so a batch drafted in chunks computes them once, not per chunk."""
+    from django.utils import timezone
+
     from zhengai.chains.goal_values import goal_tree
     from zhengai.chains.models import Goal, PointEvidence
+    from zhengai.core.bulkwrite import insert_rows
     from zhengai.monitoring.models import Warning
 
     cycles = list(cycles)
@@ -158,7 +214,7 @@ def draft_reports(cycles, *, acting_user=None) -> list[Report]:
     todo = [c for c in cycles if c.pk not in latest or latest[c.pk].editable]
     if not todo:
         return []
-    groups = {}
+    groups = {} if groups is None else groups
     for c in todo:
         key = (c.level, c.period)
         if key not in groups:
@@ -196,6 +252,7 @@ def draft_reports(cycles, *, acting_user=None) -> list[Report]:
             "report_id", "point_id", "status", "evidence", "judgement"):
         carried[row["report_id"]][row["point_id"]] = row
 
+    now = clock.now()
     reports, ratings_of = [], {}
     for c in todo:
         group = groups[(c.level, c.period)]
@@ -203,20 +260,16 @@ def draft_reports(cycles, *, acting_user=None) -> list[Report]:
         own = carried.get(report.pk, {}) if report.pk else {}
         p = prev.get(c.pk)
         last_rows = prev_ratings.get(p.pk, {}) if p else {}
+        department = group.department.get(c.subject_id)
         ratings = []
         for point, project, element, order in group.points_of(c.subject_id):
             code = point.indicator_code
             value = group.values.get(code, {}).get(c.subject_id) if code else None
-            g, status, line, gap, colour = _rate(point, value)
+            g, status, line, gap, colour = group.rate(point, value)
             drafted = status != RatingStatus.UNRATED
-            peers = {}
-            if code in group.peers:
-                depts, school = group.peers[code]
-                peers = {"department": _round(depts.get(group.department.get(c.subject_id))), "school": _round(school)}
             last_row = last_rows.get(code or point.code)
-            rating = PointRating(point=point, order=order, project=project, element=element, indicator_code=code,
-                                 value=_round(value), grade=g, line=line, gap=gap, warning=colour, status=status,
-                                 drafted=drafted, peers=peers, last_value=_round(last_row["value"]) if last_row else None)
+            rating = _Drafted(point, order, project, element, code, _round(value), g, line, gap, colour, status, drafted,
+                              group.peers_of(code, department), _round(last_row["value"]) if last_row else None)
             if not drafted:
                 kept = own.get(point.pk)
                 if kept:
@@ -224,29 +277,36 @@ def draft_reports(cycles, *, acting_user=None) -> list[Report]:
                 elif (c.subject_id, point.pk, c.period) in evidence:
                     rating.evidence = evidence[(c.subject_id, point.pk, c.period)]
             ratings.append(rating)
-        report.data = _facts(c, group.window, ratings, last_rows, prev_actions.get(p.pk, []) if p else [],
+        report.data = _facts(c, group.label, ratings, last_rows, prev_actions.get(p.pk, []) if p else [],
                              [w for w in warnings.get(c.subject_id, ()) if c.start <= w.opened_window_end <= c.end],
                              goals_by_owner.get(c.subject_id, []), p)
-        report.drafted_at = clock.now()
+        report.drafted_at = now
         reports.append(report)
-        ratings_of[id(report)] = ratings
-    new = [r for r in reports if not r.pk]
-    Report.objects.bulk_create(new, batch_size=1000)
-    Report.objects.bulk_update([r for r in reports if r not in new], ["data", "drafted_at"], batch_size=1000)
-    PointRating.objects.filter(report_id__in=editable_ids).delete()
-    rows = []
-    for r in reports:
-        for rating in ratings_of[id(r)]:
-            rating.report_id = r.pk
-            rows.append(rating)
-    PointRating.objects.bulk_create(rows, batch_size=2000)
-    CycleEvent.objects.bulk_create([CycleEvent(cycle_id=r.cycle_id, kind=EventKind.DRAFTED, actor=acting_user,
-                                               detail={"report": r.pk, "version": r.version}) for r in reports],
-                                   batch_size=2000)
+        ratings_of[c.pk] = ratings
+    new = [r for r in reports if r.pk is None]
+    kept = [r for r in reports if r.pk is not None]
+    if new:
+        insert_rows(Report, REPORT_COLUMNS, [(r.cycle_id, r.version, r.status, r.data, "", "", "", "", "", r.drafted_at)
+                                             for r in new])
+        # Read the new rows back (one query): COPY returns no ids. A cycle's new draft is its version 1.
+        made = dict(Report.objects.filter(cycle_id__in=[r.cycle_id for r in new], version=1)
+                    .values_list("cycle_id", "pk"))
+        for r in new:
+            r.pk = made[r.cycle_id]
+            r._state.adding, r._state.db = False, Report.objects.db
+    if kept:
+        Report.objects.bulk_update(kept, ["data", "drafted_at"], batch_size=1000)
+    if editable_ids:
+        PointRating.objects.filter(report_id__in=editable_ids).delete()
+    insert_rows(PointRating, RATING_COLUMNS, [rating.row(r.pk) for r in reports for rating in ratings_of[r.cycle_id]])
+    at = timezone.now()  # as CycleEvent.at's auto_now_add would
+    actor = acting_user.pk if acting_user is not None else None
+    insert_rows(CycleEvent, EVENT_COLUMNS, [(r.cycle_id, EventKind.DRAFTED, actor, at, "", "", "",
+                                             {"report": r.pk, "version": r.version}) for r in reports])
     return reports
 
 
-def _facts(cycle, window, ratings, last_rows, last_actions, warnings, goal_nodes, prev) -> dict:
+def _facts(cycle, window_label, ratings, last_rows, last_actions, warnings, goal_nodes, prev) -> dict:
     counts = {s: 0 for s in ("合格", "预警", "不合格", "未评")}
     for r in ratings:
         counts[r.status or "未评"] += 1
@@ -260,8 +320,9 @@ def _facts(cycle, window, ratings, last_rows, last_actions, warnings, goal_nodes
         score = _score(row["status"], row["grade"])
         if score is not None:
             last_projects[row["project"]].append(score)
-    radar = [{"project": name or _("（未分项目）"), "score": round(mean(scores), 1),
-              "last": round(mean(last_projects[name]), 1) if last_projects.get(name) else None,
+    # Scores are whole numbers: sum / len is exact where statistics.mean's fractions cost the most.
+    radar = [{"project": name or _("（未分项目）"), "score": round(sum(scores) / len(scores), 1),
+              "last": round(sum(last_projects[name]) / len(last_projects[name]), 1) if last_projects.get(name) else None,
               "standard": STANDARD_SCORE} for name, scores in projects.items()]
     goals = []
     for node in goal_nodes:
@@ -276,7 +337,7 @@ def _facts(cycle, window, ratings, last_rows, last_actions, warnings, goal_nodes
     sentences = []
     total = len(ratings)
     sentences.append(_("本周期（%(window)s）共诊断 %(n)s 个诊断点：合格 %(a)s 个、预警 %(b)s 个、不合格 %(c)s 个、待评定 %(d)s 个。") % {
-        "window": windows.label(window), "n": total, "a": counts["合格"], "b": counts["预警"], "c": counts["不合格"],
+        "window": window_label, "n": total, "a": counts["合格"], "b": counts["预警"], "c": counts["不合格"],
         "d": counts["未评"]})
     gaps = [r for r in ratings if r.gap is not None and r.gap < 0]
     if gaps:
@@ -296,7 +357,7 @@ def _facts(cycle, window, ratings, last_rows, last_actions, warnings, goal_nodes
         sentences.append(_("上一周期的 %(n)s 项改进措施中，%(d)s 项已完成，%(o)s 项仍在进行。") % {
             "n": len(last_actions), "d": sum(1 for a in last_actions if a["status"] == "done"),
             "o": sum(1 for a in last_actions if a["status"] == "open")})
-    return {"window": windows.label(window), "counts": counts, "radar": radar, "goals": goals,
+    return {"window": window_label, "counts": counts, "radar": radar, "goals": goals,
             "warnings": warning_rows, "last_actions": last_actions, "sentences": sentences,
             "last_cycle": {"pk": prev.pk, "period": prev.period} if prev else None}
 

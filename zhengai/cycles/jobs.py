@@ -88,11 +88,12 @@ def _run_draft(job):
     ids = list(_cycles(job).filter(status=CycleStatus.OPEN).values_list("pk", flat=True))
     _progress(job, 0, len(ids))
     drafted = 0
+    groups = {}  # the level's standard, aggregates and peers: computed for the first chunk, reused
     for start in range(0, len(ids), CHUNK):
         from .models import Cycle
 
         chunk = list(Cycle.objects.filter(pk__in=ids[start:start + CHUNK]))
-        drafted += len(draft_reports(chunk, acting_user=job.created_by))
+        drafted += len(draft_reports(chunk, acting_user=job.created_by, groups=groups))
         _progress(job, min(start + CHUNK, len(ids)))
     return _("已起草 %(n)s 份诊改报告（已提交或已发布的不变）。") % {"n": drafted}
 

@@ -75,6 +75,58 @@ def test_drafting_many_reports_costs_the_same_queries_as_one(college, cast, stan
     assert Report.objects.count() == 2
 
 
+RATING_FIELDS = ("point_id", "order", "project", "element", "indicator_code", "value", "grade", "line", "gap", "warning",
+                 "status", "drafted", "evidence", "judgement", "peers", "last_value")
+
+
+def _drafted_content():
+    """Every report's content, by cycle: version, status, drafted facts and ratings (not ids or times)."""
+    out = {}
+    for report in Report.objects.order_by("cycle_id", "version"):
+        ratings = list(report.ratings.order_by("order", "point_id").values_list(*RATING_FIELDS))
+        events = list(report.cycle.events.filter(kind=EventKind.DRAFTED).values_list("actor_id", "detail__version"))
+        out[report.cycle_id] = (report.version, report.status, report.data, report.drafted_at is not None, ratings, events)
+    return out
+
+
+def test_a_batch_drafts_the_same_reports_as_one_at_a_time_and_as_chunks_sharing_the_levels_aggregates(
+        college, cast, standard):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengai.cycles.models import CycleEvent
+
+    actions.do_open_cycles("offering", "2026-2027-1", acting_user=cast.alice)
+    cycles = list(Cycle.objects.order_by("pk"))
+    assert len(cycles) >= 2
+
+    def again():
+        Report.objects.all().delete()
+        CycleEvent.objects.filter(kind=EventKind.DRAFTED).delete()
+
+    draft_reports(cycles, acting_user=cast.alice)
+    batch = _drafted_content()
+    again()
+    for cycle in cycles:
+        draft_reports([cycle], acting_user=cast.alice)
+    one_by_one = _drafted_content()
+    again()
+    groups, counts = {}, []
+    for cycle in cycles:
+        with CaptureQueriesContext(connection) as queries:
+            draft_reports([cycle], acting_user=cast.alice, groups=groups)
+        counts.append(len(queries.captured_queries))
+    assert batch == one_by_one == _drafted_content()
+    version, status, data, dated, ratings, events = batch[cycles[0].pk]
+    assert (version, status, dated, events) == (1, ReportStatus.DRAFT, True, [(cast.alice.pk, 1)])
+    sessions = next(r for r in ratings if r[4] == "offering.sessions_held")
+    assert sessions[5:12] == (4.0, "良好", 3.0, 1.0, "", RatingStatus.QUALIFIED, True)
+    assert sessions[14] == {"department": 4.0, "school": 4.0}
+    assert data["counts"]["合格"] == 1
+    # A later chunk reuses the level's standard, aggregates and peers: it runs fewer queries than the first.
+    assert counts[1] < counts[0]
+
+
 def test_a_report_is_submitted_only_once_every_point_is_rated_and_each_point_not_met_has_an_action(cycles, cast):
     report = reports.do_draft_report(cycles["2026-2027-1-C001-01"], acting_user=cast.dave)
     with pytest.raises(ValidationError, match="尚未评定"):
