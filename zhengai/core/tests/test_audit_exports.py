@@ -37,7 +37,7 @@ def test_a_warnings_download_records_who_which_filters_and_how_many_rows(client,
     assert response.status_code == 200
     [event] = exports()
     assert (event.user, event.username, event.ip) == (cast.alice, "alice", "10.0.0.7")
-    assert event.detail["view"] == "monitoring:warnings" and event.detail["file"] == "warnings.xlsx"
+    assert event.detail["view"] == "monitoring:warnings" and event.detail["file"] == "预警.xlsx"
     assert event.detail["filters"] == {"format": "xlsx", "level": "student", "status": "active"}
     assert event.detail["rows"] == 2
 

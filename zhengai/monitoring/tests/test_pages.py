@@ -55,16 +55,15 @@ def test_the_list_shows_each_person_only_the_warnings_in_their_scope(client, cas
     assert keys(cast.alice, age="3650") == []
 
 
-def test_the_list_exports_xlsx_with_the_contract_columns(client, cast, warned):
+def test_the_list_exports_the_filtered_rows_with_chinese_headers_labels_and_window_dates(client, cast, warned):
     client.force_login(cast.carol)
     response = client.get(reverse("monitoring:warnings"), {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("subject", "level", "indicator", "indicator_name", "grade", "status", "opened_window",
-                       "last_window", "value", "opened_at", "opened_window_start", "opened_window_end",
-                       "last_window_start", "last_window_end")
-    assert rows[1][:9] == ("2024001", "student", RATE, "学生出勤率", "red", "open", "2026-10", "2026-10", 0.33)
-    assert rows[1][10:] == ("2026-10-01", "2026-10-31", "2026-10-01", "2026-10-31")
+    assert rows[0] == ("主体", "编号", "部门", "层面", "指标", "等级", "状态", "触发窗口", "触发窗口开始", "触发窗口结束",
+                       "最近窗口", "最近窗口开始", "最近窗口结束", "当前值", "触发时间")
+    assert rows[1][:14] == ("张三", "2024001", "机械工程学院", "学生", "学生出勤率", "红色预警", "待处理", "2026-10",
+                            "2026-10-01", "2026-10-31", "2026-10", "2026-10-01", "2026-10-31", 0.33)
     assert len(rows) == 2
 
 
