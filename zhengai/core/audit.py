@@ -238,12 +238,54 @@ def _file_name(disposition: str) -> str:
     return ""
 
 
+def count_rows(response, file_name: str = "") -> int | None:
+    """The data rows of a download the view did not count: an .xlsx's rows below each sheet's first
+    (its header), a CSV's records below the header, a JSON array's items, JSON lines' lines. None for
+    a file that is not a table (a report, an archive, an evidence file) or a streamed one."""
+    import csv
+    import io
+    import json
+    import re
+    import zipfile
+
+    if getattr(response, "streaming", False):
+        return None
+    content = response.content
+    kind = response.get("Content-Type", "").split(";")[0].strip().lower()
+    name = file_name.lower()
+    try:
+        if name.endswith(".xlsx") or "spreadsheetml" in kind:
+            rows, row_tag = 0, re.compile(rb"<(?:\w+:)?row[\s>/]")
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                for entry in archive.infolist():
+                    if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                        found = len(row_tag.findall(archive.read(entry)))
+                        rows += max(found - 1, 0)
+            return rows
+        text = content.decode("utf-8-sig")
+        if name.endswith(".csv") or kind == "text/csv":
+            return max(sum(1 for _row in csv.reader(io.StringIO(text))) - 1, 0)
+        if name.endswith(".jsonl") or kind == "application/x-ndjson":
+            return sum(1 for line in text.splitlines() if line.strip())
+        if name.endswith(".json") or kind == "application/json":
+            data = json.loads(text)
+            return len(data) if isinstance(data, list) else 1
+    except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, csv.Error):
+        return None
+    return None
+
+
 def record_export(request, response, disposition: str = "") -> AuditEvent:
     """One ``exported`` event for a download: who, the page (URL name), the file, the query
-    string's filters and the number of rows (``response.export_rows`` when the view counted them)."""
+    string's filters and the number of rows — ``response.export_rows`` when the view counted them
+    (every list table does), else counted from the file (``count_rows``); null only for a file that
+    is not a table."""
     match = getattr(request, "resolver_match", None)
     filters = {k: (v if len(v) <= 200 else v[:200] + "…") for k, v in request.GET.items() if k != "page"}
+    file_name = _file_name(disposition or response.get("Content-Disposition", ""))[:200]
+    rows = getattr(response, "export_rows", None)
+    if rows is None:
+        rows = count_rows(response, file_name)
     return record(AuditKind.EXPORTED, request=request, user=request.user,
                   view=match.view_name if match else "", path=request.path[:300],
-                  file=_file_name(disposition or response.get("Content-Disposition", ""))[:200],
-                  filters=filters, rows=getattr(response, "export_rows", None))
+                  file=file_name, filters=filters, rows=rows)

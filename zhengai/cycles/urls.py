@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/<int:pk>/review", report_views.review, name="report_review"),
     path("reports/<int:pk>/correct", report_views.correct, name="report_correct"),
     path("ratings/<int:pk>/rate", report_views.rate, name="rate"),
+    path("actions/", views.action_list, name="actions"),
     path("actions/<int:pk>/outcome", views.action_outcome, name="action_outcome"),
     path("<int:pk>/goals/accept", views.accept_goals, name="accept_goals"),
 ]

@@ -18,6 +18,7 @@ from zhengai.org import access
 from . import actions, gates, improvement, periods, queries, ratings
 from .choices import PHASES, CycleStatus, Phase, PeriodKind
 from .models import Cycle, CyclePolicy, ImprovementAction
+from .tables import ActionTable
 
 LEVELS = [lv for lv in Level.values]
 
@@ -37,6 +38,20 @@ def my_cycles(request):
     return render(request, "cycles/my_cycles.html", {
         "to_move": to_move, "own": own, "phases": list(Phase), "breadcrumbs": [(_("诊改周期"), None)],
     })
+
+
+# The improvement actions' list's query parameters, read by core.tests.test_junk_params.
+FILTERS = ActionTable.param_names()
+
+
+@access.gate(access.SIGNED_IN)
+@require_safe
+def action_list(request):
+    """改进措施: the improvement actions of the viewer's scope across cycles, due first."""
+    table = ActionTable(request, ActionTable.queryset(request.user))
+    if table.exporting:
+        return table.export()
+    return render(request, "cycles/action_list.html", {"table": table, "breadcrumbs": [(_("改进措施"), None)]})
 
 
 def _level_period(request):

@@ -52,6 +52,22 @@ def test_every_download_page_records_one_export(client, cast, name, query):
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     [event] = exports()
     assert event.detail["view"] == name and event.user == cast.alice
+    assert isinstance(event.detail["rows"], int)  # counted by the view, or from the file
+
+
+def test_the_rows_of_a_download_the_view_did_not_count_are_counted_from_the_file():
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    from zhengai.core.audit import count_rows
+    from zhengai.core.workbook import xlsx_bytes
+
+    workbook = xlsx_bytes({"甲": (["a", "b"], [[1, 2], [3, 4], [5, 6]]), "乙": (["c"], [["=x"]])})
+    assert count_rows(HttpResponse(workbook, content_type="application/octet-stream"), "t.xlsx") == 4
+    assert count_rows(HttpResponse("a,b\n1,\"x\ny\"\n2,3\n".encode(), content_type="text/csv"), "t.csv") == 2
+    assert count_rows(HttpResponse(b'[{"a": 1}, {"a": 2}]', content_type="application/json"), "t.json") == 2
+    assert count_rows(HttpResponse(b'{"a": 1}\n{"a": 2}\n', content_type="application/x-ndjson"), "t.jsonl") == 2
+    assert count_rows(HttpResponse(b"PK\x03\x04...", content_type="application/msword"), "report.docx") is None
+    assert count_rows(StreamingHttpResponse(iter([b"x"])), "t.csv") is None
 
 
 def test_pages_that_are_not_downloads_record_nothing(client, cast):
