@@ -128,14 +128,14 @@ class Search(Filter):
 
 class Choice(Filter):
     """One of a list of choices (``choices``: (value, label) pairs, or a callable of the request
-    giving them — a scope's departments); narrows ``lookup`` to the value unless ``apply`` is given.
-    A value outside the list is a 400."""
+    giving them — a scope's departments; ``ids``: they are records' ids); narrows ``lookup`` to the
+    value unless ``apply`` is given. A value outside the list is a 400."""
 
     widget = "select"
 
-    def __init__(self, name, label, lookup="", choices=(), *, apply=None, default="", all_label=None):
+    def __init__(self, name, label, lookup="", choices=(), *, apply=None, default="", all_label=None, ids=False):
         super().__init__(name, label, apply, default=default)
-        self.lookup, self.choices, self.all_label = lookup, choices, all_label
+        self.lookup, self.choices, self.all_label, self.ids = lookup, choices, all_label, ids
 
     def options(self, request) -> list:
         cached = request.__dict__.setdefault("_table_options", {})
@@ -145,6 +145,11 @@ class Choice(Filter):
         return cached[self.name]
 
     def parse(self, request):
+        if self.ids:
+            # A record's id: junk is a 400 ("an integer"); an id outside the viewer's scope just
+            # finds nothing (the queryset is already the scope's), and the ids are not listed.
+            value = params.id_param(request, self.name)
+            return "" if value is None else str(value)
         return params.choice_param(request, self.name, [v for v, _label in self.options(request)])
 
     def narrow(self, queryset, value):

@@ -55,9 +55,9 @@ class StudentRoster(tables.Table):
     ]
     filters = [
         tables.Search("q", _("搜索"), ["student_no", "name"], placeholder=_("学号或姓名")),
-        tables.Choice("department", _("部门"), "specialty__department_id", _departments),
-        tables.Choice("specialty", _("专业"), "specialty_id", _specialties),
-        tables.Choice("class", _("行政班"), "admin_class_id", _classes),
+        tables.Choice("department", _("部门"), "specialty__department_id", _departments, ids=True),
+        tables.Choice("specialty", _("专业"), "specialty_id", _specialties, ids=True),
+        tables.Choice("class", _("行政班"), "admin_class_id", _classes, ids=True),
         tables.Choice("cohort", _("入学年份"), "cohort", _cohorts),
         tables.Choice("status", _("学籍状态"), "status", StudentStatus.choices),
     ]
@@ -82,7 +82,7 @@ class TeacherRoster(tables.Table):
     ]
     filters = [
         tables.Search("q", _("搜索"), ["staff_no", "name"], placeholder=_("工号或姓名")),
-        tables.Choice("department", _("部门"), "department_id", _departments),
+        tables.Choice("department", _("部门"), "department_id", _departments, ids=True),
         tables.Choice("title", _("职称"), "title", Title.choices),
         tables.Choice("teacher", _("专任教师"), choices=YES_NO, apply=_yes_no("is_teacher")),
         tables.Choice("dual", _("双师型"), choices=YES_NO, apply=_yes_no("is_dual_qualified")),
@@ -109,8 +109,8 @@ class CourseRoster(tables.Table):
     ]
     filters = [
         tables.Search("q", _("搜索"), ["code", "name"], placeholder=_("课程代码或名称")),
-        tables.Choice("department", _("开课部门"), "department_id", _departments),
-        tables.Choice("specialty", _("所属专业"), "specialty_id", _specialties),
+        tables.Choice("department", _("开课部门"), "department_id", _departments, ids=True),
+        tables.Choice("specialty", _("所属专业"), "specialty_id", _specialties, ids=True),
         tables.Choice("category", _("课程类别"), "category", CourseCategory.choices),
     ]
     default_sort = "code"

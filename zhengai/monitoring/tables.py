@@ -61,7 +61,7 @@ class WarningTable(tables.Table):
         tables.Choice("grade", _("等级"), "grade", Grade.choices),
         tables.Choice("status", _("状态"), choices=[("active", _("未解除")), *WarningStatus.choices], apply=_status,
                       default="active"),
-        tables.Choice("department", _("部门"), "subject__department_id", _departments),
+        tables.Choice("department", _("部门"), "subject__department_id", _departments, ids=True),
         tables.Number("age", _("持续天数不少于"), lambda qs, days: qs.filter(
             opened_window_end__lte=clock.today() - timedelta(days=days)), maximum=36500),
     ]
