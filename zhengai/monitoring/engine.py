@@ -159,6 +159,10 @@ class Summary:
     subjects: int = 0
     measurements: int = 0
     opened: int = 0
+    # A crossing of a line on a fact whose warning the other source (a goal's key result, or a
+    # standard's point) already has open: it joins that warning's reasons instead of opening a second
+    # (one alert per fact), so it is not in ``opened`` — yet it is a subject found beyond a line.
+    joined: int = 0
     raised: int = 0
     resolved: int = 0
     escalated: int = 0
@@ -384,12 +388,14 @@ def _reasons(verdict: Verdict, kept=()) -> list[dict]:
     return list(by_source.values()) if len(by_source) > 1 else []
 
 
-def _fold(job: _Job, warning, verdict: Verdict) -> None:
+def _fold(job: _Job, warning, verdict: Verdict, *, judged: bool = True) -> None:
     """Another source's judgement of the fact ``warning`` is open for: it joins the warning's reasons
     (and raises its grade when worse) instead of opening a second warning."""
     before = _state(warning)
     own = warning.reasons or [{"source": warning.source, "grade": warning.grade, "threshold": warning.threshold,
                                "value": warning.value}]
+    if judged and verdict.grade is not None and not any(r.get("source") == str(verdict.source) and r.get("grade") for r in own):
+        job.summary.joined += 1
     warning.reasons = _reasons(verdict, own)
     for name, value in _also_ids(dataclasses.replace(verdict, also=verdict)).items():
         setattr(warning, name, value)
@@ -551,7 +557,7 @@ def _close_no_longer_judged(job: _Job) -> None:
         if not any(r.get("source") == duplicate.source for r in kept.reasons or ()):
             _fold(job, kept, Verdict(duplicate.grade, False, duplicate.value, duplicate.threshold, duplicate.direction,
                                      SimpleNamespace(goal_id=duplicate.goal_id, key_result_id=duplicate.key_result_id),
-                                     duplicate.source))
+                                     duplicate.source), judged=False)
         note = str(MERGED_REASON) % {"pk": kept.pk}
         job.events.append(_event(duplicate, job.run, EventKind.CLOSED, window, to_status=WarningStatus.CLOSED, note=note))
         duplicate.status, duplicate.closed_at, duplicate.reason, duplicate.updated_at = WarningStatus.CLOSED, now, note, now

@@ -18,7 +18,7 @@ def run_window_task(level: str, window_code: str, trigger: str = "celery") -> di
         return {"level": level, "window": window_code, "status": "locked", "error": str(exc)}
     return {"level": level, "window": window_code, "status": "succeeded", "run": summary.run.pk,
             "subjects": summary.subjects, "measurements": summary.measurements, "opened": summary.opened,
-            "resolved": summary.resolved, "still_open": summary.still_open}
+            "joined": summary.joined, "resolved": summary.resolved, "still_open": summary.still_open}
 
 
 @app.task(name="zhengai.monitoring.run_due", time_limit=3600, soft_time_limit=3500)

@@ -93,3 +93,38 @@ def test_a_standard_crossing_in_another_run_joins_the_goal_warning_open_on_the_f
     chen.refresh_from_db()
     assert (chen.source, chen.point_id, chen.goal_id) == ("goal", 1, 8)
     assert chen.reason_labels[0].startswith("目标进度滞后") and chen.reason_labels[1] == "标准预警线 0.9"
+
+
+def test_a_crossing_that_joins_an_open_warning_is_counted_as_joined(cast, college):
+    """The large college's teachers' academic year (bench/monitor_sweep.py) opened 59 warnings for 60
+    teachers planted short of training hours: one of them owns a demo goal (a calendar-year 2026
+    key result on training hours), whose warning the term run before had opened — the academic
+    year's shortfall joined it, one alert per fact, and no count said so. Worked by hand:
+
+    - Term 2025-2026-2 (2 March – 10 July 2026). 王老师's goal: 60 hours from 1 January to
+      31 December 2026, a quantity that accrues, so the line starts at 0; on 10 July (day 190 of
+      364) the trajectory is 60 × 190/364 ≈ 31.3, less a margin of 6 → behind below 25.3. She has 12
+      hours by then: a goal warning opens (opened 1).
+    - Academic year 2025-2026. The standard's point: yellow below 40, orange below 30, red below 20.
+      王老师 24 hours (orange) — her fact has its warning: it joins it (joined 1), raised to orange;
+      李老师 36 hours (yellow) — opened 1. Two teachers beyond a line: opened 1 + joined 1.
+    - The same year again: nothing new (opened 0, joined 0).
+    """
+    from zhengai.core import windows as W
+    from zhengai.indicators.registry import get
+
+    code = "teacher.training_hours"
+    wang = Subject.objects.get(level="teacher", key="T001").pk
+    goal = GoalTarget(9, 90, wang, code, "higher", 40, 60, date(2026, 1, 1), date(2026, 12, 31))
+    rule = attendance_rule(indicator_code=code, yellow=40, orange=30, red=20, resolve_margin=0, period="academic_year")
+    table = {"2026-01-01..2026-07-10": {code: {"T001": 12}}, "2025-2026": {code: {"T001": 24, "T002": 36}}}
+    sources = table_sources(table, [rule], goals=[goal], describe=get)
+
+    term = run_window("teacher", W.parse("2025-2026-2"), sources=sources, notify=False)
+    assert (term.opened, term.joined) == (1, 0)
+    year = run_window("teacher", W.parse("2025-2026"), sources=sources, notify=False)
+    assert (year.opened, year.joined, year.raised) == (1, 1, 1)
+    warned = Warning.objects.filter(level="teacher", indicator_code=code)
+    assert sorted(warned.values_list("subject__key", "source", "grade")) == [("T001", "goal", "orange"), ("T002", "standard", "yellow")]
+    again = run_window("teacher", W.parse("2025-2026"), sources=sources, notify=False)
+    assert (again.opened, again.joined) == (0, 0) and warned.count() == 2

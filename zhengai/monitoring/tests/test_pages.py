@@ -154,7 +154,7 @@ def test_monitor_command_prints_a_summary_and_refuses_bad_windows(college, capsy
     injected_sources(table_sources({"2026-10": {RATE: {"2024001": 0.85}}}, [attendance_rule()]))
     call_command("monitor", "--level", "student", "--window", "2026-10")
     out = capsys.readouterr().out
-    assert "subjects=3 measurements=1 opened=1 raised=0 resolved=0" in out and "still_open=1" in out
+    assert "subjects=3 measurements=1 opened=1 joined=0 raised=0 resolved=0" in out and "still_open=1" in out
     with pytest.raises(CommandError, match="无法识别的时间窗口"):
         call_command("monitor", "--level", "student", "--window", "2026-13x")
 

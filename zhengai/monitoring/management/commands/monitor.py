@@ -54,6 +54,6 @@ class Command(BaseCommand):
             return f"{level} {window}: {_('失败')} — {error}"
         return (
             f"{level} {window}: subjects={summary.subjects} measurements={summary.measurements} "
-            f"opened={summary.opened} raised={summary.raised} resolved={summary.resolved} "
+            f"opened={summary.opened} joined={summary.joined} raised={summary.raised} resolved={summary.resolved} "
             f"escalated={summary.escalated} closed={summary.closed} still_open={summary.still_open} seconds={summary.seconds:.2f}"
         )
