@@ -41,6 +41,9 @@ from .choices import Grade, WarningSource, WarningStatus
 
 FACT_ROWS = 50  # rows listed per fact table
 PERCENT_UNITS = {"%"}
+# What a person reads of their own value below the 合格 line: not a verdict on them (不合格), what
+# it is (the standard not reached yet); the next step is said beside it.
+NOT_YET_MET = gettext_lazy("未达到标准")
 LINE_LABELS = {
     "qualified": gettext_lazy("合格线"), "good": gettext_lazy("良好线"), "excellent": gettext_lazy("优秀线"),
     "yellow": gettext_lazy("黄色预警线"), "orange": gettext_lazy("橙色预警线"), "red": gettext_lazy("红色预警线"),
@@ -181,8 +184,9 @@ def _point(warning):
                  if r.point_id == warning.point_id and r.indicator_code == warning.indicator_code), None)
 
 
-def verdict_of(node, value) -> tuple[str, str]:
-    """(warning grade or "", 合格/良好/优秀/不合格 or "") of ``value`` against a point's lines."""
+def verdict_of(node, value, *, own: bool = False) -> tuple[str, str]:
+    """(warning grade or "", 合格/良好/优秀/不合格 or "") of ``value`` against a point's lines. ``own``:
+    said to the person it is about, for whom 不合格 reads 未达到标准 (supportive, not a verdict on them)."""
     if node is None or value is None:
         return "", ""
     lower = node.direction == "lower"
@@ -195,6 +199,8 @@ def verdict_of(node, value) -> tuple[str, str]:
     if all(getattr(node, key, None) is None for key in ("qualified", "good", "excellent")):
         return crossed, ""
     grade = grade_of_point(node, Decimal(str(value))) or ""
+    if own and grade == PointGrade.FAIL:
+        return crossed, str(NOT_YET_MET)
     return crossed, str(PointGrade(grade).label) if grade in PointGrade.values else grade
 
 
@@ -217,7 +223,7 @@ class WindowRow:
 
 
 def window_rows(history: list[tuple[str, float | None]], kind: str, node, unit: str, *, opened: str = "",
-                last: str = "", keep: int = 8) -> list[WindowRow]:
+                last: str = "", keep: int = 8, own: bool = False) -> list[WindowRow]:
     """The subject's stored values of one indicator over windows of ``kind``, oldest first (the last
     ``keep``), each with its dates, its verdict and its change from the window before."""
     found = windows.resolve([code for code, _v in history])
@@ -226,7 +232,7 @@ def window_rows(history: list[tuple[str, float | None]], kind: str, node, unit: 
         window = found.get(code)
         if window is None or (kind and window.kind != kind):
             continue
-        crossed, grade = verdict_of(node, value)
+        crossed, grade = verdict_of(node, value, own=own)
         change = ""
         if previous is not None and value is not None and previous[1] is not None:
             delta = float(value) - float(previous[1])
@@ -287,6 +293,11 @@ class FactTable:
     status_label: str = ""
     by_course: list[dict] = field(default_factory=list)  # {"course": 名称, "counts": {…}, "total": n}
     statuses: list[str] = field(default_factory=list)
+
+    @property
+    def labelled_rows(self) -> list[dict]:
+        """The rows with each cell beside its column's name (a phone shows a row as a card)."""
+        return [{"notable": row.get("notable"), "cells": list(zip(self.columns, row["cells"]))} for row in self.rows]
 
 
 def _friendly(field, row):
@@ -583,7 +594,7 @@ def explain_warning(warning, user, *, own: bool = False) -> Explanation:
     if warning.indicator_code:
         history = measurements.history(warning.subject_id, warning.indicator_code)
         out.windows = window_rows(history, out.window_kind, node, out.unit, opened=warning.opened_window,
-                                  last=warning.last_window)
+                                  last=warning.last_window, own=own)
         out.trend = trend_sentence(out.windows, out.indicator_name, out.unit,
                                    node.direction if node is not None else getattr(indicator, "direction", "higher"))
     if warning.source == WarningSource.STANDARD and warning.value is not None:
@@ -655,7 +666,7 @@ def elapsed_share(window: windows.Window, today: date) -> float:
 
 
 def explain_point(subject, node, window: windows.Window, user, *, today: date, indicator, value,
-                  previous=None, previous_window: windows.Window | None = None) -> GradeExplanation:
+                  previous=None, previous_window: windows.Window | None = None, own: bool = False) -> GradeExplanation:
     """Why a subject's 诊断点 has the grade a portrait shows: the point and its lines, the value over
     the point's own window (through today while it runs, with the pace an accruing figure needs), the
     last window, the monitored windows and the fact rows behind the value."""
@@ -665,7 +676,7 @@ def explain_point(subject, node, window: windows.Window, user, *, today: date, i
     out.window_label = windows.label(window)
     share = elapsed_share(window, today)
     out.in_progress = share < 1.0
-    crossed, out.grade = verdict_of(node, value)
+    crossed, out.grade = verdict_of(node, value, own=own)
     if out.in_progress:
         out.through = _("本期尚未结束：截至 %(day)s，已过 %(share)s") % {"day": today.isoformat(), "share": figure(share * 100, "%")}
         if indicator.accumulates and node.qualified is not None:
@@ -686,14 +697,14 @@ def explain_point(subject, node, window: windows.Window, user, *, today: date, i
         out.verdict = verdict_sentence(indicator.name, value, unit, node, crossed, out.grade)
     if previous_window is not None:
         out.previous = _("上一周期 %(window)s：%(value)s") % {"window": windows.label(previous_window), "value": figure(previous, unit)}
-        _crossed, previous_grade = verdict_of(node, previous)
+        _crossed, previous_grade = verdict_of(node, previous, own=own)
         if previous_grade:
             out.previous += _("（%(grade)s）") % {"grade": previous_grade}
     history = measurements.history(subject.pk, node.indicator_code)
     kinds = [k for k in (windows.kind_of(code) for code, _v in history) if k]
     kind = max(set(kinds), key=kinds.count) if kinds else ""
     out.window_kind = kind
-    out.windows = window_rows(history, kind, node, unit)
+    out.windows = window_rows(history, kind, node, unit, own=own)
     out.trend = trend_sentence(out.windows, indicator.name, unit, node.direction)
     out.facts = fact_tables(drilldown.describe(subject.level, indicator, _coordinates(subject), window), user)
     return out

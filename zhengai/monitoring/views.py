@@ -17,6 +17,7 @@ from zhengai.org.access import VIEW
 from zhengai.org.models import User
 
 from . import actions, analytics, explain, owners, queries
+from .advice import next_step
 from .tables import WarningTable
 from .choices import ACTIVE_STATUSES, Cadence, MeasureKind
 from .models import MonitoringPolicy, Run, Warning
@@ -60,7 +61,10 @@ def _detail_context(request, warning):
         ("resolve", access.RESOLVE_WARNING), ("close", access.CLOSE_WARNING))}
     may["self_report"] = own
     owner_ids = owners.owners_of([warning.pk]).get(warning.pk, set())
+    # The student it is about reads what to do next (the growth platform's words) beside the why.
+    step = next_step(warning.indicator_code, warning.source) if own and warning.level == Level.STUDENT else ""
     return {
+        "next_step": step,
         "w": warning, "indicator_name": why.indicator_name, "why": why, "own": own,
         "escalated_label": Level(warning.escalated_level).label if warning.escalated_level in Level.values else warning.escalated_level,
         "events": explain.event_sentences(warning.events.select_related("actor"), why.unit),

@@ -9,36 +9,7 @@ student's own past only; no peers).
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
-# What a student can do next about a warning, by the indicator behind it (its family: the code's
-# stem up to the first underscore-suffix that varies). The counsellor is named beside it.
-_NEXT_STEPS = (
-    (("student.attendance_rate", "student.absent_periods", "student.late_count", "student.leave_periods"),
-     _("按时上好每一节课。如果遇到身体、家庭或学业上的困难，先和辅导员聊一聊；需要请假时按学校流程请假。")),
-    (("student.assignment_submission_rate",),
-     _("列出还没交的作业，和任课教师确认能否补交，之后按时提交。")),
-    (("student.gpa", "student.average_score", "student.failed_courses", "student.credits_earned_ratio"),
-     _("和任课教师或辅导员约个时间，了解补考、重修的安排；学校的学业辅导也可以预约。")),
-    (("student.online_activity", "student.online_minutes"),
-     _("每周留出固定时间，在学习平台上完成课程的线上学习任务。")),
-    (("student.fitness_score", "student.activity_hours_physical"),
-     _("每周安排几次体育锻炼或体育类第二课堂活动，按时参加体质测试。")),
-    (("student.activity_hours_",),
-     _("参加学校的第二课堂活动（志愿服务、社团、劳动实践等），活动后记得登记学时。")),
-)
-_DEFAULT_STEP = _("和辅导员聊一聊，一起看看可以怎样改进。")
-_FLAG_STEP = _("老师写下了关注的原因，请看一看，并和辅导员聊一聊。")
-
-
-def next_step(indicator_code: str, source: str = "standard") -> str:
-    """What a student can do next about a warning on ``indicator_code`` (supportive words)."""
-    if source == "manual":
-        return str(_FLAG_STEP)
-    for codes, step in _NEXT_STEPS:
-        if any(indicator_code == c or (c.endswith("_") and indicator_code.startswith(c)) for c in codes):
-            return str(step)
-    return str(_DEFAULT_STEP)
+from zhengai.monitoring.advice import next_step  # noqa: F401 (the growth page's words; the warning page says them too)
 
 
 # ------------------------------------------------------------------------------------ the pages' reads
@@ -76,17 +47,41 @@ def own_goals(subject, kinds, today):
 
 @dataclass
 class StandardPoint:
-    """A 诊断点 of the standard that applies to the person, with their latest stored value."""
+    """A 诊断点 of the standard that applies to the person, valued as their portrait values it: over
+    the point's own window (its 评价周期 — a term, an academic year … — containing today, through
+    today while it runs), never simply the latest monthly value monitoring stored."""
 
-    node: object
+    point: object  # portraits.portrait.Point
     name: str
     unit: str
-    value: float | None
-    grade: str | None  # 合格 / 良好 / 优秀 / 不合格 (chains.rules.grade), None without a value
+
+    @property
+    def node(self):
+        return self.point.node
+
+    @property
+    def value(self) -> float | None:
+        return self.point.value
+
+    @property
+    def window(self):
+        return self.point.window
+
+    @property
+    def status(self) -> str:
+        return self.point.status
 
     @property
     def met(self) -> bool | None:
-        return None if self.grade is None else self.grade != "不合格"
+        """Reached the 合格 line over the point's window (an accruing value at its pace)."""
+        return None if self.status in ("none", "pending") else self.point.met
+
+    @property
+    def grade(self) -> str | None:
+        """合格 / 良好 / 优秀 / 不合格 (chains.rules.grade) of the value, None without one."""
+        from zhengai.chains.rules import grade
+
+        return None if self.value is None else grade(self.node, self.point.paced)
 
     @property
     def grade_label(self) -> str:
@@ -95,46 +90,32 @@ class StandardPoint:
         return Grade(self.grade).label if self.grade in Grade.values else ""
 
 
-def standard_points(subject, today) -> list[StandardPoint]:
+def standard_points(subject, today) -> tuple[list[StandardPoint], list[str]]:
     """The indicator 诊断点 of the published standards in force today whose applicability holds the
-    subject, with the subject's latest value monitoring stored (``indicators.measurements.latest``)
-    and its grade. Queries: the points, the applicability (one, ``chains.selfdiag.applicable``), the
-    values — whatever the number of points."""
-    from zhengai.chains.choices import NodeKind
-    from zhengai.chains.models import StandardNode
-    from zhengai.chains.models.standards import in_force_q
-    from zhengai.chains.rules import grade
-    from zhengai.chains.selfdiag import applicable
-    from zhengai.datacenter.models import Subject
-    from zhengai.indicators import measurements, registry
+    subject, each valued over its own window (``portrait.standing``: one evaluation per distinct
+    window, whatever the number of points; no peers), and the names of those standards."""
+    from .portrait import standing
 
-    points = list(StandardNode.objects.filter(in_force_q(today, "version__"), kind=NodeKind.POINT,
-                                              version__standard__level=subject.level).exclude(indicator_code="")
-                  .select_related("version__standard").order_by("version__standard__code", "parent__parent__order",
-                                                                 "parent__order", "order", "pk"))
-    mine = applicable(Subject.objects.filter(pk=subject.pk), points).get(subject.pk, [])
-    values = measurements.latest({(subject.pk, p.indicator_code) for p in mine}, today)
-    out = []
-    for p in mine:
-        try:
-            indicator = registry.get(p.indicator_code)
-            name, unit = indicator.name, indicator.unit
-        except LookupError:
-            name, unit = p.name, ""
-        value = values.get((subject.pk, p.indicator_code))
-        out.append(StandardPoint(p, p.name or name, unit, value, grade(p, value)))
-    return out
+    found = standing(subject, today, with_peers=False)
+    points = [StandardPoint(p, p.node.name or p.indicator.name, p.indicator.unit) for p in found.points]
+    return points, sorted({v.standard.name for v in found.versions})
 
 
 def own_warnings(subject, user):
     """The person's own active warnings, worst first (one query; indicator names from the library)."""
     from zhengai.monitoring.choices import ACTIVE_STATUSES, GRADE_RANK
     from zhengai.monitoring.queries import visible
+    from zhengai.indicators import registry
     from zhengai.monitoring.views import label_warnings
 
     warnings = list(visible(user).filter(subject=subject, status__in=ACTIVE_STATUSES).order_by("-opened_window_end", "-pk"))
     warnings.sort(key=lambda w: -GRADE_RANK.get(w.grade, 0))
     label_warnings(warnings)
+    for w in warnings:  # the value is shown with its unit (60%, not 60)
+        try:
+            w.unit = registry.get(w.indicator_code).unit if w.indicator_code else ""
+        except LookupError:
+            w.unit = ""
     return warnings
 
 
@@ -176,12 +157,13 @@ def page(user, level: str, today):
         return None
     kinds = (GoalKind.STUDENT_THREE_YEAR, GoalKind.STUDENT_ANNUAL) if level == "student" else (GoalKind.TEACHER,)
     warnings = own_warnings(subject, user)
-    points = standard_points(subject, today)
+    points, standards = standard_points(subject, today)
     return {
         "subject": subject,
         "goals": own_goals(subject, kinds, today),
         "points": points,
-        "standards": sorted({p.node.version.standard.name for p in points}),
+        "standards": standards,
+        "today": today,
         "warnings": [WarningStep(w, next_step(w.indicator_code, w.source) if level == "student" else "") for w in warnings],
         "records": teacher_records(subject, user, today) if level == "teacher" else {},
         "portrait_url": portrait_url(subject),

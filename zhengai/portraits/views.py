@@ -105,12 +105,13 @@ def point_why(request, level, key, node_id):
     found = portrait.subject_for(user, level, key)
     today = clock.today()
     point = portrait.point_of(found, node_id, today)
+    own = portrait.is_self_view(user, found)
     why = explain.explain_point(found, point.node, point.window, user, today=today, indicator=point.indicator,
-                                value=point.value, previous=point.previous, previous_window=point.previous_window)
+                                value=point.value, previous=point.previous, previous_window=point.previous_window, own=own)
     crumbs = portrait.breadcrumbs(found, user)
     crumbs[-1] = (found.name, portrait.url_of(found))
     return render(request, "portraits/point_why.html", {
-        "subject": found, "point": point, "why": why, "own": portrait.is_self_view(user, found),
+        "subject": found, "point": point, "why": why, "own": own,
         "breadcrumbs": crumbs + [(_("为什么是这个结果"), None)],
     })
 

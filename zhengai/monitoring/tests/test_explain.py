@@ -121,3 +121,30 @@ def test_figures_carry_their_unit_and_a_sensible_precision():
     assert [explain.figure(v, u) for v, u in ((66.23, "%"), (57.142857, "%"), (60.0, "%"), (3, "节"), (4.256, "分"),
                                               (None, "%"), (0.0, ""))] == [
         "66.2%", "57.1%", "60%", "3 节", "4.26 分", "—", "0"]
+
+
+def test_the_student_reads_no_fail_word_anywhere_on_their_warning_and_what_to_do_next(client, declining, cast):
+    """The verdict, the windows' grades and every line the student reads say 未达到标准, never 不合格;
+    what to do next is beside the why; the staff reading the same warning see the grade word."""
+    client.force_login(cast.erin)
+    page = client.get(reverse("monitoring:warning", args=[declining.pk])).content.decode()
+    assert "不合格" not in page
+    assert "未达到标准" in page  # October's window, below the 合格 line
+    assert 'data-testid="next-step"' in page and "按时上好每一节课" in page
+    assert 'data-testid="fact-rows-folded"' in page  # five fact rows fold away behind the summary
+    client.force_login(cast.carol)
+    staff = client.get(reverse("monitoring:warning", args=[declining.pk])).content.decode()
+    assert "不合格" in staff and 'data-testid="next-step"' not in staff and 'data-testid="fact-rows-folded"' not in staff
+
+
+def test_a_long_history_of_windows_folds_away_but_the_latest_three_stay_in_view(client, declining, cast):
+    from zhengai.indicators.models import Measurement
+
+    for n in range(3, 9):  # six more stored months before September
+        Measurement.objects.create(subject=declining.subject, level="student", indicator_code="student.attendance_rate",
+                                   window_code=f"2026-{n:02d}", window_end=date(2026, n, 28), value=95.0)
+    client.force_login(cast.erin)
+    page = client.get(reverse("monitoring:warning", args=[declining.pk])).content.decode()
+    folded, shown = page.split('data-testid="earlier-windows"')[1].split("</details>", 1)
+    assert "更早的 5 个窗口" in folded and "2026-03 月" in folded and "2026-10 月" not in folded
+    assert "2026-08 月" in shown and "2026-09 月" in shown and "2026-10 月" in shown

@@ -173,3 +173,33 @@ def test_each_role_sees_its_home_a_portrait_and_the_cockpit_with_charts_drawn_an
         assert tab.locator("nav#mainnav").count() == 1
         # The refusal is logged as a failed load (its status), never as a script error or a CSP report.
         assert [p for p in console.take() if "status of 403" not in p] == [], outside
+
+
+def test_the_students_own_pages_fit_a_phone_and_never_say_fail(browser, live_server, drawn_college, cast):
+    """On a 390 px phone the student's home, growth platform, portrait and warning page are no wider
+    than the screen (cards instead of wide tables), show no 不合格 and no rank among classmates."""
+    from zhengai.datacenter.models import Subject
+    from zhengai.monitoring.models import Warning
+
+    me = Subject.objects.get(level="student", key="2024001")
+    warning = Warning.objects.create(subject=me, level="student", indicator_code="student.attendance_rate", grade="orange",
+                                     opened_window="2026-10", opened_window_end=date(2026, 10, 31), value=60, threshold=75)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    context.set_default_timeout(15_000)
+    phone = context.new_page()
+    console = Console(phone)
+    try:
+        sign_in(phone, live_server.url, "erin")
+        for name, path in (("home", "/"), ("growth", "/workspaces/growth/"), ("portrait", "/portraits/students/2024001/"),
+                           ("warning", f"/monitoring/{warning.pk}/")):
+            if path != "/":
+                assert phone.goto(live_server.url + path).status == 200
+            phone.wait_for_timeout(300)
+            width = phone.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 390, f"{name}: {width} px wide on a 390 px phone"
+            text = phone.locator("main").inner_text()
+            assert "不合格" not in text and "排名" not in text, name
+            phone.screenshot(path=str(SCREENSHOTS / f"phone-student-{name}.png"), full_page=True)
+        assert console.take() == []
+    finally:
+        context.close()

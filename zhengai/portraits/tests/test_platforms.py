@@ -101,3 +101,32 @@ def test_the_growth_page_costs_the_same_for_more_warnings_and_goals(client, cast
     for i in range(3):
         Goal.objects.create(kind=GoalKind.STUDENT_THREE_YEAR, title=f"目标{i + 2}", owner=me, start=date(2026, 9, 1))
     assert count() == before, "the growth page ran a query per warning or goal: keep it set-based"
+
+
+def test_the_growth_page_grades_each_point_over_the_window_the_standard_says_with_its_dates(client, cast, college, standards):
+    """Not the latest monthly value monitoring stored: the student standard's 出勤率 is judged over
+    the term (through today), as the portrait judges it, and the term's dates are shown."""
+    from zhengai.datacenter.models import Attendance
+    from zhengai.indicators.models import Measurement
+
+    me = subject("student", "2024001")
+    for session, status in zip(college.sessions_cnc, ["present", "present", "present", "absent"]):
+        Attendance.objects.create(session=session, student=college.s_zhang, offering=college.off_cnc, date=session.date, status=status)
+    Measurement.objects.create(subject=me, level="student", indicator_code="student.attendance_rate",
+                               window_code="2026-11", window_end=date(2026, 11, 30), value=0.0)  # November alone: 0 %
+    client.force_login(cast.erin)
+    response = client.get(reverse("workspaces:growth"))
+    [attendance] = [p for p in response.context["data"]["points"] if p.node.indicator_code == "student.attendance_rate"]
+    assert attendance.value == 75.0 and attendance.window.code == "2026-2027-1"
+    section = response.content.decode().split('data-testid="growth-standard"')[1].split("</section>")[0]
+    row = section.split(attendance.name, 1)[1].split("</li>")[0]
+    assert '<span class="point-value">75.0% ' in row  # the term's 3 of 4, not November's 0 %
+    assert "2026-2027-1 学期（2026-09-07 至 2027-01-22）" in row
+    assert "不合格" not in section and "还可以更好" in row  # below the 90 % line so far, in supportive words
+
+
+def test_the_growth_page_shows_a_warnings_value_with_its_unit(client, cast, college, standards):
+    Warning.objects.create(subject=subject("student", "2024001"), level="student", indicator_code="student.attendance_rate",
+                           grade=Grade.ORANGE, opened_window="2026-10", opened_window_end=date(2026, 10, 31), value=60, threshold=75)
+    page = get(client, cast.erin, "workspaces:growth")
+    assert "当前 60.0%" in page
