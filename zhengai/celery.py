@@ -15,4 +15,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengai.settings")
 
 app = Celery("zhengai")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["zhengai.core", "zhengai.monitoring", "zhengai.notifications", "zhengai.intake", "zhengai.cycles"])
+app.autodiscover_tasks(["zhengai.core", "zhengai.monitoring", "zhengai.notifications", "zhengai.intake", "zhengai.cycles",
+                        "zhengai.xapi"])

@@ -354,6 +354,7 @@ CELERY_BEAT_SCHEDULE = {
     "cycles-overdue-actions": {"task": "zhengai.cycles.warn_overdue_actions", "schedule": 3600.0},
     "cycles-bulk-jobs": {"task": "zhengai.cycles.run_bulk_jobs", "schedule": 5.0},
     "core-prune-audit": {"task": "zhengai.core.prune_audit", "schedule": 86400.0},
+    "xapi-collect-attachments": {"task": "zhengai.xapi.collect_attachments", "schedule": 86400.0},
 }
 # The audit trail (sign-ins, changes, exports) is kept this many days (184 at least), then pruned daily.
 ZHENGAI_AUDIT_RETENTION_DAYS = envint("ZHENGAI_AUDIT_RETENTION_DAYS", "184")

@@ -11,21 +11,25 @@ statement names, an attachment without ``fileUrl`` that has no part, attachment 
 JWS compact serialisation signed RS256/RS384/RS512, whose payload is not the statement itself
 (compared as statements are, attachments aside), or whose ``x5c`` certificate does not verify it.
 
-Contents are stored once per source and hash (``Attachment``), with one query per request.
+Contents are stored once per source and hash (``Attachment``), with one query per request; each
+statement's attachment hashes are indexed (``Relation``, role ``attachment``), so contents no
+statement carries any more are found and deleted in one query (``collect_garbage``, daily).
 """
 
 import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 import jwt
 import orjson
 from cryptography import x509
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from .identity import equivalent
-from .models import Attachment
+from .models import Attachment, Relation, RelationRole
 from .store import XapiError
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
@@ -154,11 +158,36 @@ def verify_signature(statement: dict, token: bytes, where: str) -> None:
 
 
 def save(source, parts: dict[str, Part]) -> None:
+    """Store the parts' contents (once per source and hash). Content already held has its
+    ``stored`` moved to now: that row lock, held until the request commits, makes a collection
+    running meanwhile wait and then see the content as fresh, so it never deletes content a
+    statement is just taking up again."""
     if parts:
         now = timezone.now()
         Attachment.objects.bulk_create(
             [Attachment(source=source, sha2=p.sha2, content_type=p.content_type, content=p.content, stored=now)
-             for p in parts.values()], ignore_conflicts=True)
+             for p in parts.values()],
+            update_conflicts=True, unique_fields=["source", "sha2"], update_fields=["stored"])
+
+
+# Content received within this time is never collected: its request may still be committing.
+COLLECT_GRACE = timedelta(hours=1)
+
+
+def collect_garbage(*, now=None, dry_run: bool = False) -> int:
+    """Delete the attachment contents (``Attachment``) that no statement of their source carries
+    (no ``Relation`` with role ``attachment`` and their SHA-2) and that arrived over
+    ``COLLECT_GRACE`` ago — content sent with a statement the LRS already held (a repeat is not
+    stored again, and equivalence ignores attachments), or left by any other path. One query;
+    returns how many were (with ``dry_run``: would be) deleted. Run daily by the schedule
+    (``zhengai.xapi.collect_attachments``) and by ``zhengai xapi collect-attachments``."""
+    cutoff = (now or timezone.now()) - COLLECT_GRACE
+    carried = Relation.objects.filter(source=OuterRef("source"), key=OuterRef("sha2"), is_agent=False,
+                                      role=RelationRole.ATTACHMENT)
+    orphans = Attachment.objects.filter(stored__lt=cutoff).exclude(Exists(carried))
+    if dry_run:
+        return orphans.count()
+    return orphans.delete()[0]
 
 
 def multipart_response(source, json_text: str) -> tuple[bytes, str]:

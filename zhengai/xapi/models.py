@@ -118,12 +118,23 @@ class Activity(models.Model):
         return self.activity_id
 
 
+class RelationRole(models.TextChoices):
+    # Context activities, instructor, team (and their members), and the actor, object, instructor
+    # and team of a SubStatement (and their members): what related_agents / related_activities add.
+    RELATED = "", _("相关")
+    # A member of the statement's actor or object Group: the plain ``agent`` filter matches it.
+    MEMBER = "member", _("群组成员")
+    # The SHA-2 of an attachment the statement carries: keeps the stored content from collection.
+    ATTACHMENT = "attachment", _("附件")
+
+
 class Relation(models.Model):
-    """An agent or activity a statement involves beyond its actor, object agent and object
-    activity (which ``Statement`` indexes itself): context activities, instructor, team, and the
-    actor, object, instructor and team of a SubStatement — what ``related_agents`` and
-    ``related_activities`` match. Written with the statements (one COPY per request), and only for
-    statements that have such parts."""
+    """An agent, activity or attachment a statement involves beyond its actor, object agent and
+    object activity (which ``Statement`` indexes itself), written with the statements (one COPY
+    per request) and only for statements that have such parts: context activities, instructor,
+    team, and the actor, object, instructor and team of a SubStatement — what ``related_agents``
+    and ``related_activities`` match; the members of a Group actor or object — what the ``agent``
+    filter matches too (xAPI 语句关联); and the SHA-2 of each attachment (``role``)."""
 
     statement_id = models.UUIDField(_("语句 ID"))
     source = models.ForeignKey(
@@ -131,6 +142,7 @@ class Relation(models.Model):
     )
     is_agent = models.BooleanField(_("是行为者"))
     key = models.TextField(_("标识"))
+    role = models.CharField(_("关联方式"), max_length=10, choices=RelationRole.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("xAPI 语句关联")

@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 
 from . import canonical
 from .identity import agent_key
-from .models import Relation, Statement
+from .models import Relation, RelationRole, Statement
 from .store import XapiError, authority_for
 from .validation import StatementError, actor, iri, parse_timestamp, uuid
 
@@ -133,8 +133,9 @@ def _filters(params) -> dict:
     return f
 
 
-def _related(source, is_agent: bool, key: str) -> Q:
-    return Q(statement_id__in=Relation.objects.filter(key=key, source=source, is_agent=is_agent).values("statement_id"))
+def _related(source, is_agent: bool, key: str, roles) -> Q:
+    return Q(statement_id__in=Relation.objects.filter(key=key, source=source, is_agent=is_agent, role__in=roles)
+             .values("statement_id"))
 
 
 def _queryset(source, f):
@@ -143,16 +144,16 @@ def _queryset(source, f):
     # related_agents: the authority counts too, and the LRS is the authority of every statement
     # a source sent (it records the source system), so asking for it matches them all.
     if "agent" in f and not (f.get("related_agents") and f["agent"] == agent_key(authority_for(source))):
-        agent = Q(actor_key=f["agent"]) | Q(object_agent_key=f["agent"])
-        if f.get("related_agents"):
-            agent |= _related(source, True, f["agent"])
-        match &= agent
+        # The actor or object, or a member of the actor or object Group (Part Three, 2.1.3);
+        # related_agents: anywhere else in the statement too, Group members included.
+        roles = [RelationRole.MEMBER, RelationRole.RELATED] if f.get("related_agents") else [RelationRole.MEMBER]
+        match &= Q(actor_key=f["agent"]) | Q(object_agent_key=f["agent"]) | _related(source, True, f["agent"], roles)
     if "verb" in f:
         match &= Q(verb_id=f["verb"])
     if "activity" in f:
         activity = Q(activity_id=f["activity"])
         if f.get("related_activities"):
-            activity |= _related(source, False, f["activity"])
+            activity |= _related(source, False, f["activity"], [RelationRole.RELATED])
         match &= activity
     if "registration" in f:
         match &= Q(registration=f["registration"])

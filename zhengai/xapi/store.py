@@ -24,7 +24,7 @@ from zhengai.datacenter.models import ImportBatch, LearningActivity, SourceSyste
 
 from . import activities, mapping, rawsql
 from .identity import agent_key, equivalent
-from .models import Relation, Statement
+from .models import Relation, RelationRole, Statement
 from .validation import VOIDED, StatementError, normalise, parse_timestamp, validate_statement
 
 BATCH_TABLE = "learning_activity"
@@ -182,7 +182,7 @@ def _store(source, statements, ids, parts=None) -> tuple | None:
         fact_rows = [(*fact, batch_id) for fact in facts.values() if fact is not None]
         write_rows(LearningActivity, FACT_COLUMNS, fact_rows)
         write_rows(Relation, RELATION_COLUMNS,
-                   [(r.id, source.pk, is_agent, key) for r in rows for is_agent, key in sorted(relations_of(r.data))])
+                   [(r.id, source.pk, *relation) for r in rows for relation in sorted(relations_of(r.data))])
         if targets:
             Statement.objects.filter(statement_id__in=sorted(targets), is_voiding=False).update(voided=True)
             LearningActivity.objects.filter(statement_id__in=sorted(targets)).delete()
@@ -191,7 +191,7 @@ def _store(source, statements, ids, parts=None) -> tuple | None:
 
 STATEMENT_COLUMNS = ("statement_id", "source_id", "body", "actor_key", "object_agent_key", "verb_id", "activity_id",
                      "registration", "ref_id", "is_voiding", "voided", "person_resolved", "stored", "timestamp")
-RELATION_COLUMNS = ("statement_id", "source_id", "is_agent", "key")
+RELATION_COLUMNS = ("statement_id", "source_id", "is_agent", "key", "role")
 FACT_COLUMNS = ("student_id", "offering_id", "occurred_at", "date", "verb", "activity", "duration_seconds", "score",
                 "statement_id", "source_id", "batch_id")
 
@@ -220,30 +220,49 @@ def write_rows(model, columns, rows: list[tuple]) -> None:
     model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows])
 
 
-def relations_of(data: dict, *, sub: bool = False) -> set[tuple[bool, str]]:
-    """(is agent, key) of what ``related_agents`` / ``related_activities`` match beyond the
-    indexed actor, object agent and object activity: context activities, instructor and team, and
-    everything of a SubStatement."""
-    found: set[tuple[bool, str]] = set()
+def _members(obj: dict | None) -> set[str]:
+    """The keys of a Group's members (validation made each an Agent with one identifier)."""
+    if not obj or obj.get("objectType") != "Group":
+        return set()
+    return {agent_key(m) for m in obj.get("member") or ()}
+
+
+def relations_of(data: dict, *, sub: bool = False) -> set[tuple[bool, str, str]]:
+    """(is agent, key, role) of what the ``agent`` filter, ``related_agents`` and
+    ``related_activities`` match beyond the indexed actor, object agent and object activity, and
+    of the attachments the statement carries (``RelationRole``): the members of a Group actor or
+    object (the agent filter matches a Group's members: Part Three, 2.1.3), context activities,
+    instructor and team and their members, everything of a SubStatement, and each attachment's
+    SHA-2. Empty for the usual statement (an Agent did something to an Activity), so ingest writes
+    no row for it."""
+    # Plain strings for COPY (psycopg could adapt an Enum by its name).
+    related, member, attachment = RelationRole.RELATED.value, RelationRole.MEMBER.value, RelationRole.ATTACHMENT.value
+    found: set[tuple[bool, str, str]] = set()
     ctx = data.get("context") or {}
     for items in (ctx.get("contextActivities") or {}).values():
         for item in items if type(items) is list else [items]:
-            found.add((False, item["id"]))
+            found.add((False, item["id"], related))
     for name in ("instructor", "team"):
         key = agent_key(ctx.get(name))
         if key:
-            found.add((True, key))
+            found.add((True, key, related))
+        found |= {(True, k, related) for k in _members(ctx.get(name))}
+    obj = data["object"]
+    kind = obj.get("objectType", "Activity")
     if sub:
-        found.add((True, agent_key(data["actor"])))
-        obj = data["object"]
-        kind = obj.get("objectType", "Activity")
+        found.add((True, agent_key(data["actor"]), related))
         if kind == "Activity":
-            found.add((False, obj["id"]))
+            found.add((False, obj["id"], related))
         elif kind in ("Agent", "Group"):
-            found.add((True, agent_key(obj)))
-    elif data["object"].get("objectType") == "SubStatement":
-        found |= relations_of(data["object"], sub=True)
-    found.discard((True, ""))
+            found.add((True, agent_key(obj), related))
+        found |= {(True, k, related) for k in _members(data["actor"]) | _members(obj)}
+    else:
+        found |= {(True, k, member) for k in _members(data["actor"]) | _members(obj)}
+        if kind == "SubStatement":
+            found |= relations_of(obj, sub=True)
+        for att in data.get("attachments") or ():
+            found.add((False, att["sha2"].lower(), attachment))
+    found.discard((True, "", related))
     return found
 
 

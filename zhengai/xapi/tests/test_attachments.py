@@ -214,3 +214,42 @@ def test_an_attachment_with_a_file_url_sent_with_its_content_is_returned_with_at
     assert with_parts["Content-Type"].startswith("multipart/mixed")
     _body, parts = parse(with_parts["Content-Type"], with_parts.content)
     assert [p.content for p in parts.values()] == [PDF]
+
+
+@pytest.mark.django_db
+def test_contents_no_statement_carries_are_collected_after_the_grace_period(bare_lrs, settings):
+    """A repeat of a stored statement is not stored again (equivalence ignores attachments), so
+    content sent with it is carried by no statement: collection deletes it, and only it — not
+    content a statement carries, nor content of the last hour."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from zhengai.xapi.attachments import COLLECT_GRACE, collect_garbage
+
+    other = b"%PDF-1.4 another certificate"
+    st = statement(attachments=[attachment_meta(PDF)])
+    assert post_multipart(bare_lrs, multipart([st], [part(PDF)])).status_code == 200
+    repeat = {**st, "attachments": [attachment_meta(other)]}
+    assert post_multipart(bare_lrs, multipart([repeat], [part(other)])).status_code == 200
+    assert Attachment.objects.count() == 2
+
+    assert collect_garbage() == 0  # both arrived within the grace period
+    later = timezone.now() + COLLECT_GRACE + timedelta(minutes=1)
+    assert collect_garbage(now=later, dry_run=True) == 1 and Attachment.objects.count() == 2
+    assert collect_garbage(now=later) == 1
+
+    assert list(Attachment.objects.values_list("content", flat=True)) == [PDF]
+    with_parts = bare_lrs.get({"statementId": st["id"], "attachments": "true"})
+    assert PDF in with_parts.content
+    Attachment.objects.update(stored=timezone.now() - 2 * COLLECT_GRACE)
+    call_command("xapi", "collect-attachments")
+    assert Attachment.objects.count() == 1  # carried content stays, however old
+
+
+def test_the_collection_runs_daily_on_the_schedule():
+    from zhengai.core import scheduling
+
+    assert ("xapi-collect-attachments", "zhengai.xapi.collect_attachments", 86400.0) in scheduling.schedule()
+    assert scheduling.task("zhengai.xapi.collect_attachments") is not None

@@ -49,6 +49,35 @@ def test_related_agents_matches_instructor_team_sub_statements_and_the_authority
     assert bare_lrs.get({"agent": agent, "related_agents": "yes"}).status_code == 400
 
 
+STUDENT = {"objectType": "Agent", "account": {"homePage": HOME, "name": "2024002"}}
+
+
+def test_the_agent_filter_matches_a_member_of_the_actor_or_object_group(bare_lrs):
+    """Part Three, 2.1.3: "Groups that have members which match the specified Agent based on their
+    Inverse Functional Identifier ... are considered a match" — anonymous or identified, as actor
+    or object; a member of an instructor's or team's Group only with related_agents."""
+    anonymous_actor = statement(actor={"objectType": "Group", "member": [STUDENT, TEACHER]})
+    identified_actor = statement(actor={"objectType": "Group", "name": "一组", "mbox": "mailto:g1@example.edu",
+                                        "member": [TEACHER]})
+    group_object = statement(verb={"id": ADL + "interacted"},
+                             object={"objectType": "Group", "member": [{**STUDENT}, TEACHER]})
+    team_member = statement(context={"team": {"objectType": "Group", "member": [TEACHER]}})
+    sub_member = statement(object={"objectType": "SubStatement", "actor": {"objectType": "Group", "member": [TEACHER]},
+                                   "verb": {"id": ADL + "attempted"}, "object": {"id": QUIZ}}, context=None)
+    unrelated = statement()
+    assert bare_lrs.post([anonymous_actor, identified_actor, group_object, team_member, sub_member,
+                          unrelated]).status_code == 200
+    teacher = orjson.dumps(TEACHER).decode()
+
+    assert ids(bare_lrs.get({"agent": teacher})) == sorted(
+        [anonymous_actor["id"], identified_actor["id"], group_object["id"]])
+    assert ids(bare_lrs.get({"agent": teacher, "related_agents": "true"})) == sorted(
+        [anonymous_actor["id"], identified_actor["id"], group_object["id"], team_member["id"], sub_member["id"]])
+    # The Group itself still matches by its own identifier.
+    assert ids(bare_lrs.get({"agent": orjson.dumps({"objectType": "Group", "mbox": "mailto:g1@example.edu"}).decode()})) == [
+        identified_actor["id"]]
+
+
 def test_canonical_format_answers_the_lrs_definition_in_the_asked_language(bare_lrs):
     first = statement(verb={"id": ADL + "completed", "display": {"zh-CN": "完成", "en-US": "completed"}},
                       object={"id": QUIZ, "definition": {"name": {"zh-CN": "测验", "en-US": "Quiz"}}})

@@ -1,5 +1,6 @@
-"""``zhengai xapi unresolved|remap``: the xAPI actors nobody could resolve, and mapping them again
-once the people they name are in the data center."""
+"""``zhengai xapi unresolved|remap|collect-attachments``: the xAPI actors nobody could resolve,
+mapping them again once the people they name are in the data center, and deleting attachment
+contents no statement carries (also run daily by the schedule)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,8 +18,17 @@ class Command(BaseCommand):
         listing.add_argument("--format", choices=FORMATS, default="table")
         remap = sub.add_parser("remap", help="map unresolved statements again")
         remap.add_argument("--source", help="only this source system")
+        collect = sub.add_parser("collect-attachments", help="delete attachment contents no statement carries")
+        collect.add_argument("--dry-run", action="store_true", help="only count them")
 
     def handle(self, *args, action, **options):
+        if action == "collect-attachments":
+            from zhengai.xapi.attachments import collect_garbage
+
+            count = collect_garbage(dry_run=options["dry_run"])
+            verb = "可删除" if options["dry_run"] else "已删除"
+            self.stdout.write(f"{verb}无语句引用的附件内容 {count} 份。")
+            return
         if action == "unresolved":
             counts = unresolved_actor_counts()
             sources = SourceSystem.objects.filter(pk__in=counts).order_by("code")
