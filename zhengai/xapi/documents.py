@@ -11,8 +11,10 @@ or for State every document of the scope.
 Concurrency (Part Three, 3.1): the ETag is the quoted SHA-1 of the contents. ``If-Match`` (an ETag
 list or ``*``) and ``If-None-Match`` are honoured on PUT, POST and DELETE and answered 412 when they
 fail; a PUT to a profile document with neither header is answered 409 when the document exists
-and 400 when it does not (a client MUST send one; State is exempt, as the specification says). Every operation is one or two queries, whatever the number of
-documents in the scope.
+and 400 when it does not (a client MUST send one; State is exempt, as the specification says).
+
+Every operation is a fixed number of queries, whatever the number of documents in the scope, and
+every write (PUT, POST, DELETE) records one audit event with it (``_record``).
 """
 
 import hashlib
@@ -219,11 +221,15 @@ def do_write_document(source, spec: Spec, t: Target, method: str, headers: dict,
                 if row is not None:
                     Document.objects.filter(pk=row[0]).update(content=content, content_type=content_type, etag=etag,
                                                               updated=now)
+                    pk, before = row[0], _audited(row[1], row[3], len(row[2]))
                 else:
-                    Document.objects.create(
+                    pk = Document.objects.create(
                         source=source, kind=spec.kind, scope=t.scope, activity_id=t.activity_id,
                         agent_key=t.agent_key, registration=t.registration or "", doc_id=t.doc_id, content=content,
-                        content_type=content_type, etag=etag, updated=now)
+                        content_type=content_type, etag=etag, updated=now).pk
+                    before = {}
+                _record(source, spec, t, "changed" if row else "created", pk, t.doc_id, before,
+                        _audited(etag, content_type, len(content)), method=method)
                 return etag
         except IntegrityError:
             # Another request created the document between our read and our insert: once more,
@@ -234,16 +240,49 @@ def do_write_document(source, spec: Spec, t: Target, method: str, headers: dict,
 
 
 def do_delete_documents(source, spec: Spec, t: Target, headers: dict) -> int:
-    """Delete one document (If-Match honoured) or, for State without ``stateId``, the scope's set."""
+    """Delete one document (If-Match honoured) or, for State without ``stateId``, the scope's set;
+    one audit event for what was deleted (none when nothing was)."""
     with transaction.atomic():
         if t.doc_id is not None:
-            row = _single(source, t).select_for_update().values_list("pk", "etag").first()
+            row = _single(source, t).select_for_update().values_list("pk", "etag", "content_type").first()
             if headers.get("if-match") is not None or headers.get("if-none-match") is not None:
                 check_preconditions(spec, "DELETE", headers, row[1] if row else None)
             if row is None:
                 return 0
-            return Document.objects.filter(pk=row[0]).delete()[0]
+            deleted = Document.objects.filter(pk=row[0]).delete()[0]
+            _record(source, spec, t, "deleted", row[0], t.doc_id, {"etag": row[1], "content_type": row[2]}, {})
+            return deleted
         qs = Document.objects.filter(source=source, scope=t.scope)
         if t.registration is not None:
             qs = qs.filter(registration=t.registration)
-        return qs.delete()[0]
+        doc_ids = sorted(qs.values_list("doc_id", flat=True))
+        deleted = qs.delete()[0] if doc_ids else 0
+        if deleted:
+            shown = doc_ids[:AUDITED_IDS]
+            _record(source, spec, t, "deleted", None, ", ".join(shown) + ("…" if len(doc_ids) > len(shown) else ""),
+                    {"documents": len(doc_ids)}, {})
+        return deleted
+
+
+# A State set deleted at once is named in its audit event by at most this many ids (and counted).
+AUDITED_IDS = 20
+
+
+def _audited(etag: str, content_type: str, size: int) -> dict:
+    """What the audit trail keeps of a document's version: never its contents (a learner's
+    answers, progress), only what identifies the version."""
+    return {"etag": etag, "content_type": content_type, "bytes": size}
+
+
+def _record(source, spec: Spec, t: Target, action: str, pk, name: str, before: dict, after: dict, method=""):
+    """One audit event per document write, inside the write's transaction, as every write through
+    a ``do_*`` action records one (``core.audit``): who (the source system), the document (kind,
+    activity, agent, registration, id), the action and what changed."""
+    from zhengai.core import audit
+    from zhengai.core.choices import AuditKind
+
+    diff, _secrets = audit.changes(before, after)
+    audit.record(AuditKind.CONFIG_CHANGED, username=f"xapi:{source.code}", model=Document._meta.label, object=pk,
+                 name=name[:200], action=action, changes=diff, secrets_changed=[], document=spec.kind,
+                 method=method, activity=t.activity_id[:300], agent=t.agent_key[:300],
+                 registration=t.registration or "")

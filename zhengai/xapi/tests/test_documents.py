@@ -245,3 +245,34 @@ def test_document_resources_speak_the_alternate_syntax(bare_lrs):
 
     assert put.status_code == 204
     assert state(bare_lrs, "GET", stateId="alt").json() == {"via": "form"}
+
+
+def test_every_document_write_is_audited_without_its_contents(bare_lrs):
+    """PUT, POST (merge) and DELETE of State and profile documents each record one audit event
+    with the write: the source system, the document and its version, never the contents."""
+    from zhengai.core.choices import AuditKind
+    from zhengai.core.models import AuditEvent
+
+    state(bare_lrs, "PUT", {"answer": "秘密答案"}, stateId="s1")
+    state(bare_lrs, "POST", {"page": 2}, stateId="s1")
+    state(bare_lrs, "PUT", {"n": 1}, stateId="s2", registration=REG)
+    call(bare_lrs, "PUT", "agents/profile", {"agent": AGENT, "profileId": "p"}, {"x": 1}, HTTP_IF_NONE_MATCH="*")
+    call(bare_lrs, "DELETE", "agents/profile", {"agent": AGENT, "profileId": "p"})
+    refused = call(bare_lrs, "POST", "activities/state", {"activityId": ACTIVITY, "agent": AGENT, "stateId": "s1"},
+                   {"a": 1}, HTTP_IF_MATCH='"' + "0" * 40 + '"')
+    call(bare_lrs, "DELETE", "activities/state", {"activityId": ACTIVITY, "agent": AGENT})  # the whole set
+
+    assert refused.status_code == 412
+    events = list(AuditEvent.objects.filter(kind=AuditKind.CONFIG_CHANGED).order_by("pk"))
+    got = [(e.username, e.detail["document"], e.detail["action"], e.detail["name"]) for e in events]
+    assert got == [
+        ("xapi:lms", "state", "created", "s1"), ("xapi:lms", "state", "changed", "s1"),
+        ("xapi:lms", "state", "created", "s2"), ("xapi:lms", "agent_profile", "created", "p"),
+        ("xapi:lms", "agent_profile", "deleted", "p"), ("xapi:lms", "state", "deleted", "s1, s2"),
+    ]
+    merged = events[1].detail
+    assert merged["method"] == "POST" and merged["activity"] == ACTIVITY and merged["agent"].startswith("account:")
+    assert set(merged["changes"]) == {"etag", "bytes"}
+    assert events[2].detail["registration"] == REG
+    assert events[5].detail["changes"] == {"documents": [2, None]}
+    assert "秘密答案" not in str([e.detail for e in events])
