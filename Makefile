@@ -8,7 +8,7 @@ SIZE ?= small
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengai_ci
 APT_PACKAGES := chromium fonts-noto-cjk gettext
 
-.PHONY: demo test test-postgres install install-test assets system-deps serve migrate seed clean bench-seed messages compilemessages
+.PHONY: demo test test-postgres install install-test assets system-deps serve migrate seed clean bench-seed messages compilemessages xapi-conformance
 
 demo: install assets migrate seed serve
 
@@ -72,6 +72,12 @@ compilemessages: install system-deps
 
 bench-seed: install
 	$(BIN)/python bench/seed_large.py
+
+# The ADL LRS conformance suite (xAPI 1.0.3) against `zhengai serve` on a throwaway PostgreSQL
+# database; the first run clones the suite and npm-installs it under /tmp (needs the network, so
+# not in CI). README: "Source systems and xAPI".
+xapi-conformance: install
+	$(BIN)/python bench/xapi_conformance.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles data/zhengai.sqlite3
