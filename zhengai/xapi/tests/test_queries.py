@@ -106,3 +106,27 @@ def test_a_canonical_page_reads_its_definitions_in_one_query(bare_lrs, django_as
         page = bare_lrs.get({"format": "canonical"}).json()
 
     assert len(page["statements"]) == 20
+
+
+def test_the_migration_indexes_the_groups_and_attachments_of_statements_stored_before(bare_lrs):
+    """Statements stored before the member and attachment rows existed get them from migration
+    0006 (the usual statement, with neither, is not read)."""
+    import importlib
+
+    from django.apps import apps
+
+    from zhengai.xapi.models import Relation
+
+    migration = importlib.import_module("zhengai.xapi.migrations.0006_relation_roles")
+    in_group = statement(actor={"objectType": "Group", "member": [TEACHER]},
+                         context={"contextActivities": {"parent": [{"id": QUIZ}]}})
+    bare_lrs.post([in_group, statement()])
+    Relation.objects.all().delete()  # as before the migration: no rows of these kinds
+    teacher = orjson.dumps(TEACHER).decode()
+    assert ids(bare_lrs.get({"agent": teacher})) == []
+
+    migration.index_groups_and_attachments(apps, None)
+
+    assert ids(bare_lrs.get({"agent": teacher})) == [in_group["id"]]
+    assert ids(bare_lrs.get({"activity": QUIZ, "related_activities": "true"})) == [in_group["id"]]
+    assert Relation.objects.count() == 2
