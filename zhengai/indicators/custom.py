@@ -273,7 +273,7 @@ def _weighted_evaluator(components, level, code):
 def as_indicator(custom) -> Indicator:
     return Indicator(
         code=custom.code, level=custom.level, name_zh=custom.name_zh, name_en=custom.name_en or custom.code,
-        unit=custom.unit, direction=custom.direction, definition=custom.definition,
+        unit=custom.unit, direction=custom.direction, definition_zh=custom.definition,
         sources=tuple(sources_of(custom.spec)), kind=CUSTOM, evaluator=_compile(custom.spec, custom.level, custom.code),
         spec=custom.spec,
     )

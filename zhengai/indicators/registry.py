@@ -70,9 +70,10 @@ class Indicator:
     name_en: str
     unit: str
     direction: str
-    definition: str
+    definition_zh: str  # 口径说明: the rule in words, the authority
     sources: tuple[str, ...]
     kind: str = BUILTIN
+    definition_en: str = ""  # the same rule in English (``builtin.english``); custom indicators have none
     evaluator: Callable[[Window], Rows] | None = field(default=None, compare=False, repr=False)
     spec: dict | None = field(default=None, compare=False, repr=False)  # custom indicators: their definition
     # The evaluator yields subject ids already (an indicator read from another app's computation).
@@ -124,6 +125,15 @@ class Indicator:
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+
+    @property
+    def definition(self) -> str:
+        """The definition in the active language: English pages show ``definition_en`` where the
+        library has one, every other language (and a custom indicator) the Chinese."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "").startswith("en")
+        return self.definition_en if english and self.definition_en else self.definition_zh
 
 
 @dataclass

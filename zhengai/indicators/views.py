@@ -42,7 +42,7 @@ def library(request):
     if query:
         q = query.lower()
         indicators = [i for i in indicators if q in i.code.lower() or q in i.name_zh or q in i.name_en.lower()
-                      or q in i.definition]
+                      or q in i.definition_zh or q in i.definition_en.lower()]
     return render(request, "indicators/library.html", {
         "indicators": indicators, "levels": Level.choices, "level": level, "q": query,
         "may_define": may_define(request.user), "breadcrumbs": [(_("指标库"), None)],

@@ -97,7 +97,7 @@ def standard_points(subject, today) -> tuple[list[StandardPoint], list[str]]:
     from .portrait import standing
 
     found = standing(subject, today, with_peers=False)
-    points = [StandardPoint(p, p.node.name or p.indicator.name, p.indicator.unit) for p in found.points]
+    points = [StandardPoint(p, p.display_name, p.indicator.unit) for p in found.points]
     return points, sorted({v.standard.name for v in found.versions})
 
 

@@ -128,6 +128,16 @@ class Point:
     today: date | None = None
 
     @property
+    def display_name(self) -> str:
+        """The point's name for the page: the standard's own (Chinese data) on a Chinese page; on an
+        English page the English name of the indicator it is bound to, when the library has one."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and getattr(self.indicator, "name_en", ""):
+            return self.indicator.name_en
+        return self.node.name or getattr(self.indicator, "name", "")
+
+    @property
     def share(self) -> float:
         """How much of the point's window has passed (1 once it is over)."""
         return elapsed_share(self.window, self.today) if self.today else 1.0

@@ -13,6 +13,7 @@ from zhengai.datacenter.dictionary import model_for_table
 
 from ..paths import group_lookup, window_q
 from ..registry import Indicator, keying, register, restricted_to
+from .english import DEFINITIONS_EN
 
 
 def today():
@@ -229,5 +230,6 @@ def builtin(code, name_zh, name_en, unit, direction, definition, sources, evalua
     assert level in Level.values, code
     return register(Indicator(
         code=code, level=level, name_zh=name_zh, name_en=name_en, unit=unit, direction=direction,
-        definition=definition, sources=tuple(sources), evaluator=evaluator, keyed_by_subject=keyed_by_subject,
+        definition_zh=definition, definition_en=DEFINITIONS_EN.get(code, ""), sources=tuple(sources),
+        evaluator=evaluator, keyed_by_subject=keyed_by_subject,
     ))

@@ -215,3 +215,14 @@ def test_the_series_reads_earlier_windows_from_stored_measurements(client, peopl
     client.force_login(people.bob)
     series = client.get(url, {"window": "2026-10"}).context["series"]
     assert dict(zip(series["labels"], series["series"][0]["values"]))["2026-09"] == 10.0
+
+
+def test_an_english_indicator_page_shows_the_definition_in_english(client, people):
+    client.force_login(people.alice)
+    page = client.get(reverse("indicators:detail", args=["student.attendance_rate"]), {"window": "2026-10"},
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    from django.utils.html import escape
+
+    definition = escape(registry.get("student.attendance_rate").definition_en)
+    assert definition in page and registry.get("student.attendance_rate").definition_zh not in page
+    assert "Attendance rate" in page

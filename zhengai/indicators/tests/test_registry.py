@@ -118,3 +118,21 @@ def test_every_builtin_indicator_has_a_hand_worked_expectation(db):
     # zhengai/cycles/tests/test_culture.py.
     covered |= _culture_codes()
     assert {i.code for i in registry.builtin_indicators()} - covered == set()
+
+
+def test_every_builtin_indicator_has_its_definition_in_english_too(db):
+    """English pages show the library's definitions in English (``builtin.english``), Chinese pages
+    the Chinese rule; a definition with no English (a custom indicator) stays Chinese."""
+    import re
+
+    from django.utils import translation
+
+    cjk = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+    for i in registry.builtin_indicators():
+        assert i.definition_en and not cjk.search(i.definition_en), (i.code, i.definition_en)
+        assert cjk.search(i.definition_zh), i.code
+    gpa = registry.get("student.gpa")
+    with translation.override("en"):
+        assert gpa.definition == gpa.definition_en and gpa.definition.startswith("The credit-weighted grade point average")
+    with translation.override("zh-hans"):
+        assert gpa.definition == gpa.definition_zh and "平均绩点" in gpa.definition

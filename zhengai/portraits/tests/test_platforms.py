@@ -130,3 +130,12 @@ def test_the_growth_page_shows_a_warnings_value_with_its_unit(client, cast, coll
                            grade=Grade.ORANGE, opened_window="2026-10", opened_window_end=date(2026, 10, 31), value=60, threshold=75)
     page = get(client, cast.erin, "workspaces:growth")
     assert "当前 60.0%" in page
+
+
+def test_on_an_english_page_the_standards_points_are_named_by_their_indicators_in_english(client, cast, college, standards):
+    client.force_login(cast.erin)
+    page = client.get(reverse("workspaces:growth"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    section = page.split('data-testid="growth-standard"')[1].split("</section>")[0]
+    assert "Attendance rate" in section and "出勤率" not in section
+    portrait = client.get(reverse("portraits:student", args=["2024001"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Attendance rate" in portrait.split('data-testid="own-points"')[1].split("</ul>")[0]
