@@ -14,3 +14,28 @@ ITEMS = [
     NavItem(_("后台批量任务"), "cycles:jobs", act=access.MANAGE_CYCLES, order=58, group="cycles"),
     NavItem(_("周期设置"), "cycles:policies", act=access.MANAGE_CYCLES, order=81, group="system"),
 ]
+
+
+def cycles_panel(request):
+    """Home panel: the user's cycle to-dos (reports to write or review, improvement actions due) and,
+    for those who lead a scope, its cycles' progress by level and phase with the late ones named."""
+    user = request.user
+    if not user.is_authenticated or access.grants_for(user).is_empty():
+        return None
+    from zhengai.core import clock
+
+    from . import progress, queries
+
+    today = clock.today()
+    to_write = queries.reports_to_write(user, limit=20)
+    to_review = list(queries.reports_to_review(user, limit=20))
+    actions_total, actions = progress.actions_due(user, today)
+    scope = progress.progress(user, today) if access.grants_for(user).leads() else None
+    if not (to_write or to_review or actions or (scope and scope.levels)):
+        return None
+    return {"template": "cycles/_home_panel.html", "to_write": to_write[:5], "to_write_total": len(to_write),
+            "to_review": to_review[:5], "to_review_total": len(to_review), "actions": actions,
+            "actions_total": actions_total, "progress": scope, "today": today, "order": 40}
+
+
+HOME_PANELS = [cycles_panel]

@@ -22,8 +22,24 @@ def my_warnings_panel(request):
     qs = filtered(request.user, status="active", mine=True)
     items = list(qs[:8])
     total = qs.count() if len(items) == 8 else len(items)
+    if not items and grants_for(request.user).leads():
+        return None  # nothing of one's own: the scope's panel says what stands open
     label_warnings(items)
-    return {"template": "monitoring/_home_panel.html", "items": items, "total": total}
+    return {"template": "monitoring/_home_panel.html", "items": items, "total": total, "order": 15}
 
 
-HOME_PANELS = [my_warnings_panel]
+def scope_warnings_panel(request):
+    """Home panel for those who lead a unit: the open warnings of their scope by level and grade,
+    each count linked to the filtered list, and whether fewer open and more are resolved lately."""
+    from zhengai.core import clock
+    from zhengai.org.access import grants_for
+
+    if not request.user.is_authenticated or not grants_for(request.user).leads():
+        return None
+    from .summary import summary
+
+    return {"template": "monitoring/_scope_panel.html", "summary": summary(request.user, clock.today()),
+            "school": grants_for(request.user).school, "order": 30}
+
+
+HOME_PANELS = [scope_warnings_panel, my_warnings_panel]

@@ -13,7 +13,7 @@ def unread_panel(request):
     latest = list(Notification.objects.filter(recipient=request.user, read_at=None)[:3])
     if not latest:
         return None
-    return {"template": "notifications/_home_panel.html", "items": latest}
+    return {"template": "notifications/_home_panel.html", "items": latest, "order": 90}
 
 
 HOME_PANELS = [unread_panel]

@@ -202,6 +202,11 @@ class Grants:
         return not (self.school or self.department or self.specialty or self.course or self.admin_class
                     or self.self_staff or self.self_student)
 
+    def leads(self) -> bool:
+        """Whether the roles reach a unit to lead — the school, a department, a specialty or a course
+        (校领导, 质管办, 系部主任, 专业带头人, 课程负责人) — rather than only a class or oneself."""
+        return bool(self.school or self.department or self.specialty or self.course)
+
 
 SCOPE_KINDS = ("department", "specialty", "course", "admin_class", "self_staff", "self_student")
 

@@ -1,5 +1,7 @@
 """Panels of the home page. Apps add theirs by listing functions in ``HOME_PANELS`` of their
-``nav.py``: each takes the request and returns a dict with a ``template`` and its context, or None."""
+``nav.py``: each takes the request and returns a dict with a ``template`` and its context, or None.
+A panel's ``order`` (default 50) places it: what to do first (10–19), the scope's figures (20–49),
+messages last."""
 
 from importlib import import_module
 
@@ -19,4 +21,4 @@ def panels_for(request) -> list[dict]:
             result = panel(request)
             if result:
                 panels.append(result)
-    return panels
+    return sorted(panels, key=lambda p: p.get("order", 50))

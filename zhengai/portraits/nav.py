@@ -29,7 +29,22 @@ def todo_panel(request):
     if not everything:
         return None
     return {"template": "portraits/workspaces/_todo_panel.html", "items": everything[:5], "counts": counts(everything),
-            "total": len(everything), "late": sum(1 for i in everything if i.late)}
+            "total": len(everything), "late": sum(1 for i in everything if i.late), "order": 10}
 
 
-HOME_PANELS = [todo_panel]
+def unit_panel(request):
+    """Home panel for those who lead a unit: its key indicators against the standard with their
+    trend, its goals' progress, and the way to the cockpit, its portrait and the level overviews."""
+    user = request.user
+    if not user.is_authenticated or not access.grants_for(user).leads():
+        return None
+    from zhengai.core import clock
+
+    from . import scope
+
+    today = clock.today()
+    return {"template": "portraits/_unit_panel.html", "unit": scope.unit(user, today), "today": today,
+            "cockpit": access.grants_for(user).school, "levels": scope.level_links(), "order": 20}
+
+
+HOME_PANELS = [todo_panel, unit_panel]
