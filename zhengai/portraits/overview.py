@@ -6,8 +6,10 @@ scale, ``portrait.score``), a heat map department × 诊断点 (the mean score o
 subjects), the top and bottom subjects, and the warnings of the level by grade, month by month.
 
 The cockpit shows the school's key indicators against their lines and goals, the active warnings by
-level and grade, and figures of the quality culture (warnings answered with a correction, resolved
-lately); its page asks ``cockpit.json`` for fresh figures every minute.
+level and grade, the cycles' progress (subjects per phase, who is late: ``zhengai.cycles.progress``)
+and figures of the quality culture (warnings answered with a correction, resolved lately, and the
+four 质量文化 indicators of ``zhengai.cycles.culture``); its page asks ``cockpit.json`` for fresh
+figures every minute, and ``?display=wall`` shows it for a large screen (大屏).
 
 Queries are a fixed number whatever the size of the college: the subjects, the standard, one
 evaluation per indicator, one grouped query per figure of warnings.
@@ -25,11 +27,13 @@ from zhengai.chains.models import StandardNode
 from zhengai.chains.choices import NodeKind
 from zhengai.chains.models.standards import in_force_q
 from zhengai.core import windows
+from zhengai.core.figures import figure
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Department, Subject
 from zhengai.datacenter.models.subjects import LEVEL_COLUMN
 from zhengai.monitoring.choices import ACTIVE_STATUSES, Grade, WarningStatus
 from zhengai.monitoring.queries import visible as visible_warnings
+from zhengai.indicators import registry
 from zhengai.org.access import restrict
 
 from . import portrait, values
@@ -215,9 +219,10 @@ def cockpit(user, today: date) -> dict:
     for row in active.values("level", "grade").annotate(n=Count("pk")).order_by():
         by_level[row["level"]][row["grade"]] += row["n"]
     levels = [lv for lv in Level.values if lv in by_level]
-    since = today - timedelta(days=30)
+    since = today - timedelta(days=29)
     culture = active.aggregate(total=Count("pk"), corrected=Count("pk", filter=~Q(measure_text="")))
     resolved = visible_warnings(user).filter(status=WarningStatus.RESOLVED, resolved_window_end__gte=since).count()
+    corrected_share = round(100.0 * culture["corrected"] / culture["total"], 1) if culture["total"] else None
     return {
         "as_of": today.isoformat(),
         "key": key,
@@ -231,7 +236,55 @@ def cockpit(user, today: date) -> dict:
         "culture": {
             "active": culture["total"],
             "corrected": culture["corrected"],
-            "corrected_share": round(100.0 * culture["corrected"] / culture["total"], 1) if culture["total"] else None,
+            "corrected_share": corrected_share,
+            "corrected_share_text": figure(corrected_share, "%"),
             "resolved_30d": resolved,
+            "since": since.isoformat(),
+            "figures": culture_figures(school, today),
         },
+        "cycles": cycles_progress(user, today),
+    }
+
+
+CULTURE_CODES = ["school.selfdiag_on_time", "school.warnings_acknowledged", "school.corrections_worked",
+                 "school.actions_on_time"]
+
+
+def culture_figures(school: Subject | None, today: date) -> list[dict]:
+    """The quality-culture indicators of the school (质量知晓 · 认同 · 建构, ``zhengai.cycles.culture``
+    through the indicator library) this term so far and last term: one evaluation each window."""
+    if school is None:
+        return []
+    now = portrait.current_window(today)
+    before = portrait._previous(now)
+    subjects = {school.pk: None}
+    found = values.evaluate(Level.SCHOOL, CULTURE_CODES, now, subjects)
+    earlier = values.evaluate(Level.SCHOOL, CULTURE_CODES, before, subjects) if before else {}
+    out = []
+    for code in CULTURE_CODES:
+        indicator = registry.get(code)
+        value, previous = found[code].get(school.pk), earlier.get(code, {}).get(school.pk)
+        change = None if value is None or previous is None else round(value - previous, 1)
+        out.append({
+            "code": code, "name": indicator.name, "value": value, "text": figure(value, indicator.unit),
+            "previous": previous, "previous_text": figure(previous, indicator.unit),
+            "arrow": "" if change is None else "↑" if change > 0 else "↓" if change < 0 else "→",
+            "url": reverse("indicators:detail", args=[code]),
+        })
+    return out
+
+
+def cycles_progress(user, today: date) -> dict:
+    """The cycles' progress in the user's scope (``zhengai.cycles.progress``) as plain data."""
+    from zhengai.cycles.progress import progress
+
+    found = progress(user, today)
+    return {
+        "chart": found.as_chart(),
+        "total": found.total,
+        "late_total": found.late_total,
+        "late": [{"name": c.subject_name, "level": str(c.level_label), "phase": str(c.phase_label),
+                  "days": c.late_days, "url": c.url} for c in found.late],
+        "levels": [{"level": lv.level, "label": str(lv.label), "total": lv.total, "late": lv.late,
+                    "url": lv.calendar_url, "late_url": lv.late_url} for lv in found.levels],
     }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from zhengai.core import clock
+from zhengai.core import params as query_params
 from zhengai.core.views import person_of
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import AdminClass, Student
@@ -171,9 +172,11 @@ def _cockpit_user(user):
 @login_required
 @require_safe
 def cockpit(request):
-    """驾驶舱: the school at a glance, for a large display; the page refreshes its figures itself."""
+    """驾驶舱: the school at a glance; the page refreshes its figures itself. ``?display=wall`` is the
+    large-display mode (大屏: dark, large type, no menus), also reached full-screen from the page."""
     _cockpit_user(request.user)
-    context = {"data": overview.cockpit(request.user, clock.today()), "breadcrumbs": [(_("驾驶舱"), None)]}
+    wall = query_params.choice_param(request, "display", ["wall"]) == "wall"
+    context = {"data": overview.cockpit(request.user, clock.today()), "breadcrumbs": [(_("驾驶舱"), None)], "wall": wall}
     return render(request, "portraits/cockpit.html", context)
 
 

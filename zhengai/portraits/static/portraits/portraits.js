@@ -33,15 +33,25 @@ window.ZhenGai = window.ZhenGai || {};
     return chart;
   }
   function read(id) { var n = document.getElementById(id); return n ? JSON.parse(n.textContent) : null; }
-  // Stacked bars of warnings by grade: d.labels (categories), d.series [{name, grade, values}].
+  // The big loop's ten phases, planning (blues) → doing (green) → diagnosing (amber) → improving (purples).
+  var PHASE = { goal: "#9ecae1", standard: "#6baed6", design: "#4292c6", organize: "#2171b5", implement: "#41ab5d",
+                diagnose: "#f0a30a", incentive: "#bcbddc", learn: "#9e9ac8", innovate: "#807dba", improve: "#6a51a3" };
+  // Large display (大屏): light text on the dark page, larger labels.
+  function wall() { var c = document.getElementById("cockpit"); return !!(c && c.classList.contains("wall")); }
+  function ink() { return wall() ? { color: "#e6edf5", fontSize: 16 } : {}; }
+  // Stacked bars: d.labels (categories), d.series [{name, grade | phase, values}].
   Z.drawStacked = function (id, d) {
     var chart = mount(id);
     if (!d || !chart) return;
+    var text = ink(), axis = { axisLabel: text, axisLine: { lineStyle: { color: wall() ? "#8ea3b8" : undefined } } };
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 40, right: 16, top: 32, bottom: 40 },
-      xAxis: { type: "category", data: d.labels }, yAxis: { type: "value", minInterval: 1 },
-      series: d.series.map(function (s) { return { type: "bar", stack: "all", name: s.name, data: s.values, itemStyle: { color: GRADE[s.grade] } }; })
-    });
+      textStyle: text, tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: text },
+      grid: { left: 40, right: 16, top: d.series.length > 4 ? 56 : 32, bottom: 40 },
+      xAxis: Object.assign({ type: "category", data: d.labels }, axis), yAxis: Object.assign({ type: "value", minInterval: 1 }, axis),
+      series: d.series.filter(function (s) { return s.values.some(function (v) { return v; }); }).map(function (s) {
+        return { type: "bar", stack: "all", name: s.name, data: s.values, itemStyle: { color: s.grade ? GRADE[s.grade] : PHASE[s.phase] } };
+      })
+    }, true);
   };
   Z.stackedBars = function (id, dataId) { Z.drawStacked(id, read(dataId)); };
   // Heat map department × 诊断点; clicking a row opens the department's portrait.
@@ -69,13 +79,28 @@ window.ZhenGai = window.ZhenGai || {};
       });
       Z.drawStacked("cockpit-levels", { labels: d.warnings.levels, series: d.warnings.series });
       Z.drawStacked("cockpit-time", d.over_time);
+      if (d.cycles && d.cycles.total) Z.drawStacked("cockpit-cycles", d.cycles.chart);
     }
-    draw(read(dataId));
+    var last = read(dataId);
+    draw(last);
+    // Full screen on the display at hand: the cockpit alone, in the large-display look.
+    var button = document.querySelector("[data-fullscreen]");
+    if (button && root && root.requestFullscreen) {
+      button.hidden = false;
+      button.addEventListener("click", function () { root.requestFullscreen(); });
+      document.addEventListener("fullscreenchange", function () {
+        root.classList.toggle("wall", document.fullscreenElement === root);
+        draw(last);
+        ["cockpit-levels", "cockpit-time", "cockpit-cycles"].forEach(function (id) {
+          var el = document.getElementById(id), c = el && echarts.getInstanceByDom(el); if (c) c.resize();
+        });
+      });
+    }
     if (!root || !window.fetch) return;
     setInterval(function () {
       fetch(root.dataset.source, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (d) { if (d) { draw(d); root.dataset.refreshed = String(Date.now()); } })
+        .then(function (d) { if (d) { last = d; draw(d); root.dataset.refreshed = String(Date.now()); } })
         .catch(function () {});
     }, every);
   };
