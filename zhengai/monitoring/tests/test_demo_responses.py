@@ -14,7 +14,8 @@ TODAY = date(2026, 11, 20)  # the suite's ZHENGAI_TODAY
 def test_it_acknowledges_corrects_and_resolves_a_share_of_the_older_warnings_as_their_owners(cast, college):
     zhang = Subject.objects.get(level="student", key=college.s_zhang.student_no)
     older = [Warning.objects.create(subject=zhang, level="student", indicator_code=f"student.x{i}", grade=Grade.ORANGE,
-                                    opened_window="2026-10", opened_window_end=date(2026, 10, 31), value=60, threshold=80)
+                                    opened_window="2026-10", opened_window_end=date(2026, 10, 31), value=60, threshold=80,
+                                    last_window="2026-11-02..2026-11-15", last_window_end=date(2026, 11, 15))
              for i in range(6)]
     recent = Warning.objects.create(subject=zhang, level="student", indicator_code="student.y", grade=Grade.RED,
                                     opened_window="2026-11-16..2026-11-19", opened_window_end=date(2026, 11, 19))
@@ -27,7 +28,7 @@ def test_it_acknowledges_corrects_and_resolves_a_share_of_the_older_warnings_as_
     corrected = Warning.objects.get(pk=older[4].pk)
     assert corrected.measure_kind == "talk" and corrected.cause and corrected.measure_text
     resolved = Warning.objects.get(pk=older[1].pk)
-    assert resolved.measure_text and resolved.resolved_window_end is not None
+    assert resolved.measure_text and resolved.resolved_window_end == date(2026, 11, 15)
     # acted by one of the warning's owners (责任人), through the pages' actions
     from zhengai.monitoring.owners import owners_of
 

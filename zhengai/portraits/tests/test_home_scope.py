@@ -29,8 +29,13 @@ def subject(level, key):
     return Subject.objects.get(level=level, key=key)
 
 
-def warn(subj, grade=Grade.ORANGE, status=WarningStatus.OPEN, opened=date(2026, 11, 10), resolved=None, measure=""):
-    return Warning.objects.create(subject=subj, level=subj.level, indicator_code=f"{subj.level}.attendance_rate",
+# One warning a subject and indicator at a time (a unique constraint): each of a subject's own code.
+CODES = {Grade.RED: "student.attendance_rate", Grade.ORANGE: "student.assignment_rate", Grade.YELLOW: "student.grade_average"}
+
+
+def warn(subj, grade=Grade.ORANGE, status=WarningStatus.OPEN, opened=date(2026, 11, 10), resolved=None, measure="",
+         code=None):
+    return Warning.objects.create(subject=subj, level=subj.level, indicator_code=code or CODES[grade].replace("student", subj.level),
                                   grade=grade, status=status, opened_window=opened.strftime("%Y-%m"),
                                   opened_window_end=opened, resolved_window_end=resolved, value=60, threshold=80,
                                   measure_text=measure)
@@ -43,7 +48,8 @@ def some_warnings(college):
     warn(zhang, Grade.YELLOW, opened=date(2026, 10, 5))  # before the last 30 days
     warn(offering, Grade.ORANGE, status=WarningStatus.CORRECTING, measure="调整教学进度")
     warn(liu, Grade.RED)  # 信息工程学院's: outside bob's department
-    warn(zhang, Grade.ORANGE, status=WarningStatus.RESOLVED, opened=date(2026, 9, 30), resolved=date(2026, 11, 15))
+    warn(zhang, Grade.ORANGE, status=WarningStatus.RESOLVED, opened=date(2026, 9, 30), resolved=date(2026, 11, 15),
+         code="student.sessions_missed")
 
 
 def test_the_quality_office_sees_the_schools_open_warnings_by_level_and_grade_with_a_trend(cast, college):
@@ -54,12 +60,15 @@ def test_the_quality_office_sees_the_schools_open_warnings_by_level_and_grade_wi
     assert [(r.level, [c.n for c in r.cells], r.total.n) for r in s.rows] == [
         ("offering", [0, 1, 0], 1), ("student", [2, 0, 1], 3)]
     assert s.rows[1].cells[0].url == reverse("monitoring:warnings") + "?level=student&grade=red&status=active"
-    # opened in the last 30 days (10-22 … 11-20): three, against one in the 30 before; one resolved
-    assert (s.opened.now, s.opened.before, s.opened.arrow, s.opened.better) == (3, 1, "↑", False)
+    # opened in the last 30 days (10-22 … 11-20): three, against two in the 30 before (10-05, 09-30);
+    # one resolved, none before
+    assert (s.opened.now, s.opened.before, s.opened.arrow, s.opened.better) == (3, 2, "↑", False)
     assert (s.resolved.now, s.resolved.before, s.resolved.better) == (1, 0, True)
 
     client_page = home(cast.alice)
-    assert "全校未解除预警" in client_page and 'href="/monitoring/warnings/?level=student&amp;grade=red&amp;status=active"' in client_page
+    assert "全校未解除预警" in client_page
+    panel = client_page[client_page.index('data-testid="scope-warnings"'):]
+    assert f'href="{reverse("monitoring:warnings")}?level=student&amp;grade=red&amp;status=active"' in panel
     assert "我的待办预警" not in client_page  # nothing of her own: the scope's panel speaks instead
 
 
@@ -110,7 +119,7 @@ def figure(value, previous, **lines):
     return KeyFigure(p)
 
 
-def test_a_key_figures_trend_says_which_way_is_better_by_the_points_direction():
+def test_a_key_figures_trend_says_which_way_is_better_by_the_points_direction(db):
     up = figure(92.0, 88.0, qualified=80, good=90, excellent=95)
     assert (up.arrow, up.better) == ("↑", True)
     lower = figure(6.0, 4.0, qualified=8, good=5, excellent=3, direction="lower")  # a drop-out rate rising
@@ -147,12 +156,20 @@ def count_home(user):
 
 
 def grow(college, n):
-    """n more warnings of each grade over students and n more cycles in each of three phases, some late."""
-    students = list(Subject.objects.filter(level="student"))
-    for i in range(n):
-        s = students[i % len(students)]
+    """n more students of 数控2401 with a warning of each grade, and n more cycles in each of three
+    phases over a few periods, some late."""
+    from zhengai.datacenter.choices import Gender
+    from zhengai.datacenter.models import Student
+    from zhengai.datacenter.subjects import sync_subjects
+
+    first = Student.objects.count()
+    made = Student.objects.bulk_create(
+        Student(student_no=f"26{first + i:05d}", name=f"学生{first + i}", gender=Gender.MALE, admin_class=college.class_cnc,
+                specialty=college.cnc, cohort=2025) for i in range(n))
+    sync_subjects()
+    for i, student in enumerate(Subject.objects.filter(level="student", student__in=made)):
         for g in (Grade.RED, Grade.ORANGE, Grade.YELLOW):
-            warn(s, g, opened=TODAY - timedelta(days=i % 50))
+            warn(student, g, opened=TODAY - timedelta(days=i % 50))
     offering = subject("offering", college.off_cnc.code)
     made = Cycle.objects.count()
     for i in range(n):
@@ -170,3 +187,53 @@ def test_the_scope_panels_cost_the_same_for_more_warnings_and_cycles(cast, colle
     grow(college, 12)
     large = count_home(user)
     assert large == small, f"{who}: {small} queries with few warnings and cycles, {large} with more"
+
+
+# --- the cockpit: cycles' progress, quality culture, the large display ----------------------------------
+
+
+def test_the_cockpit_shows_cycles_progress_culture_figures_and_percentages_with_their_unit(cast, college):
+    some_warnings(college)
+    cycle(subject("student", college.s_chen.student_no), Phase.GOAL, date(2026, 9, 1), date(2027, 1, 20), "2026-2027-1")
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.grace)
+    data = client.get(reverse("portraits:cockpit_json")).json()
+    assert data["cycles"]["total"] == 1 and data["cycles"]["late_total"] == 1
+    assert data["cycles"]["late"][0]["name"] == college.s_chen.name
+    assert [s["values"] for s in data["cycles"]["chart"]["series"] if s["phase"] == "goal"] == [[1]]
+    assert [f["code"] for f in data["culture"]["figures"]] == [
+        "school.selfdiag_on_time", "school.warnings_acknowledged", "school.corrections_worked", "school.actions_on_time"]
+    assert data["culture"]["corrected_share_text"] == "50.0%"
+    page = client.get(reverse("portraits:cockpit")).content.decode()
+    assert "50.0%" in page and 'data-testid="cockpit-cycles"' in page and 'data-testid="cockpit-culture"' in page
+    assert 'data-testid="wall-link"' in page and "cockpit wall" not in page
+
+
+def test_the_cockpit_has_a_large_display_mode_and_refuses_junk(cast, college):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.alice)
+    page = client.get(reverse("portraits:cockpit") + "?display=wall").content.decode()
+    assert 'class="cockpit wall"' in page and 'data-testid="leave-wall"' in page
+    assert client.get(reverse("portraits:cockpit") + "?display=<script>").status_code == 400
+
+
+@pytest.mark.parametrize("name", ["portraits:cockpit", "portraits:cockpit_json"])
+def test_the_cockpit_costs_the_same_for_more_warnings_and_cycles(cast, college, name):
+    from django.test import Client
+
+    def count():
+        client = Client()
+        client.force_login(type(cast.grace).objects.get(pk=cast.grace.pk))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    some_warnings(college)
+    grow(college, 2)
+    small = count()
+    grow(college, 12)
+    assert count() == small
