@@ -13,7 +13,6 @@ run bare in the same process — and the ratio; then .docx and PDF exports: repo
 
 import argparse
 import io
-import os
 import resource
 import sys
 import time
@@ -30,40 +29,17 @@ def rss_mb() -> float:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    from throwaway import _admin, add_options, create, drop_at_exit, exists, url
+    from throwaway import add_college_options, prepare_college
 
-    add_options(parser, "zg_bench_cycles")
-    parser.add_argument("--template", help="copy this seeded PostgreSQL database instead of seeding")
-    parser.add_argument("--url", help="run on this existing database (inside a transaction rolled back)")
-    parser.add_argument("--size", default="small", choices=("small", "medium", "large"))
+    add_college_options(parser, "zg_bench_cycles")
     parser.add_argument("--term", help="the term whose offerings' cycles are opened (default: the demo's current term)")
     args = parser.parse_args()
-
-    if args.url:
-        os.environ["DATABASE_URL"] = args.url
-    else:
-        if exists(args.database):
-            sys.exit(f"database {args.database} exists; drop it or name another with --database")
-        if args.template:
-            _admin(f'CREATE DATABASE "{args.database}" TEMPLATE "{args.template}"')
-        else:
-            create(args.database)
-        drop_at_exit(args.database, keep=args.keep)
-        os.environ["DATABASE_URL"] = url(args.database)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengai.settings")
-    import django
-
-    django.setup()
+    prepare_college(args)
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     if not args.url:
-        call_command("migrate", verbosity=0)
-        if not args.template:
-            started = time.monotonic()
-            call_command("seed_demo", "--size", args.size, stdout=io.StringIO())
-            print(f"seeded {args.size} in {time.monotonic() - started:.0f} s")
         call_command("standards", "install-defaults", stdout=io.StringIO())
 
     from zhengai.core import clock, windows

@@ -14,8 +14,6 @@ dropped with the database (``--database``, default zh_statedata_bench; ``--keep`
 """
 
 import argparse
-import io
-import os
 import sys
 import time
 from pathlib import Path
@@ -27,42 +25,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    from throwaway import _admin, add_options, create, drop_at_exit, exists, url
+    from throwaway import add_college_options, prepare_college
 
-    add_options(parser, "zh_statedata_bench")
-    parser.add_argument("--template", help="copy this seeded PostgreSQL database instead of seeding")
-    parser.add_argument("--url", help="run on this existing database (inside a transaction rolled back)")
-    parser.add_argument("--size", default="small", choices=("small", "medium", "large"))
+    add_college_options(parser, "zh_statedata_bench")
     parser.add_argument("--year", help="the academic year filled (default: the last one ended on the demo's date)")
     args = parser.parse_args()
-
-    if args.url:
-        os.environ["DATABASE_URL"] = args.url
-    else:
-        if exists(args.database):
-            sys.exit(f"database {args.database} exists; drop it or name another with --database")
-        if args.template:
-            started = time.monotonic()
-            _admin(f'CREATE DATABASE "{args.database}" TEMPLATE "{args.template}"')
-            print(f"copied {args.template} in {time.monotonic() - started:.0f} s")
-        else:
-            create(args.database)
-        drop_at_exit(args.database, keep=args.keep)
-        os.environ["DATABASE_URL"] = url(args.database)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengai.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    prepare_college(args)
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
-
-    if not args.url:
-        call_command("migrate", verbosity=0)
-        if not args.template:
-            started = time.monotonic()
-            call_command("seed_demo", "--size", args.size, stdout=io.StringIO())
-            print(f"seeded {args.size} in {time.monotonic() - started:.0f} s")
 
     from zhengai.core import windows as W
     from zhengai.datacenter.models import Student, Subject

@@ -16,7 +16,9 @@ database, a college loaded by hand), so a bench
         ...
 
 A bench whose body must stay flat (no ``with``) calls ``create(name)`` and then
-``drop_at_exit(name, keep=…)``. The server is ``BENCH_PG`` (default
+``drop_at_exit(name, keep=…)``. A bench that runs on a whole college (``statedata.py``,
+``cycles.py``) takes ``add_college_options(parser, default)`` and ``prepare_college(args)``: a copy of
+a seeded template, a throwaway college seeded for the run, or an existing database named by URL. The server is ``BENCH_PG`` (default
 ``postgres://postgres@127.0.0.1:5432/``, no database name).
 """
 
@@ -123,3 +125,52 @@ def throwaway_database(name: str, *, keep: bool = False):
             print(f"kept {name} ({created})", file=sys.stderr)
         else:
             _drop_quietly(name)
+
+
+# A college to run on ---------------------------------------------------------------------------
+
+
+def add_college_options(parser, default: str) -> None:
+    """``--database``/``--keep`` and where the college comes from: ``--template``, ``--url`` or ``--size``."""
+    add_options(parser, default)
+    parser.add_argument("--template", help="copy this seeded PostgreSQL database instead of seeding")
+    parser.add_argument("--url", help="run on this existing database (inside a transaction rolled back)")
+    parser.add_argument("--size", default="small", choices=("small", "medium", "large"))
+
+
+def prepare_college(args) -> None:
+    """Point Django at the bench's college, set it up and make the database ready.
+
+    ``--url``: that database as it is (the bench rolls back what it writes). Otherwise the throwaway
+    ``--database``, dropped when the bench ends (unless ``--keep``): a copy of ``--template``
+    (PostgreSQL copies it file by file; nobody may be connected to the template meanwhile), or a
+    new database seeded with the demo college of ``--size``; then migrated."""
+    import io
+    import time
+
+    if args.url:
+        os.environ["DATABASE_URL"] = args.url
+    else:
+        if exists(args.database):
+            sys.exit(f"database {args.database} exists; drop it or name another with --database")
+        if args.template:
+            started = time.monotonic()
+            _admin(f'CREATE DATABASE "{_checked(args.database)}" TEMPLATE "{_checked(args.template)}"')
+            print(f"copied {args.template} in {time.monotonic() - started:.0f} s")
+        else:
+            create(args.database)
+        drop_at_exit(args.database, keep=args.keep)
+        os.environ["DATABASE_URL"] = url(args.database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengai.settings")
+    import django
+
+    django.setup()
+    if args.url:
+        return
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if not args.template:
+        started = time.monotonic()
+        call_command("seed_demo", "--size", args.size, stdout=io.StringIO())
+        print(f"seeded {args.size} in {time.monotonic() - started:.0f} s")
