@@ -242,26 +242,31 @@ def make_converter(column: Column, value_map: dict | None = None, date_format: s
 
     if kind in ("text", "email", "uuid", "datetime"):
         return convert
-    # Memoised: references, codes, numbers and dates repeat; a failure is remembered as its reason.
+    # Memoised: references, codes, numbers and dates repeat. A value seen before is one dict lookup
+    # (the path nearly every cell of a big file takes: no type test, no second lookup); a failure is
+    # remembered apart, as its reason.
     cache: dict = {}
+    failed: dict = {}
 
     def cached(raw):
         try:
-            hit = cache[raw]
+            return cache[raw]
         except KeyError:
-            try:
-                hit = convert(raw)
-            except Invalid as exc:
-                hit = exc
-            except TypeError:  # an unhashable cell (a list from a JSON push) is checked uncached
-                return convert(raw)
-            if len(cache) < _CACHE_LIMIT:
-                cache[raw] = hit
-        except TypeError:
+            pass
+        except TypeError:  # an unhashable cell (a list from a JSON push) is checked uncached
             return convert(raw)
-        if isinstance(hit, Invalid):
-            raise hit
-        return hit
+        reason = failed.get(raw)
+        if reason is not None:
+            raise reason.with_traceback(None)  # else each raise would lengthen its traceback
+        try:
+            value = convert(raw)
+        except Invalid as exc:
+            if len(failed) < _CACHE_LIMIT:
+                failed[raw] = exc
+            raise
+        if len(cache) < _CACHE_LIMIT:
+            cache[raw] = value
+        return value
 
     return cached
 

@@ -39,7 +39,7 @@ from .columns import Column, TableSpec, norm_header, spec_for
 from .convert import Invalid, as_text, make_converter
 from .errors import IntakeError, SourceFailed
 from .models import BatchChange, BatchEvent, Mapping, RejectedRow
-from .rules import Rule, rule_for
+from .rules import rule_for
 
 logger = logging.getLogger(__name__)
 
@@ -293,10 +293,11 @@ class _Run:
         stage.open()
         add = stage.add
         flush = stage.flush_if_full if connection.vendor != "postgresql" else None
-        apply_rule = rule.apply if type(rule).apply is not Rule.apply else None
+        check = rule.bind(ix, extra)
+        read = 0  # a local in the loop, kept on the run when the loop ends however it ends
         try:
             for row_no, values in source.numbered():
-                self.read += 1
+                read += 1
                 if len(values) < nheaders:
                     values = list(values) + pad[len(values):]
                 out = template.copy()
@@ -309,8 +310,8 @@ class _Run:
                         if problems is None:
                             problems = []
                         problems.append((header, values[i], str(exc)))
-                if problems is None and apply_rule is not None:
-                    problems = apply_rule(out, ix, extra) or None
+                if problems is None and check is not None:
+                    problems = check(out)
                 if problems is not None:
                     self.reject(row_no, problems, [[h, _cell(v)] for h, v in zip(headers, values)])
                     continue
@@ -322,6 +323,8 @@ class _Run:
         except BaseException:
             stage.abort()
             raise
+        finally:
+            self.read += read
         stage.close()
         source.close()
         if self.read == 0:

@@ -36,6 +36,14 @@ class Rule:
         """Complete ``row`` in place; return errors as (column label, value, reason)."""
         return []
 
+    def bind(self, ix: dict, extra: dict):
+        """This run's per-row check, ``row → errors or None`` (``apply`` with the column indices and
+        the referenced rows fixed), or None when the rule has nothing to do."""
+        if type(self).apply is Rule.apply:
+            return None
+        apply = self.apply
+        return lambda row: apply(row, ix, extra) or None
+
 
 class StudentRule(Rule):
     """A student's specialty and cohort follow from the administrative class."""
@@ -61,6 +69,22 @@ class AttendanceRule(Rule):
     """An attendance date lies inside the term of its offering."""
 
     extras = {Offering: ("term__code", "term__start_date", "term__end_date")}
+
+    def bind(self, ix, extra):
+        # Attendance files run to millions of rows: the date is compared with its term's bounds
+        # inline, and the message is made (by ``apply``) only for a row outside them.
+        terms, offering, day_at, apply = extra[Offering], ix["offering_id"], ix["date"], self.apply
+
+        def check(row):
+            term = terms.get(row[offering])
+            if term is None:
+                return None
+            day = row[day_at]
+            if day is None or term[1] <= day <= term[2]:
+                return None
+            return apply(row, ix, extra)
+
+        return check
 
     def apply(self, row, ix, extra):
         term = extra[Offering].get(row[ix["offering_id"]])

@@ -241,3 +241,23 @@ def test_dates_are_read_in_the_ways_clerks_write_them(college):
 
     days = sorted(ClassSession.objects.filter(offering=college.off_cnc, date__gte=date(2026, 11, 12)).values_list("date", flat=True))
     assert days == [date(2026, 11, 12), date(2026, 11, 19), date(2026, 11, 26), date(2026, 12, 3), date(2026, 12, 10)]
+
+
+def test_a_bad_value_repeated_is_named_on_every_row_it_is_on(college):
+    """The converters remember what they have seen (a value seen before is one lookup): a failure
+    remembered must still be reported on each row, with that row's number, and a good value after
+    it still pass. Rows 1 and 3 name the same unknown class, row 2 is good, row 4 is outside the term."""
+    rows = students(("2024003", "王五", "男", "NOPE"), ("2024004", "赵六", "男", "CNC2401"),
+                    ("2024005", "孙七", "女", "NOPE"))
+    batch = import_rows(college.source, "students", rows, partial=True)
+    assert (batch.rows_inserted, batch.rows_rejected) == (1, 2)
+    assert list(batch.rejected_rows.order_by("row_number").values_list("row_number", "reason")) == [
+        (1, "列“班级代码”：值“NOPE”在行政班表中不存在"), (3, "列“班级代码”：值“NOPE”在行政班表中不存在")]
+
+    att = [{"学号": "2024001", "教学班代码": OFF, "日期": day, "节次": 1, "考勤状态": "出勤"}
+           for day in ("2026-10-08", "2026-02-01", "2026-10-08", "2026-02-01")]
+    a = import_rows(college.source, "attendance", att)
+    assert a.status == BatchStatus.REFUSED and a.rows_read == 4
+    reasons = dict(a.rejected_rows.values_list("row_number", "reason"))
+    assert reasons[2] == reasons[4] == "列“日期”：值“2026-02-01”不在该教学班所在学期（2026-2027-1：2026-09-07 至 2027-01-22）内"
+    assert 1 not in reasons  # row 3 repeats row 1: a duplicate key, found after staging
