@@ -1,9 +1,11 @@
 """The improvement actions' list (改进措施): every action of the viewer's scope across cycles, sorted
 and filtered by the database and exported to .xlsx (``zhengai.core.tables``). An action is overdue
-(已逾期) while it is open past its due date — a WHERE, not a loop."""
+(已逾期) while it is open past its due date — a WHERE, not a loop. The list opens on what is still
+to do, soonest due first."""
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengai.core import clock, tables
 from zhengai.datacenter.choices import Level
@@ -11,6 +13,9 @@ from zhengai.org.access import restrict
 
 from .choices import ActionStatus
 from .models import ImprovementAction
+
+
+STATUS_ORDER = Case(*[When(status=v, then=Value(i)) for i, v in enumerate(ActionStatus.values)], output_field=IntegerField())
 
 
 def overdue_q() -> Q:
@@ -32,10 +37,10 @@ class ActionTable(tables.Table):
         tables.Column("subject", _("主体"), sort="cycle__subject__name", value="cycle.subject.name"),
         tables.Column("level", _("层面"), sort="cycle__level", value="cycle.get_level_display"),
         tables.Column("period", _("周期"), sort=("cycle__start", "cycle__period"), value="cycle.period"),
-        tables.Column("owner", _("责任人"), sort="owner__display_name", value=_owner_name),
+        tables.Column("owner", pgettext_lazy("column", "责任人"), sort="owner__display_name", value=_owner_name),
         tables.Column("due", _("完成期限"), sort="due", value="due"),
-        tables.Column("status", _("状态"), sort=Case(*[When(status=v, then=Value(i)) for i, v in enumerate(ActionStatus.values)],
-                                                      output_field=IntegerField()), value="get_status_display"),
+        # Open first (then due date), then done, then dropped.
+        tables.Column("status", _("状态"), sort=(STATUS_ORDER, "due"), value="get_status_display"),
         tables.Column("overdue", _("已逾期"), value=lambda a: str(_("是") if _overdue(a) else _("否")), shown=False),
         tables.Column("closed", _("完成日期"), sort="closed_on", value="closed_on"),
         tables.Column("outcome", _("结果"), value="outcome", shown=False),
@@ -46,7 +51,7 @@ class ActionTable(tables.Table):
         tables.Choice("status", _("状态"), "status", ActionStatus.choices),
         tables.Flag("overdue", _("只看已逾期"), lambda qs, on: qs.filter(overdue_q())),
     ]
-    default_sort = "due"
+    default_sort = "status"  # what is still to do, soonest due first
     export_name = "改进措施.xlsx"
 
     def __init__(self, request, queryset):

@@ -5,6 +5,7 @@ their classes, a specialty leader their specialty."""
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengai.core import tables
 from zhengai.org.access import restrict
@@ -48,15 +49,15 @@ class StudentRoster(tables.Table):
         tables.Column("no", _("学号"), sort="student_no", value="student_no"),
         tables.Column("name", _("姓名"), sort="name", value="name"),
         tables.Column("class", _("行政班"), sort="admin_class__code", value="admin_class.name"),
-        tables.Column("specialty", _("专业"), sort="specialty__code", value="specialty.name"),
-        tables.Column("department", _("部门"), sort="specialty__department__code", value="specialty.department.name"),
+        tables.Column("specialty", pgettext_lazy("column", "专业"), sort="specialty__code", value="specialty.name"),
+        tables.Column("department", pgettext_lazy("column", "部门"), sort="specialty__department__code", value="specialty.department.name"),
         tables.Column("cohort", _("入学年份"), sort="cohort", value="cohort", css="right"),
         tables.Column("status", _("学籍状态"), sort="status", value="get_status_display"),
     ]
     filters = [
         tables.Search("q", _("搜索"), ["student_no", "name"], placeholder=_("学号或姓名")),
-        tables.Choice("department", _("部门"), "specialty__department_id", _departments, ids=True),
-        tables.Choice("specialty", _("专业"), "specialty_id", _specialties, ids=True),
+        tables.Choice("department", pgettext_lazy("column", "部门"), "specialty__department_id", _departments, ids=True),
+        tables.Choice("specialty", pgettext_lazy("column", "专业"), "specialty_id", _specialties, ids=True),
         tables.Choice("class", _("行政班"), "admin_class_id", _classes, ids=True),
         tables.Choice("cohort", _("入学年份"), "cohort", _cohorts),
         tables.Choice("status", _("学籍状态"), "status", StudentStatus.choices),
@@ -74,17 +75,17 @@ class TeacherRoster(tables.Table):
     columns = [
         tables.Column("no", _("工号"), sort="staff_no", value="staff_no"),
         tables.Column("name", _("姓名"), sort="name", value="name"),
-        tables.Column("department", _("部门"), sort="department__code", value="department.name"),
+        tables.Column("department", pgettext_lazy("column", "部门"), sort="department__code", value="department.name"),
         tables.Column("title", _("职称"), sort=TITLE_ORDER, value="get_title_display"),
-        tables.Column("teacher", _("专任教师"), sort="is_teacher", value=_yes_no_label("is_teacher")),
+        tables.Column("teacher", pgettext_lazy("column", "专任教师"), sort="is_teacher", value=_yes_no_label("is_teacher")),
         tables.Column("dual", _("双师型"), sort="is_dual_qualified", value=_yes_no_label("is_dual_qualified")),
         tables.Column("hired", _("入职日期"), sort="hired_on", value="hired_on"),
     ]
     filters = [
         tables.Search("q", _("搜索"), ["staff_no", "name"], placeholder=_("工号或姓名")),
-        tables.Choice("department", _("部门"), "department_id", _departments, ids=True),
+        tables.Choice("department", pgettext_lazy("column", "部门"), "department_id", _departments, ids=True),
         tables.Choice("title", _("职称"), "title", Title.choices),
-        tables.Choice("teacher", _("专任教师"), choices=YES_NO, apply=_yes_no("is_teacher")),
+        tables.Choice("teacher", pgettext_lazy("column", "专任教师"), choices=YES_NO, apply=_yes_no("is_teacher")),
         tables.Choice("dual", _("双师型"), choices=YES_NO, apply=_yes_no("is_dual_qualified")),
     ]
     default_sort = "no"

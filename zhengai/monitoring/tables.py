@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengai.core import clock, tables, windows
 from zhengai.datacenter.choices import Level
@@ -40,7 +41,7 @@ class WarningTable(tables.Table):
     columns = [
         tables.Column("subject", _("主体"), sort="subject__name", value="subject.name"),
         tables.Column("key", _("编号"), sort="subject__key", value="subject.key"),
-        tables.Column("department", _("部门"), sort="subject__department__name", value="subject.department.name"),
+        tables.Column("department", pgettext_lazy("column", "部门"), sort="subject__department__name", value="subject.department.name"),
         tables.Column("level", _("层面"), sort="level", value="get_level_display"),
         tables.Column("indicator", _("指标"), sort="indicator_code", value="indicator_label"),
         tables.Column("grade", _("等级"), sort=GRADE_ORDER, value="get_grade_display"),
@@ -61,7 +62,7 @@ class WarningTable(tables.Table):
         tables.Choice("grade", _("等级"), "grade", Grade.choices),
         tables.Choice("status", _("状态"), choices=[("active", _("未解除")), *WarningStatus.choices], apply=_status,
                       default="active"),
-        tables.Choice("department", _("部门"), "subject__department_id", _departments, ids=True),
+        tables.Choice("department", pgettext_lazy("column", "部门"), "subject__department_id", _departments, ids=True),
         tables.Number("age", _("持续天数不少于"), lambda qs, days: qs.filter(
             opened_window_end__lte=clock.today() - timedelta(days=days)), maximum=36500),
     ]
@@ -79,9 +80,14 @@ class WarningTable(tables.Table):
         return [*super().param_names(), "mine"]
 
     def prepare(self, rows):
-        from .views import label_warnings
+        from .sources import indicator_name
 
-        label_warnings(rows)
+        # Indicator names once per code for the whole export, not once per chunk.
+        names = self.__dict__.setdefault("_names", {})
+        for w in rows:
+            if w.indicator_code and w.indicator_code not in names:
+                names[w.indicator_code] = indicator_name(w.indicator_code)
+            w.indicator_label = names.get(w.indicator_code) or w.get_source_display()
         codes = {code for w in rows for code in (w.opened_window, w.last_window) if code}
         cache = getattr(self, "_windows", None)
         if cache is None:

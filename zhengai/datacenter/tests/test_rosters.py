@@ -82,7 +82,8 @@ def test_page_and_export_queries_do_not_grow_with_the_rows(client, cast, college
     def counted(query):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse(name), query).status_code == 200
-        return len(queries)
+        # The session's idle clock is written every 15 s (core.signin): not the page's doing.
+        return len([q for q in queries if "django_session" not in q["sql"]])
 
     few = (counted({"sort": "-name"}), counted({"format": "xlsx"}))
     for i in range(30):
