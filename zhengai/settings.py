@@ -312,7 +312,7 @@ ZHENGAI_IMPORT_MAX_XLSX_BYTES = envint("ZHENGAI_IMPORT_MAX_XLSX_BYTES", str(300 
 ZHENGAI_IMPORT_MAX_CELLS = envint("ZHENGAI_IMPORT_MAX_CELLS", "2000000")
 ZHENGAI_IMPORT_MAX_ROWS = envint("ZHENGAI_IMPORT_MAX_ROWS", "5000000")
 # Self-diagnosis evidence files (自诊材料): each up to this size; the accepted types are in
-# zhengai.chains.selfdiag.DEFAULT_EXTENSIONS (ZHENGAI_EVIDENCE_EXTENSIONS overrides them in settings).
+# zhengai.cycles.selfdiag.DEFAULT_EXTENSIONS (ZHENGAI_EVIDENCE_EXTENSIONS overrides them in settings).
 ZHENGAI_EVIDENCE_MAX_BYTES = envint("ZHENGAI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 # Rejected rows kept per batch (the count goes on beyond it), and the age after which a batch still
 # marked running on another host is taken for dead.

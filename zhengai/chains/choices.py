@@ -88,18 +88,3 @@ class ReviewDecision(models.TextChoices):
 class KeyResultKind(models.TextChoices):
     INDICATOR = "indicator", _("指标")
     MILESTONE = "milestone", _("里程碑")
-
-
-class EvidenceStatus(models.TextChoices):
-    """Where a submission of self-diagnosis evidence (自诊材料) stands. A subject that owes evidence
-    and has submitted nothing has no row: it is "missing" (未提交) on pages, never stored."""
-
-    SUBMITTED = "submitted", _("待审核")
-    PASSED = "passed", _("达标")
-    FAILED = "failed", _("不达标")
-    MORE = "more", _("需补充")
-
-
-# What a reviewer may decide; every decision but 达标 leaves the owner able to submit again.
-EVIDENCE_REVIEW_RESULTS = (EvidenceStatus.PASSED, EvidenceStatus.FAILED, EvidenceStatus.MORE)
-EVIDENCE_REVIEWED = {EvidenceStatus.PASSED, EvidenceStatus.FAILED, EvidenceStatus.MORE}

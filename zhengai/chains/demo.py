@@ -1,7 +1,7 @@
 """The demo college's chains, set up when ``zhengai seed_demo`` sends ``demo_seeded``: the default
 standard set, the school's development goals and annual tasks (the seed's task table imported like
-a quality office's file), a few specialty, course, teacher and student goals, and self-diagnosis
-evidence (自诊材料) submitted and reviewed for a share of the subjects."""
+a quality office's file), a few specialty, course, teacher and student goals. (Self-diagnosis
+evidence, 自诊材料, is the cycles app's: ``zhengai.cycles.demo``.)"""
 
 import logging
 
@@ -13,12 +13,9 @@ def on_demo_seeded(sender=None, size=None, seed=None, demo_date=None, **kwargs):
 
     counts = install_default_standards()
     log.info("default standards: %s", counts)
-    from .demo_evidence import install_demo_evidence
-
     try:
         from .demo_goals import install_demo_goals
     except ImportError:
         install_demo_goals = None
     if install_demo_goals is not None:
         install_demo_goals(demo_date)
-    install_demo_evidence(demo_date, seed=seed if seed is not None else 1)

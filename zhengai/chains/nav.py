@@ -8,9 +8,5 @@ from zhengai.org import access
 ITEMS = [
     NavItem(_("标准"), "chains:standards", order=50, group="chains"),
     NavItem(_("目标"), "chains:goals", order=52, group="chains"),
-    # 我的自诊: for whoever owns a subject (access.OWNER_SCOPE); the overview for the school and
-    # department scopes.
-    NavItem(_("我的自诊"), "chains:self_diagnosis", act=access.SUBMIT_EVIDENCE, order=53, group="cycles"),
-    NavItem(_("自诊材料总览"), "chains:self_diagnosis_overview", act=access.SEE_EVIDENCE_OVERVIEW, order=53, group="cycles"),
     NavItem(_("任务表"), "chains:tasks", act=access.SEE_TASK_TABLE, order=54, group="chains"),
 ]

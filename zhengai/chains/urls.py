@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import goals, selfdiag, standards
+from .views import goals, standards
 
 app_name = "chains"
 urlpatterns = [
@@ -26,13 +26,6 @@ urlpatterns = [
     path("goals/<int:pk>/report/", goals.goal_report, name="goal_report"),
     path("key-results/<int:pk>/milestone/", goals.milestone_done, name="milestone"),
     path("evidence/<int:pk>/", goals.evidence_file, name="evidence"),
-    path("self-diagnosis/", selfdiag.my_self_diagnosis, name="self_diagnosis"),
-    path("self-diagnosis/submit/", selfdiag.evidence_submit, name="evidence_submit"),
-    path("self-diagnosis/overview/", selfdiag.overview, name="self_diagnosis_overview"),
-    path("self-diagnosis/<int:pk>/", selfdiag.evidence_detail, name="evidence_detail"),
-    path("self-diagnosis/<int:pk>/review/", selfdiag.evidence_review, name="evidence_review"),
-    path("self-diagnosis/files/<int:pk>/", selfdiag.evidence_file_download, name="evidence_file"),
-    path("self-diagnosis/files/<int:pk>/remove/", selfdiag.evidence_file_remove, name="evidence_file_remove"),
     path("tasks/", goals.task_tables, name="tasks"),
     path("tasks/import/", goals.task_import, name="task_import"),
     path("tasks/export/", goals.task_export, name="task_export_current"),

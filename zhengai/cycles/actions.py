@@ -80,6 +80,11 @@ def do_open_cycles(level: str, period: str, *, acting_user=None) -> OpenResult:
             [CycleEvent(cycle_id=pk, kind=EventKind.OPENED, actor=acting_user, to_phase=Phase.GOAL,
                         detail={"level": level, "period": window.code}) for pk in ids], batch_size=2000)
         linked = link_nested(level)
+        if new:
+            # Evidence given before its cycle opened now belongs to it (set-based, per window).
+            from .selfdiag import attach_to_cycles
+
+            attach_to_cycles()
     return OpenResult(level, window.code, len(new), len(taken), skipped, linked)
 
 

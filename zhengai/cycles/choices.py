@@ -65,6 +65,11 @@ class EventKind(models.TextChoices):
     OUTCOME = "outcome", _("登记改进措施结果")
     GOALS = "goals", _("采纳建议目标")
     MARKED = "marked", _("任务考核评审打分")
+    # Self-diagnosis evidence (自诊材料): the event carries the submission (CycleEvent.evidence).
+    EVIDENCE_SUBMITTED = "evidence_submitted", _("提交自诊材料")
+    EVIDENCE_RESUBMITTED = "evidence_resubmitted", _("重新提交自诊材料")
+    EVIDENCE_REVIEWED = "evidence_reviewed", _("审核自诊材料")
+    EVIDENCE_FILE_REMOVED = "evidence_file_removed", _("删除自诊材料文件")
 
 
 class RatingStatus(models.TextChoices):
@@ -102,3 +107,18 @@ class JobStatus(models.TextChoices):
 
 
 JobStatus.ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class EvidenceStatus(models.TextChoices):
+    """Where a submission of self-diagnosis evidence (自诊材料) stands. A subject that owes evidence
+    and has submitted nothing has no row: it is "missing" (未提交) on pages, never stored."""
+
+    SUBMITTED = "submitted", _("待审核")
+    PASSED = "passed", _("达标")
+    FAILED = "failed", _("不达标")
+    MORE = "more", _("需补充")
+
+
+# What a reviewer may decide; every decision but 达标 leaves the owner able to submit again.
+EVIDENCE_REVIEW_RESULTS = (EvidenceStatus.PASSED, EvidenceStatus.FAILED, EvidenceStatus.MORE)
+EVIDENCE_REVIEWED = {EvidenceStatus.PASSED, EvidenceStatus.FAILED, EvidenceStatus.MORE}

@@ -32,7 +32,7 @@ def recount_many(report_ids) -> None:
 
 
 @transaction.atomic
-def demo_cycles(today, out=None) -> dict:
+def demo_cycles(today, out=None, seed=1) -> dict:
     from zhengai.core import windows
 
     from . import actions, drafting
@@ -52,13 +52,19 @@ def demo_cycles(today, out=None) -> dict:
             actions.do_open_cycles(level, term.code)
     y = windows.containing("academic_year", today).start.year
     actions.do_open_cycles("specialty", f"{y - 2}-{y - 1}..{y}-{y + 1}")
+    # The subjects' self-diagnosis evidence, held by the cycles just opened, before any report is
+    # drafted: the drafts bring it in, and last term's is frozen with their published reports.
+    from .demo_evidence import install_demo_evidence
+
+    evidence = install_demo_evidence(today, seed=seed)
 
     # Last term: drafted, rated, answered, approved, published, closed.
     closed = list(Cycle.objects.filter(period=previous.code))
     drafts = drafting.draft_reports(closed)
     ids = [r.pk for r in drafts]
-    PointRating.objects.filter(report_id__in=ids, status=RatingStatus.UNRATED).update(
-        status=RatingStatus.QUALIFIED, evidence="演示：期末材料齐全", judgement="演示：对照标准达到合格")
+    unrated = PointRating.objects.filter(report_id__in=ids, status=RatingStatus.UNRATED)
+    unrated.filter(evidence="").update(evidence="演示：期末材料齐全")  # the drafted evidence stays where there is some
+    unrated.update(status=RatingStatus.QUALIFIED, judgement="演示：对照标准达到合格")
     failing = list(PointRating.objects.filter(report_id__in=ids, status=RatingStatus.FAIL).values(
         "report__cycle_id", "point_id", "pk"))
     ImprovementAction.objects.bulk_create([
@@ -94,7 +100,7 @@ def demo_cycles(today, out=None) -> dict:
         chosen.refresh_from_db()
         drafting.draft_reports([chosen])
     summary = {"closed": len(closed), "published": len(ids), "running": len(running),
-               "diagnosing": chosen.subject.key if chosen else ""}
+               "diagnosing": chosen.subject.key if chosen else "", "evidence": evidence}
     message = (f"cycles: {len(closed)} cycles of {previous.code} closed with published reports, {len(running)} of "
                f"{current.code} in 实施, specialty {summary['diagnosing']} in 诊断, {time.monotonic() - started:.1f} s")
     log.info(message)
@@ -109,4 +115,4 @@ def on_demo_seeded(sender=None, size=None, seed=None, demo_date=None, **kwargs):
         from zhengai.core import clock
 
         day = clock.today()
-    demo_cycles(day, out=kwargs.get("out"))
+    demo_cycles(day, out=kwargs.get("out"), seed=seed if seed is not None else 1)

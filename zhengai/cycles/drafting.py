@@ -10,8 +10,8 @@ For each 诊断点 of the standard in force: where an indicator exists, its valu
 period, the grade by the point's thresholds (``zhengai.chains.rules.grade``), the qualifying line,
 the gap to it (positive: better than the line), the warning line crossed, the mean of the subject's
 department and of the school, and last cycle's value — marked as drafted. Where no indicator
-measures it (or it has no value), the owner gives evidence and a judgement; evidence submitted on
-*我的自诊* for the period is brought in.
+measures it (or it has no value), the owner gives evidence and a judgement; the evidence the cycle
+holds (submitted on *我的自诊* for a window inside its period) is brought in.
 
 A point's status: 不合格 below the qualifying line, 预警 at or above it but across a warning line,
 合格 otherwise. The radar scores each 诊断项目 as the mean of its points (不合格 40, 预警 50, 合格 60,
@@ -197,8 +197,10 @@ def draft_reports(cycles, *, acting_user=None, groups=None) -> list[Report]:
     from django.utils import timezone
 
     from zhengai.chains.goal_values import goal_tree
-    from zhengai.chains.models import Goal, PointEvidence
+    from zhengai.chains.models import Goal
     from zhengai.core.bulkwrite import insert_rows
+
+    from .models import PointEvidence
     from zhengai.monitoring.models import Warning
 
     cycles = list(cycles)
@@ -242,9 +244,13 @@ def draft_reports(cycles, *, acting_user=None, groups=None) -> list[Report]:
     goals = Goal.objects.filter(owner_id__in=subject_ids, start__lte=last).filter(Q(end__isnull=True) | Q(end__gte=first))
     for node in goal_tree(goals, today):
         goals_by_owner[node.goal.owner_id].append(node)
-    evidence = {}
-    for ev in PointEvidence.objects.filter(subject_id__in=subject_ids, window__in=sorted({c.period for c in todo})):
-        evidence[(ev.subject_id, ev.point_id, ev.window)] = ev.text
+    # The cycle's own evidence (自诊材料), however many windows its period holds: a three-year
+    # specialty cycle gathers its terms' and years' submissions (in the order of the windows'
+    # codes), each under its window.
+    evidence = defaultdict(list)
+    period_of = {c.pk: c.period for c in todo}
+    for ev in PointEvidence.objects.filter(cycle_id__in=list(period_of)).exclude(text="").order_by("window", "pk"):
+        evidence[(ev.cycle_id, ev.point_id)].append(ev.text if ev.window == period_of[ev.cycle_id] else f"{ev.window}：{ev.text}")
 
     carried = defaultdict(dict)  # report id → point id → (status, evidence, judgement) the owner wrote
     editable_ids = [latest[c.pk].pk for c in todo if c.pk in latest]
@@ -274,8 +280,8 @@ def draft_reports(cycles, *, acting_user=None, groups=None) -> list[Report]:
                 kept = own.get(point.pk)
                 if kept:
                     rating.status, rating.evidence, rating.judgement = kept["status"], kept["evidence"], kept["judgement"]
-                elif (c.subject_id, point.pk, c.period) in evidence:
-                    rating.evidence = evidence[(c.subject_id, point.pk, c.period)]
+                elif (c.pk, point.pk) in evidence:
+                    rating.evidence = "\n".join(evidence[(c.pk, point.pk)])
             ratings.append(rating)
         report.data = _facts(c, group.label, ratings, last_rows, prev_actions.get(p.pk, []) if p else [],
                              [w for w in warnings.get(c.subject_id, ()) if c.start <= w.opened_window_end <= c.end],

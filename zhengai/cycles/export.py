@@ -24,7 +24,7 @@ from zhengai.core.output import neutralise
 from zhengai.core.wordfile import add_table, set_east_asian_font
 
 from . import charts
-from .models import Report
+from .models import PointEvidenceFile, Report
 
 SECTIONS = [gettext_noop(s) for s in ("一、概述", "二、目标达成", "三、对标找差", "四、诊断项目雷达图", "五、预警与纠偏",
                                       "六、上一周期改进措施落实情况", "七、分析", "八、本周期改进措施")]
@@ -264,10 +264,8 @@ def reports_zip(reports, fmt: str) -> bytes:
 
 def evidence_package(report: Report) -> bytes:
     """One archive for an external review (复核): the report (.docx), the standard tree with every
-    point's values and ratings (tree.json, values.csv), the cycle's history, and the evidence files
-    the subject submitted during the period."""
-    from zhengai.chains.models import PointEvidenceFile
-
+    point's values and ratings (tree.json, values.csv), the cycle's history, and the files of the
+    self-diagnosis evidence the cycle holds."""
     cycle = report.cycle
     ctx = context(report)
     out = io.BytesIO()
@@ -293,9 +291,8 @@ def evidence_package(report: Report) -> bytes:
             {"at": e.at.isoformat(), "kind": e.kind, "actor": e.actor.username if e.actor else "", "from": e.from_phase,
              "to": e.to_phase, "note": e.note} for e in cycle.events.select_related("actor").order_by("at", "pk")],
             ensure_ascii=False, indent=1))
-        files = PointEvidenceFile.objects.filter(evidence__subject_id=cycle.subject_id,
-                                                 evidence__submitted_at__date__gte=cycle.start,
-                                                 evidence__submitted_at__date__lte=cycle.end)
+        # The cycle's own evidence, frozen with its published report (zhengai.cycles.selfdiag).
+        files = PointEvidenceFile.objects.filter(evidence__cycle_id=cycle.pk).order_by("pk")
         for f in files:
             try:
                 with f.file.open("rb") as handle:

@@ -85,9 +85,9 @@ def _warnings(cycle):
 
 
 def _evidence(cycle):
-    from zhengai.chains.models import PointEvidence
+    from .models import PointEvidence
 
-    return PointEvidence.objects.filter(subject_id=cycle.subject_id, submitted_at__date__gte=cycle.start).aggregate(
+    return PointEvidence.objects.filter(cycle_id=cycle.pk).aggregate(
         total=Count("pk"), passed=Count("pk", filter=Q(status="passed")))
 
 
@@ -116,7 +116,7 @@ def needs(cycle, owners: str = "") -> list[PhaseNeeds]:
                 "n": warnings["total"], "o": warnings["open"], "r": warnings["resolved"]}, warn_url, warnings["open"] == 0))
         elif phase == Phase.DIAGNOSE:
             pn.needs.append(Need(_("自诊材料"), _("已提交 %(n)s 份，达标 %(p)s 份") % {"n": evidence["total"], "p": evidence["passed"]},
-                                 reverse("chains:self_diagnosis"), True))
+                                 reverse("cycles:self_diagnosis"), True))
             report = cycle.reports.order_by("-version").first()
             pn.needs.append(Need(_("诊改报告"), report.get_status_display() if report else _("未起草"),
                                  reverse("cycles:report", args=[cycle.pk]), bool(report and report.is_published)))

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from zhengai.datacenter.choices import Level
 
 from .choices import (
-    PHASE_INDEX, ActionStatus, CycleStatus, EventKind, JobKind, JobStatus, PeriodKind, Phase, RatingStatus, ReportStatus,
+    PHASE_INDEX, ActionStatus, CycleStatus, EventKind, EvidenceStatus, JobKind, JobStatus, PeriodKind, Phase, RatingStatus,
+    ReportStatus,
 )
 
 # How a cycle lies inside scopes: through its subject's coordinates (zhengai.org.access).
@@ -91,10 +92,14 @@ class Cycle(models.Model):
 
 
 class CycleEvent(models.Model):
-    """An audit row (操作记录) of a cycle: opened, moved on or back, closed — who, when, from and to."""
+    """An audit row (操作记录) of a cycle: opened, moved on or back, closed — who, when, from and to —
+    and every step of its self-diagnosis evidence (``evidence``: submitted, reviewed, a file removed;
+    ``cycle`` is blank for evidence no open cycle holds yet)."""
 
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="events", verbose_name=_("诊改周期"), null=True, blank=True)
-    kind = models.CharField(_("操作"), max_length=16, choices=EventKind.choices)
+    evidence = models.ForeignKey("PointEvidence", models.CASCADE, related_name="events", verbose_name=_("自诊材料"),
+                                 null=True, blank=True)
+    kind = models.CharField(_("操作"), max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                               verbose_name=_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -115,6 +120,80 @@ class CycleEvent(models.Model):
 
 
 REPORT_SCOPE = {k: f"cycle__{v}" for k, v in SUBJECT_SCOPE.items()}
+
+
+class PointEvidence(models.Model):
+    """Self-diagnosis evidence (自诊材料, 诊断点佐证材料): one subject's submission for one
+    evidence-type 诊断点 of the standard version in force, over one window (a term ``2026-2027-1``,
+    an academic year ``2026-2027`` or a year ``2026``), held by the subject's cycle whose period
+    contains the window — the cycle's self-diagnosis brings it into the rating of that point, and its
+    evidence package carries its files. Evidence given before its cycle is opened is attached when it
+    opens (``zhengai.cycles.selfdiag.attach_to_cycles``). Once the cycle's report is published the
+    evidence is frozen.
+
+    The row holds the latest state — text, status, the last submission and the last review; every
+    step (submitted, resubmitted, reviewed) is also a ``CycleEvent`` with who and when. Moved here
+    from the chains app (migration ``cycles.0007``): the table, its rows and files were kept.
+    """
+
+    subject = models.ForeignKey("datacenter.Subject", models.PROTECT, related_name="+", verbose_name=_("主体"))
+    # PROTECT: a published version is never edited, so its points stay while evidence refers to them.
+    point = models.ForeignKey("chains.StandardNode", models.PROTECT, related_name="+", verbose_name=_("诊断点"))
+    window = models.CharField(_("时间窗口"), max_length=32, help_text=_("学期（如 2026-2027-1）、学年（如 2026-2027）或年份（如 2026）"))
+    # SET_NULL: the evidence is the subject's, whatever becomes of a cycle opened by mistake.
+    cycle = models.ForeignKey(Cycle, models.SET_NULL, null=True, blank=True, related_name="evidence",
+                              verbose_name=_("诊改周期"))
+    text = models.TextField(_("文字说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=EvidenceStatus.choices, default=EvidenceStatus.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("提交人"))
+    submitted_at = models.DateTimeField(_("提交时间"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("审核人"))
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+
+    # A submission lies inside a scope where its subject does (zhengai.org.access), like a goal.
+    scope_lookups = SUBJECT_SCOPE
+    # Which level the subject is of: owners and heads are told apart by it (the owner and head reaches of zhengai.org.access).
+    subject_level_lookup = "subject__level"
+
+    class Meta:
+        verbose_name = _("自诊材料")
+        verbose_name_plural = _("自诊材料")
+        ordering = ["subject", "point", "window"]
+        constraints = [models.UniqueConstraint(fields=["subject", "point", "window"], name="point_evidence_unique")]
+        # The overview reads one point's window for many subjects.
+        indexes = [models.Index(fields=["point", "window"], name="point_evidence_point_window")]
+
+    def __str__(self) -> str:
+        return f"{self.subject.name} {self.point} {self.window}"
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status != EvidenceStatus.SUBMITTED
+
+
+class PointEvidenceFile(models.Model):
+    """A file (佐证文件) of a self-diagnosis submission, stored under MEDIA_ROOT like goals'
+    evidence, with the name it was uploaded under. Files uploaded before the move keep their path
+    (``chains/self_diagnosis/…``)."""
+
+    evidence = models.ForeignKey(PointEvidence, models.CASCADE, related_name="files", verbose_name=_("自诊材料"))
+    file = models.FileField(_("文件"), upload_to="cycles/self_diagnosis/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    scope_lookups = {k: f"evidence__{v}" for k, v in PointEvidence.scope_lookups.items()}
+    subject_level_lookup = "evidence__subject__level"
+
+    class Meta:
+        verbose_name = _("佐证文件")
+        verbose_name_plural = _("佐证文件")
+        ordering = ["evidence", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class FrozenError(ValidationError):

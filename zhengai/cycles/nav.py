@@ -7,6 +7,10 @@ ITEMS = [
     NavItem(_("诊改周期"), "cycles:mine", order=50, group="cycles"),
     NavItem(_("诊改报告"), "cycles:reports", order=51, group="cycles"),
     NavItem(_("改进措施"), "cycles:actions", order=55, group="cycles"),
+    # 我的自诊: for whoever owns a subject (access.OWNER_SCOPE); the overview for the school and
+    # department scopes.
+    NavItem(_("我的自诊"), "cycles:self_diagnosis", act=access.SUBMIT_EVIDENCE, order=53, group="cycles"),
+    NavItem(_("自诊材料总览"), "cycles:self_diagnosis_overview", act=access.SEE_EVIDENCE_OVERVIEW, order=53, group="cycles"),
     NavItem(_("周期日历"), "cycles:calendar", act=access.SEE_OTHERS, order=56, group="cycles"),
     # The quality office marks; the school's leaders read (views.may_see_assessment).
     NavItem(_("年度考核"), "cycles:assessment", check=lambda user: access.may(user, access.MANAGE_CYCLES)

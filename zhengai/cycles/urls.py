@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import evidence_views, report_views, views
 
 app_name = "cycles"
 
@@ -31,4 +31,12 @@ urlpatterns = [
     path("actions/", views.action_list, name="actions"),
     path("actions/<int:pk>/outcome", views.action_outcome, name="action_outcome"),
     path("<int:pk>/goals/accept", views.accept_goals, name="accept_goals"),
+    # Self-diagnosis evidence (自诊材料), moved from the chains app.
+    path("self-diagnosis/", evidence_views.my_self_diagnosis, name="self_diagnosis"),
+    path("self-diagnosis/submit/", evidence_views.evidence_submit, name="evidence_submit"),
+    path("self-diagnosis/overview/", evidence_views.overview, name="self_diagnosis_overview"),
+    path("self-diagnosis/<int:pk>/", evidence_views.evidence_detail, name="evidence_detail"),
+    path("self-diagnosis/<int:pk>/review/", evidence_views.evidence_review, name="evidence_review"),
+    path("self-diagnosis/files/<int:pk>/", evidence_views.evidence_file_download, name="evidence_file"),
+    path("self-diagnosis/files/<int:pk>/remove/", evidence_views.evidence_file_remove, name="evidence_file_remove"),
 ]

@@ -13,7 +13,7 @@ it (``zhengai.org.access``), never by role names:
 - ``approval`` — personal goals submitted for review that the user may approve (``approve_goal``);
 - ``review`` — self-diagnosis evidence submitted and awaiting the user's review (``review_evidence``);
 - ``evidence`` — self-diagnosis evidence the user owes this term, missing or asked for more
-  (``chains.selfdiag.my_items``).
+  (``cycles.selfdiag.my_items``).
 
 ``items(user)`` runs a fixed number of queries whatever the number of rows (one or two a kind);
 ``counts(user)`` gives the number of each kind for a home page.
@@ -201,19 +201,20 @@ def _approvals(user, today: date) -> list[Item]:
 
 
 def _reviews(user, today: date) -> list[Item]:
-    """Self-diagnosis evidence submitted and awaiting the user's review (1 query)."""
-    from zhengai.chains.choices import EvidenceStatus
-    from zhengai.chains.models import PointEvidence
+    """Self-diagnosis evidence submitted and awaiting the user's review (1 query); not what is frozen
+    with its cycle's published report."""
+    from zhengai.cycles.choices import EvidenceStatus, ReportStatus
+    from zhengai.cycles.models import PointEvidence
 
     if not access.may(user, access.REVIEW_EVIDENCE):
         return []
     rows = (restrict(PointEvidence.objects.filter(status=EvidenceStatus.SUBMITTED), user, access.REVIEW_EVIDENCE)
-            .select_related("subject", "point").order_by("submitted_at", "pk"))
+            .exclude(cycle__reports__status=ReportStatus.PUBLISHED).select_related("subject", "point").order_by("submitted_at", "pk"))
     out = []
     for e in rows:
         since = timezone.localdate(e.submitted_at)
         out.append(Item(
-            kind="review", title=e.point.name, subject=e.subject.name, url=reverse("chains:evidence_detail", args=[e.pk]),
+            kind="review", title=e.point.name, subject=e.subject.name, url=reverse("cycles:evidence_detail", args=[e.pk]),
             action=_("审核材料"), since=since, status=e.get_status_display(), detail=e.window, sort=(since,),
         ))
     return out
@@ -221,9 +222,9 @@ def _reviews(user, today: date) -> list[Item]:
 
 def _evidence(user, today: date) -> list[Item]:
     """Self-diagnosis evidence the user owes this term, missing or asked for more (the queries of
-    ``chains.selfdiag.my_items``: a fixed number)."""
-    from zhengai.chains import selfdiag
-    from zhengai.chains.choices import EvidenceStatus
+    ``cycles.selfdiag.my_items``: a fixed number)."""
+    from zhengai.cycles import selfdiag
+    from zhengai.cycles.choices import EvidenceStatus
 
     if not access.may(user, access.SUBMIT_EVIDENCE):
         return []
@@ -231,12 +232,12 @@ def _evidence(user, today: date) -> list[Item]:
     out = []
     for group in selfdiag.my_items(user, window):
         for item in group.items:
-            if item.status not in (selfdiag.MISSING, EvidenceStatus.MORE):
+            if item.frozen or item.status not in (selfdiag.MISSING, EvidenceStatus.MORE):
                 continue
             more = item.status == EvidenceStatus.MORE
             out.append(Item(
                 kind="evidence", title=item.point.name, subject=group.subject.name,
-                url=reverse("chains:self_diagnosis") + f"?window={window.code}",
+                url=reverse("cycles:self_diagnosis") + f"?window={window.code}",
                 action=_("按意见补充材料") if more else _("提交材料"), due=window.end,
                 status=selfdiag.status_label(item.status),
                 detail=item.evidence.review_comment if more else window.code, sort=(window.end,),

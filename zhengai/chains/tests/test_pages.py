@@ -35,7 +35,7 @@ def test_it_shows_the_standards_and_a_readable_tree(client, cast, standards):
 def test_a_standard_that_asks_for_evidence_links_to_what_the_subjects_submitted(client, cast, standards):
     # 操行评定 asks for evidence: the quality office goes from the standard to its overview; a
     # specialty leader (no school or department scope) reads the standard without the link.
-    overview = reverse("chains:self_diagnosis_overview") + f"?standard={standards.pk}"
+    overview = reverse("cycles:self_diagnosis_overview") + f"?standard={standards.pk}"
     client.force_login(cast.alice)
     assert overview in client.get(reverse("chains:standard", args=[standards.pk])).content.decode()
     client.force_login(cast.heidi)

@@ -100,12 +100,11 @@ def standard_detail(request, pk):
     }
     if chosen is not None:
         context["applies_count"] = _applies_count(standard.level, chosen.applies_to)
-        # Points that ask for evidence lead to what the subjects submitted (自诊材料总览).
+        # Points that ask for evidence lead to what the subjects submitted (自诊材料总览, a page of
+        # the cycles app, linked by its URL name only).
         asks_evidence = any(n.kind == NodeKind.POINT and not n.indicator_code for n in _walk(context["tree"]))
         if asks_evidence and chosen.status == VersionStatus.PUBLISHED:
-            from ..selfdiag import may_see_overview
-
-            context["evidence_overview"] = may_see_overview(request.user)
+            context["evidence_overview"] = access.may(request.user, access.SEE_EVIDENCE_OVERVIEW)
     return render(request, "chains/standard_detail.html", context)
 
 

@@ -68,8 +68,8 @@ def objects(cast, college, django_user_model, tmp_path):
     """One of each thing a state-changing URL is about, in the cast's college."""
     from django.utils import timezone
 
-    from zhengai.chains.models import (Goal, KeyResult, PointEvidence, PointEvidenceFile, Standard, StandardNode,
-                                       StandardVersion)
+    from zhengai.chains.models import Goal, KeyResult, Standard, StandardNode, StandardVersion
+    from zhengai.cycles.models import PointEvidence, PointEvidenceFile
     from zhengai.datacenter.models import ImportBatch, Subject
     from zhengai.indicators.models import CustomIndicator
     from zhengai.intake.models import Mapping
@@ -153,7 +153,7 @@ def path_args(o):
         "chains:node_delete": {"pk": o["node"].pk},
         "chains:version_publish": {"pk": o["version"].pk}, "chains:version_copy": {"pk": o["version"].pk},
         "chains:version_rule": {"pk": o["version"].pk},
-        "chains:evidence_review": {"pk": o["evidence"].pk}, "chains:evidence_file_remove": {"pk": o["evidence_file"].pk},
+        "cycles:evidence_review": {"pk": o["evidence"].pk}, "cycles:evidence_file_remove": {"pk": o["evidence_file"].pk},
         "intake:batch_undo": {"pk": o["batch"].pk},
         "intake:mapping_edit": {"source": "jw", "table": "students"}, "intake:mapping_json": {"source": "jw", "table": "students"},
         "intake:connection_edit": {"pk": o["connection"].pk}, "intake:connection_test": {"pk": o["connection"].pk},
@@ -172,7 +172,7 @@ def path_args(o):
 
 def bodies(o):
     """POST data for views whose object comes from the form rather than the path."""
-    return {"chains:evidence_submit": {"subject": o["evidence"].subject_id, "point": o["evidence"].point_id,
+    return {"cycles:evidence_submit": {"subject": o["evidence"].subject_id, "point": o["evidence"].point_id,
                                        "window": "2026-2027-1"}}
 
 

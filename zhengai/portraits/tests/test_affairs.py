@@ -9,9 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from zhengai.chains.choices import EvidenceStatus, GoalKind, GoalStatus
+from zhengai.chains.choices import GoalKind, GoalStatus
+from zhengai.cycles.choices import EvidenceStatus
 from zhengai.chains.defaults import install_default_standards
-from zhengai.chains.models import Goal, PointEvidence, StandardNode, TaskReport
+from zhengai.chains.models import Goal, StandardNode, TaskReport
+from zhengai.cycles.models import PointEvidence
 from zhengai.datacenter.models import Subject
 from zhengai.monitoring.choices import Grade, WarningStatus
 from zhengai.monitoring.models import Warning

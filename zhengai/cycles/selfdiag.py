@@ -1,17 +1,20 @@
-"""Self-diagnosis evidence (自诊材料): the 诊断点 of the standards that ask for evidence (files, text)
-where no indicator fits, who owes it, submitting it and reviewing it.
+"""Self-diagnosis evidence (自诊材料): what a subject submits for the 诊断点 that ask for evidence
+(files, text) where no indicator fits, who owes it, submitting it and reviewing it — part of the
+cycle's self-diagnosis (自诊).
 
-- An *evidence point* is a 诊断点 with an evidence requirement and no indicator, in a published
-  standard version. Which subjects owe it is the version's applicability rule
-  (``zhengai.chains.applicability``), never a hand list.
+- Which points ask for evidence and which subjects owe them is the standard's business
+  (``zhengai.chains.evidence_points``).
 - Evidence is given per window: a term (``2026-2027-1``), an academic year (``2026-2027``) or a
-  calendar year (``2026``); a point that names its judging period (评价周期) is due only in windows
-  of that period. The standard that asks is the version in force on the window's last day, so a
-  window is judged by one version.
+  calendar year (``2026``). It belongs to the subject's cycle whose period contains the window
+  (``PointEvidence.cycle``), set on submission, or when that cycle is opened later
+  (``attach_to_cycles``); the cycle's report drafts its points' evidence from it and its evidence
+  package (复核材料包) carries the files.
 - The owner of the subject (``zhengai.org.access.OWNER_SCOPE``: a department's head, a specialty's
   leader, a course's leader, the teacher themself …) submits; a head over the subject or the
   quality office reviews it (``access.REVIEW_EVIDENCE``): 达标, 不达标 or 需补充 with a comment. Until it is
-  达标 the owner may submit again (text replaced, files added). Every step is a ``ChainEvent``.
+  达标 the owner may submit again (text replaced, files added). Every step is a ``CycleEvent``.
+- Once the cycle's report is published the cycle's evidence is frozen (``FrozenError``): nothing is
+  submitted, reviewed or removed, so the published report and its evidence package stay as filed.
 
 Reading functions run a fixed number of queries whatever the number of subjects.
 """
@@ -23,17 +26,21 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from zhengai.chains import applicability
+from zhengai.chains.evidence_points import applicable, due_in, evidence_points, evidence_points_q, standards_with_evidence
+from zhengai.chains.models import StandardNode
+from zhengai.chains.models.standards import in_force_q
 from zhengai.core import clock, windows
 from zhengai.org import access
 from zhengai.org.access import restrict
 
-from . import applicability
-from .choices import EVIDENCE_REVIEW_RESULTS, EvidenceStatus, NodeKind
-from .models import ChainEvent, PointEvidence, PointEvidenceFile, StandardNode
-from .models.standards import in_force_q
+from .choices import EVIDENCE_REVIEW_RESULTS, EventKind, EvidenceStatus, ReportStatus
+from .models import Cycle, CycleEvent, FrozenError, PointEvidence, PointEvidenceFile, Report
+
+__all__ = ["applicable", "evidence_points", "standards_with_evidence"]  # read here by the pages and the demo
 
 # Kinds of window evidence is given over.
 WINDOW_KINDS = ("term", "academic_year", "year")
@@ -79,61 +86,6 @@ def current_window(today: date) -> windows.Window:
         return windows.year(today.year)
 
 
-def evidence_points_q(prefix: str = "") -> Q:
-    """The 诊断点 that ask for evidence instead of binding an indicator."""
-    return Q(**{f"{prefix}kind": NodeKind.POINT, f"{prefix}indicator_code": ""}) & ~Q(**{f"{prefix}evidence": ""})
-
-
-def _due_in(point, window) -> bool:
-    # A point that names its judging period is due only in windows of that period.
-    return not point.period or point.period == window.kind
-
-
-def evidence_points(window, *, levels=None, standard=None) -> list[StandardNode]:
-    """Evidence points of the published versions in force on the window's last day (one query),
-    with ``version__standard``; ordered by level, standard and the tree's order."""
-    qs = StandardNode.objects.filter(evidence_points_q(), in_force_q(window.end, "version__"))
-    if levels is not None:
-        qs = qs.filter(version__standard__level__in=list(levels))
-    if standard is not None:
-        qs = qs.filter(version__standard=standard)
-    points = qs.select_related("version__standard", "parent").order_by(
-        "version__standard__level", "version__standard__code", "parent__parent__order", "parent__order", "order", "pk")
-    return [p for p in points if _due_in(p, window)]
-
-
-def standards_with_evidence(window) -> list:
-    """The standards whose version in force on the window's end asks for evidence (one query)."""
-    from .models import Standard
-
-    return list(Standard.objects.filter(
-        pk__in=StandardNode.objects.filter(evidence_points_q(), in_force_q(window.end, "version__")).values("version__standard_id")
-    ).order_by("level", "code"))
-
-
-def applicable(subjects, points) -> dict[int, list[StandardNode]]:
-    """Subject id → the points (of ``points``) it owes, for the subjects of the queryset
-    ``subjects``. One query: each distinct applicability rule becomes a CASE column."""
-    by_rule: dict[tuple, list[StandardNode]] = {}
-    for point in points:
-        level = point.version.standard.level
-        by_rule.setdefault((level, repr(sorted((point.version.applies_to or {}).items()))), []).append(point)
-    if not by_rule:
-        return {}
-    columns = {}
-    for i, ((level, _key), group) in enumerate(by_rule.items()):
-        columns[f"rule_{i}"] = Case(When(applicability.rule_q(level, group[0].version.applies_to or {}), then=Value(True)),
-                                    default=Value(False), output_field=BooleanField())
-    owed: dict[int, list[StandardNode]] = {}
-    groups = list(by_rule.values())
-    for row in subjects.annotate(**columns).values_list("pk", *columns):
-        subject_id, flags = row[0], row[1:]
-        for flag, group in zip(flags, groups):
-            if flag:
-                owed.setdefault(subject_id, []).extend(group)
-    return owed
-
-
 # ------------------------------------------------------------------------------------ permission
 
 def may_submit(user, subject) -> bool:
@@ -172,6 +124,57 @@ def check_files(files) -> None:
         raise ValidationError(problems)
 
 
+# ------------------------------------------------------------------------------------ the cycle it belongs to
+
+def _holding_cycles(window):
+    """The cycles of the outer row's subject whose period contains ``window``."""
+    return Cycle.objects.filter(subject_id=OuterRef("subject_id"), start__lte=window.start, end__gte=window.end)
+
+
+def cycle_for(subject, window):
+    """The cycle of ``subject`` that holds evidence over ``window``, or None (one query)."""
+    return (Cycle.objects.filter(subject_id=subject.pk, start__lte=window.start, end__gte=window.end)
+            .order_by("-start", "-pk").first())
+
+
+def attach_to_cycles(subject_ids=None) -> int:
+    """Give the evidence no cycle holds yet (of ``subject_ids``, else all) the cycle its window lies
+    in, for the cycles opened since. Set-based: one read of the windows waiting, then one update per
+    distinct window (a handful: terms, years) and one for their events, whatever the number of
+    subjects. Returns how many submissions were attached."""
+    waiting = PointEvidence.objects.filter(cycle__isnull=True)
+    if subject_ids is not None:
+        waiting = waiting.filter(subject_id__in=list(subject_ids))
+    terms = windows.term_dates()
+    attached = 0
+    for code in sorted(set(waiting.order_by().values_list("window", flat=True).distinct())):
+        try:
+            window = windows.parse(code, terms)
+        except windows.WindowError:
+            continue
+        holding = _holding_cycles(window)
+        attached += waiting.filter(Exists(holding), window=code).update(
+            cycle_id=Subquery(holding.order_by("-start", "-pk").values("pk")[:1]))  # the latest starting, should two
+    if attached:
+        # Their history so far becomes the cycle's too (one update).
+        CycleEvent.objects.filter(evidence__isnull=False, evidence__cycle__isnull=False, cycle__isnull=True).update(
+            cycle_id=Subquery(PointEvidence.objects.filter(pk=OuterRef("evidence_id")).values("cycle_id")[:1]))
+    return attached
+
+
+def frozen_cycle_ids(cycle_ids) -> set[int]:
+    """The cycles (of ``cycle_ids``) whose report is published: their evidence is frozen (one query)."""
+    ids = [pk for pk in cycle_ids if pk]
+    if not ids:
+        return set()
+    return set(Report.objects.filter(cycle_id__in=ids, status=ReportStatus.PUBLISHED).values_list("cycle_id", flat=True))
+
+
+def check_not_frozen(cycle_id) -> None:
+    if cycle_id and frozen_cycle_ids([cycle_id]):
+        raise FrozenError(_("该周期的诊改报告已发布，自诊材料随报告冻结，不能再提交、审核或删除；如需更正，请发起报告新版本。"))
+
+
 # ------------------------------------------------------------------------------------ state changes
 
 def _check_owed(subject, point: StandardNode, window) -> None:
@@ -179,7 +182,7 @@ def _check_owed(subject, point: StandardNode, window) -> None:
 
     in_force = StandardNode.objects.filter(evidence_points_q(), in_force_q(window.end, "version__"), pk=point.pk)
     version = point.version
-    if not in_force.exists() or not _due_in(point, window) or version.standard.level != subject.level:
+    if not in_force.exists() or not due_in(point, window) or version.standard.level != subject.level:
         raise ValidationError(_("诊断点“%(point)s”在 %(window)s 不要求提交材料。") % {"point": point, "window": window.code})
     if not Subject.objects.filter(applicability.rule_q(subject.level, version.applies_to or {}), pk=subject.pk).exists():
         raise ValidationError(_("诊断点“%(point)s”不适用于“%(subject)s”。") % {"point": point, "subject": subject.name})
@@ -199,6 +202,8 @@ def do_submit_evidence(subject, point: StandardNode, window_text: str, *, text: 
     check_files(files)
     text = (text or "").strip()
     evidence = PointEvidence.objects.select_for_update().filter(subject=subject, point=point, window=window.code).first()
+    cycle = evidence.cycle if evidence is not None and evidence.cycle_id else cycle_for(subject, window)
+    check_not_frozen(cycle.pk if cycle else None)
     if evidence is not None and evidence.status == EvidenceStatus.PASSED:
         raise ValidationError(_("该材料已审核达标，不能再修改。"))
     if not text and not files and (evidence is None or (not evidence.text and not evidence.files.exists())):
@@ -207,6 +212,7 @@ def do_submit_evidence(subject, point: StandardNode, window_text: str, *, text: 
     again = evidence is not None
     if evidence is None:
         evidence = PointEvidence(subject=subject, point=point, window=window.code)
+    evidence.cycle = cycle
     if text:
         evidence.text = text
     evidence.status, evidence.submitted_by, evidence.submitted_at = EvidenceStatus.SUBMITTED, acting_user, now
@@ -214,9 +220,10 @@ def do_submit_evidence(subject, point: StandardNode, window_text: str, *, text: 
     for upload in files:
         PointEvidenceFile.objects.create(evidence=evidence, file=upload, name=PurePath(upload.name).name[:255],
                                          size=upload.size, uploaded_by=acting_user)
-    ChainEvent.objects.create(user=acting_user, action="resubmit_evidence" if again else "submit_evidence",
-                              point_evidence=evidence, version=point.version,
-                              detail={"window": window.code, "files": [PurePath(f.name).name for f in files], "text": bool(text)})
+    CycleEvent.objects.create(actor=acting_user, kind=EventKind.EVIDENCE_RESUBMITTED if again else EventKind.EVIDENCE_SUBMITTED,
+                              evidence=evidence, cycle=cycle,
+                              detail={"window": window.code, "files": [PurePath(f.name).name for f in files], "text": bool(text),
+                                      "point": point.pk, "version": point.version_id})
     return evidence
 
 
@@ -228,6 +235,7 @@ def do_review_evidence(evidence: PointEvidence, result: str, comment: str = "", 
         raise PermissionDenied(_("您不能审核该材料：审核由主体上级负责人或质管办进行。"))
     if result not in EVIDENCE_REVIEW_RESULTS:
         raise ValidationError(_("审核结果“%(value)s”无效，可选：达标、不达标、需补充。") % {"value": result})
+    check_not_frozen(evidence.cycle_id)
     if evidence.status != EvidenceStatus.SUBMITTED:
         raise ValidationError(_("该材料不在待审核状态。"))
     comment = (comment or "").strip()
@@ -235,8 +243,8 @@ def do_review_evidence(evidence: PointEvidence, result: str, comment: str = "", 
         raise ValidationError(_("判定为不达标或需补充时，请写明审核意见。"))
     evidence.status, evidence.reviewed_by, evidence.reviewed_at, evidence.review_comment = result, acting_user, clock.now(), comment
     evidence.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    ChainEvent.objects.create(user=acting_user, action=f"review_evidence_{result}", point_evidence=evidence,
-                              detail={"comment": comment, "window": evidence.window})
+    CycleEvent.objects.create(actor=acting_user, kind=EventKind.EVIDENCE_REVIEWED, evidence=evidence, cycle_id=evidence.cycle_id,
+                              detail={"result": result, "comment": comment, "window": evidence.window})
     return evidence
 
 
@@ -246,12 +254,14 @@ def do_remove_evidence_file(evidence_file: PointEvidenceFile, *, acting_user) ->
     evidence = PointEvidence.objects.select_for_update().select_related("subject").get(pk=evidence_file.evidence_id)
     if not may_submit(acting_user, evidence.subject):
         raise PermissionDenied(_("只有该主体的责任人可以删除材料文件。"))
+    check_not_frozen(evidence.cycle_id)
     if evidence.status == EvidenceStatus.PASSED:
         raise ValidationError(_("该材料已审核达标，不能再修改。"))
     name = evidence_file.name
     evidence_file.delete()
     transaction.on_commit(lambda: evidence_file.file.delete(save=False))
-    ChainEvent.objects.create(user=acting_user, action="remove_evidence_file", point_evidence=evidence, detail={"file": name})
+    CycleEvent.objects.create(actor=acting_user, kind=EventKind.EVIDENCE_FILE_REMOVED, evidence=evidence, cycle_id=evidence.cycle_id,
+                              detail={"file": name})
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -262,6 +272,7 @@ class Item:
 
     point: StandardNode
     evidence: PointEvidence | None = None
+    frozen: bool = False  # its cycle's report is published
 
     @property
     def status(self) -> str:
@@ -277,7 +288,7 @@ class SubjectItems:
 def my_items(user, window) -> list[SubjectItems]:
     """The evidence the user owes as an owner over ``window``: each owned subject that owes some,
     with its points and submissions (files prefetched). Queries: points, subjects with their
-    rules, submissions, files — whatever the number of subjects."""
+    rules, submissions, files, the frozen cycles — whatever the number of subjects."""
     from zhengai.datacenter.models import Subject
 
     points = evidence_points(window)
@@ -291,9 +302,14 @@ def my_items(user, window) -> list[SubjectItems]:
     by_id = {s.pk: s for s in Subject.objects.filter(pk__in=list(owed)).order_by("level", "key")}
     found = {(e.subject_id, e.point_id): e for e in PointEvidence.objects.filter(
         subject_id__in=list(owed), point__in=points, window=window.code).select_related("submitted_by", "reviewed_by").prefetch_related("files")}
+    frozen = frozen_cycle_ids({e.cycle_id for e in found.values()})
     out = []
     for subject in by_id.values():
-        out.append(SubjectItems(subject, [Item(p, found.get((subject.pk, p.pk))) for p in owed[subject.pk]]))
+        items = []
+        for p in owed[subject.pk]:
+            e = found.get((subject.pk, p.pk))
+            items.append(Item(p, e, bool(e and e.cycle_id in frozen)))
+        out.append(SubjectItems(subject, items))
     return out
 
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from zhengai.chains.defaults import install_default_standards
-from zhengai.chains.models import PointEvidence
+from zhengai.cycles.models import PointEvidence
 from zhengai.core.tests.test_browser import page, sign_in  # noqa: F401 (the page fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ def test_an_htmx_submission_updates_the_row_and_the_counter(page, live_server, c
     settings.MEDIA_ROOT = str(tmp_path)
     install_default_standards()
     sign_in(page, live_server.url, "heidi", "pw-heidi-Kz8")
-    page.goto(live_server.url + "/chains/self-diagnosis/?window=2026-2027-1")
+    page.goto(live_server.url + "/cycles/self-diagnosis/?window=2026-2027-1")
     counter = page.locator("#self-diagnosis-count")
     assert "已提交 0 项" in counter.inner_text()
     row = page.locator("tr[id^=ev-]").first
@@ -28,5 +28,5 @@ def test_an_htmx_submission_updates_the_row_and_the_counter(page, live_server, c
     # eval a string predicate needs, and it retries until the counter follows.
     expect(counter).to_contain_text("已提交 1 项")
     assert "待审核" in page.locator("tr[id^=ev-]").first.inner_text()
-    assert page.url.endswith("/chains/self-diagnosis/?window=2026-2027-1")  # no reload, no redirect
+    assert page.url.endswith("/cycles/self-diagnosis/?window=2026-2027-1")  # no reload, no redirect
     assert PointEvidence.objects.get().submitted_by == cast.heidi

@@ -18,10 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from zhengai.chains import selfdiag
-from zhengai.chains.choices import EvidenceStatus
 from zhengai.chains.defaults import install_default_standards
-from zhengai.chains.models import ChainEvent, PointEvidence, PointEvidenceFile, Standard, StandardNode
+from zhengai.chains.models import Standard, StandardNode
+from zhengai.cycles import selfdiag
+from zhengai.cycles.choices import EvidenceStatus
+from zhengai.cycles.models import CycleEvent, PointEvidence, PointEvidenceFile
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Course, Subject
 from zhengai.datacenter.subjects import sync_subjects
@@ -51,7 +52,7 @@ def pdf(name="规划.pdf", size=100):
 
 def submit_page(client, subj, pt, htmx=False, **data):
     headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("chains:evidence_submit"), {"subject": subj.pk, "point": pt.pk, "window": WINDOW, **data}, headers=headers)
+    return client.post(reverse("cycles:evidence_submit"), {"subject": subj.pk, "point": pt.pk, "window": WINDOW, **data}, headers=headers)
 
 
 # ------------------------------------------------------------------------------------ who owes what
@@ -106,7 +107,7 @@ def test_a_window_must_be_a_term_or_a_year(standards):
 def test_an_owner_submits_evidence_and_it_appears_as_submitted(client, cast, standards):
     spec, plan = subject(Level.SPECIALTY, "460103"), point("SP-BRAND-2023", "1.2.1")
     client.force_login(cast.heidi)
-    page = client.get(reverse("chains:self_diagnosis")).content.decode()
+    page = client.get(reverse("cycles:self_diagnosis")).content.decode()
     assert "专业建设规划文本、年度建设计划及完成情况总结" in page and "未提交" in page
     assert not PointEvidence.objects.exists()
 
@@ -120,9 +121,9 @@ def test_an_owner_submits_evidence_and_it_appears_as_submitted(client, cast, sta
     assert (evidence.subject, evidence.point, evidence.window, evidence.status, evidence.submitted_by) == (
         spec, plan, WINDOW, EvidenceStatus.SUBMITTED, cast.heidi)
     [stored] = evidence.files.all()
-    assert stored.name == "规划.pdf" and stored.file.name.startswith("chains/self_diagnosis/") and stored.size == 109
-    assert list(evidence.events.values_list("action", "user")) == [("submit_evidence", cast.heidi.pk)]
-    page = client.get(reverse("chains:self_diagnosis")).content.decode()
+    assert stored.name == "规划.pdf" and stored.file.name.startswith("cycles/self_diagnosis/") and stored.size == 109
+    assert list(evidence.events.values_list("kind", "actor")) == [("evidence_submitted", cast.heidi.pk)]
+    page = client.get(reverse("cycles:self_diagnosis")).content.decode()
     assert "数控技术专业建设规划（2024–2028）" in page and "待审核" in page
 
 
@@ -169,14 +170,14 @@ def test_it_refuses_uploads_too_large_or_of_a_type_not_taken_with_a_clear_messag
     assert "文件“run.exe”的类型不允许，仅接受：pdf、doc、docx" in client.get(response["Location"]).content.decode()
 
     # nothing half-written: no submission, no file, no event
-    assert not PointEvidence.objects.exists() and not PointEvidenceFile.objects.exists() and not ChainEvent.objects.filter(point_evidence__isnull=False).exists()
+    assert not PointEvidence.objects.exists() and not PointEvidenceFile.objects.exists() and not CycleEvent.objects.filter(evidence__isnull=False).exists()
 
 
 def test_files_are_downloaded_within_scope_only(client, cast, standards):
     evidence = selfdiag.do_submit_evidence(subject(Level.SPECIALTY, "460103"), point("SP-BRAND-2023", "1.2.1"), WINDOW,
                                            files=[pdf()], acting_user=cast.heidi)
     stored = evidence.files.get()
-    url = reverse("chains:evidence_file", args=[stored.pk])
+    url = reverse("cycles:evidence_file", args=[stored.pk])
     for user, status in ((cast.heidi, 200), (cast.bob, 200), (cast.alice, 200), (cast.ivan, 404), (cast.dave, 404), (cast.erin, 404)):
         client.force_login(user)
         response = client.get(url)
@@ -192,7 +193,7 @@ def test_files_are_downloaded_within_scope_only(client, cast, standards):
 def test_the_head_reviews_and_every_step_keeps_who_and_when(client, cast, standards):
     spec, plan = subject(Level.SPECIALTY, "460103"), point("SP-BRAND-2023", "1.2.1")
     evidence = selfdiag.do_submit_evidence(spec, plan, WINDOW, text="规划初稿", acting_user=cast.heidi)
-    url = reverse("chains:evidence_review", args=[evidence.pk])
+    url = reverse("cycles:evidence_review", args=[evidence.pk])
 
     # the owner does not judge her own evidence; a teacher is no head
     for user in (cast.heidi, cast.dave):
@@ -200,7 +201,7 @@ def test_the_head_reviews_and_every_step_keeps_who_and_when(client, cast, standa
             selfdiag.do_review_evidence(evidence, "passed", acting_user=user)
 
     client.force_login(cast.bob)
-    assert "提交审核结果" in client.get(reverse("chains:evidence_detail", args=[evidence.pk])).content.decode()
+    assert "提交审核结果" in client.get(reverse("cycles:evidence_detail", args=[evidence.pk])).content.decode()
     client.post(url, {"result": "more", "comment": ""})
     assert PointEvidence.objects.get().status == EvidenceStatus.SUBMITTED  # 需补充 needs a comment
     client.post(url, {"result": "more", "comment": "缺少年度完成情况总结"})
@@ -216,10 +217,10 @@ def test_the_head_reviews_and_every_step_keeps_who_and_when(client, cast, standa
 
     with pytest.raises(ValidationError, match="已审核达标"):
         selfdiag.do_submit_evidence(spec, plan, WINDOW, text="再改", acting_user=cast.heidi)
-    history = list(evidence.events.order_by("at", "pk").values_list("action", "user__username"))
-    assert history == [("submit_evidence", "heidi"), ("review_evidence_more", "bob"), ("resubmit_evidence", "heidi"),
-                       ("review_evidence_passed", "alice")]
-    page = client.get(reverse("chains:evidence_detail", args=[evidence.pk])).content.decode()
+    history = list(evidence.events.order_by("at", "pk").values_list("kind", "detail__result", "actor__username"))
+    assert history == [("evidence_submitted", None, "heidi"), ("evidence_reviewed", "more", "bob"),
+                       ("evidence_resubmitted", None, "heidi"), ("evidence_reviewed", "passed", "alice")]
+    page = client.get(reverse("cycles:evidence_detail", args=[evidence.pk])).content.decode()
     assert "审核：需补充" in page and "缺少年度完成情况总结" in page and "总结.pdf" in page
 
 
@@ -249,20 +250,20 @@ def test_the_overview_counts_submitted_missing_and_reviewed_per_point(client, ca
     cb = Standard.objects.get(code="CB-2023")
     client.force_login(cast.alice)
 
-    response = client.get(reverse("chains:self_diagnosis_overview"), {"standard": cb.pk, "window": WINDOW})
+    response = client.get(reverse("cycles:self_diagnosis_overview"), {"standard": cb.pk, "window": WINDOW})
 
     counts = {c.point.code: (c.owed, c.submitted, c.missing, c.reviewed, c.passed, c.failed, c.more) for c in response.context["counts"]}
     assert counts == {"1.1.1": (2, 2, 0, 1, 1, 0, 0), "2.1.2": (2, 1, 1, 1, 0, 0, 1)}
     page = response.content.decode()
     assert "数控编程" in page and "Python程序设计" in page and "需补充" in page
 
-    response = client.get(reverse("chains:self_diagnosis_overview"), {"standard": cb.pk, "window": WINDOW, "department": college.mech.pk})
+    response = client.get(reverse("cycles:self_diagnosis_overview"), {"standard": cb.pk, "window": WINDOW, "department": college.mech.pk})
     counts = {c.point.code: (c.owed, c.submitted, c.missing) for c in response.context["counts"]}
     assert counts == {"1.1.1": (1, 1, 0), "2.1.2": (1, 1, 0)}
     assert "Python程序设计" not in response.content.decode()
 
     # another window: nothing submitted yet
-    response = client.get(reverse("chains:self_diagnosis_overview"), {"standard": cb.pk, "window": "2025-2026-2"})
+    response = client.get(reverse("cycles:self_diagnosis_overview"), {"standard": cb.pk, "window": "2025-2026-2"})
     assert {c.point.code: (c.owed, c.submitted) for c in response.context["counts"]} == {"1.1.1": (2, 0), "2.1.2": (2, 0)}
 
 
@@ -271,7 +272,7 @@ def test_the_overview_exports_to_xlsx(client, cast, standards):
     client.force_login(cast.alice)
     cb = Standard.objects.get(code="CB-2023")
 
-    response = client.get(reverse("chains:self_diagnosis_overview"), {"standard": cb.pk, "window": WINDOW, "format": "xlsx"})
+    response = client.get(reverse("cycles:self_diagnosis_overview"), {"standard": cb.pk, "window": WINDOW, "format": "xlsx"})
 
     book = load_workbook(io.BytesIO(response.content))
     rows = [[c.value for c in r] for r in book["自诊材料"].iter_rows()]
@@ -284,11 +285,11 @@ def test_the_overview_exports_to_xlsx(client, cast, standards):
 def test_the_overview_is_for_the_school_and_department_scopes(client, cast, standards):
     for user, status in ((cast.alice, 200), (cast.grace, 200), (cast.bob, 200), (cast.heidi, 403), (cast.dave, 403), (cast.erin, 403)):
         client.force_login(user)
-        assert client.get(reverse("chains:self_diagnosis_overview")).status_code == status, user
+        assert client.get(reverse("cycles:self_diagnosis_overview")).status_code == status, user
     # a department head sees the subjects of his department only
     client.force_login(cast.bob)
     cb = Standard.objects.get(code="CB-2023")
-    response = client.get(reverse("chains:self_diagnosis_overview"), {"standard": cb.pk, "window": WINDOW})
+    response = client.get(reverse("cycles:self_diagnosis_overview"), {"standard": cb.pk, "window": WINDOW})
     assert [s.key for s, _cells in response.context["rows"]] == ["C001"]
 
 
@@ -307,7 +308,7 @@ def add_courses(college, n, leader_user=None):
 def test_the_overview_reads_in_queries_that_do_not_grow_with_subjects(client, cast, college, standards):
     cb = Standard.objects.get(code="CB-2023")
     client.force_login(cast.alice)
-    url = reverse("chains:self_diagnosis_overview")
+    url = reverse("cycles:self_diagnosis_overview")
     params = {"standard": cb.pk, "window": WINDOW}
 
     def count():
@@ -330,7 +331,7 @@ def test_the_overview_reads_in_queries_that_do_not_grow_with_subjects(client, ca
 
 def test_my_self_diagnosis_reads_in_queries_that_do_not_grow_with_subjects(client, cast, college, standards):
     client.force_login(cast.ivan)
-    url = reverse("chains:self_diagnosis")
+    url = reverse("cycles:self_diagnosis")
 
     def count():
         client.get(url)
@@ -356,7 +357,7 @@ def test_my_self_diagnosis_reads_in_queries_that_do_not_grow_with_subjects(clien
 # ------------------------------------------------------------------------------------ demo
 
 def test_the_demo_college_gets_a_share_of_evidence_submitted_and_reviewed(college, settings, tmp_path):
-    from zhengai.chains.demo_evidence import install_demo_evidence
+    from zhengai.cycles.demo_evidence import install_demo_evidence
 
     settings.MEDIA_ROOT = str(tmp_path)
     install_default_standards()
@@ -364,7 +365,7 @@ def test_the_demo_college_gets_a_share_of_evidence_submitted_and_reviewed(colleg
     first = list(PointEvidence.objects.order_by("pk").values_list("subject__key", "point__code", "window", "status", "submitted_at"))
     assert {w for _s, _p, w, _st, _at in first} == {"2025-2026-2", WINDOW}
     assert "passed" in {st for _s, _p, _w, st, _at in first}
-    assert ChainEvent.objects.filter(point_evidence__isnull=False).count() >= len(first)
+    assert CycleEvent.objects.filter(evidence__isnull=False).count() >= len(first)
     # the history happened when the submissions say, not when the demo was built
     sample = PointEvidence.objects.exclude(reviewed_at=None).order_by("pk").first()
     assert list(sample.events.order_by("at").values_list("at", flat=True)) == [sample.submitted_at, sample.reviewed_at]

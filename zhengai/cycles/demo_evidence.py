@@ -1,8 +1,10 @@
 """The demo college's self-diagnosis evidence (自诊材料): for the previous term nearly every subject
 has submitted and been reviewed; for the current term (the demo date's) about six in ten have
 submitted and two in three of those are reviewed, so the overview and the heads' review queue are
-not empty on first sign-in. Text only (no files on disk). Deterministic: choices come from
-``random.Random`` seeded with the demo seed; times from the demo date. Idempotent."""
+not empty on first sign-in. Text only (no files on disk). Each submission is held by the subject's
+cycle whose period contains its window, where one is open (``selfdiag.attach_to_cycles``), so the
+cycles' drafted reports bring it in. Deterministic: choices come from ``random.Random`` seeded with
+the demo seed; times from the demo date. Idempotent."""
 
 import logging
 import random
@@ -16,8 +18,8 @@ from zhengai.datacenter.choices import Level
 from zhengai.datacenter.demo.calendar import DEMO_DATE
 
 from . import selfdiag
-from .choices import EvidenceStatus
-from .models import ChainEvent, PointEvidence
+from .choices import EventKind, EvidenceStatus
+from .models import CycleEvent, PointEvidence
 
 log = logging.getLogger(__name__)
 
@@ -90,26 +92,30 @@ def install_demo_evidence(demo_date=None, seed=1) -> int:
                 submitted_at = _at(max(window.start, end - timedelta(days=rng.randrange(10, 40))), rng)
                 evidence = PointEvidence(subject=subject, point=point, window=window.code, text=_text(subject, point, window.code, rng),
                                          submitted_by_id=_owner(owners, subject), submitted_at=submitted_at)
-                history = [("submit_evidence", evidence.submitted_by_id, submitted_at, {"window": window.code, "files": [], "text": True})]
+                history = [(EventKind.EVIDENCE_SUBMITTED, evidence.submitted_by_id, submitted_at,
+                            {"window": window.code, "files": [], "text": True})]
                 if rng.random() < reviewed_share:
                     draw = rng.random()
                     status = EvidenceStatus.PASSED if draw < 0.8 else EvidenceStatus.MORE if draw < 0.93 else EvidenceStatus.FAILED
                     comment = "" if status == EvidenceStatus.PASSED else rng.choice(MORE_COMMENTS if status == EvidenceStatus.MORE else FAILED_COMMENTS)
                     reviewed_at = submitted_at + timedelta(days=rng.randrange(1, 7), hours=rng.randrange(6))
                     evidence.status, evidence.reviewed_by_id, evidence.reviewed_at, evidence.review_comment = status, reviewer, reviewed_at, comment
-                    history.append((f"review_evidence_{status}", reviewer, reviewed_at, {"comment": comment, "window": window.code}))
+                    history.append((EventKind.EVIDENCE_REVIEWED, reviewer, reviewed_at,
+                                    {"result": status, "comment": comment, "window": window.code}))
                 rows.append(evidence)
                 steps.append(history)
     PointEvidence.objects.bulk_create(rows, batch_size=2000)
-    ChainEvent.objects.bulk_create(
-        [ChainEvent(user_id=user, action=action, point_evidence=evidence, version_id=evidence.point.version_id, detail=detail)
-         for evidence, history in zip(rows, steps) for action, user, _when, detail in history], batch_size=2000)
+    selfdiag.attach_to_cycles()
+    cycle_of = dict(PointEvidence.objects.filter(cycle__isnull=False).values_list("pk", "cycle_id"))
+    CycleEvent.objects.bulk_create(
+        [CycleEvent(actor_id=user, kind=kind, evidence=evidence, cycle_id=cycle_of.get(evidence.pk), detail=detail)
+         for evidence, history in zip(rows, steps) for kind, user, _when, detail in history], batch_size=2000)
     # ``at`` is stamped on creation; the demo's history happened when its submissions say (two
     # set-based updates: nothing but the demo has evidence events yet).
-    demo_events = ChainEvent.objects.filter(point_evidence__isnull=False)
-    demo_events.filter(action="submit_evidence").update(
-        at=Subquery(PointEvidence.objects.filter(pk=OuterRef("point_evidence_id")).values("submitted_at")))
-    demo_events.filter(action__startswith="review_evidence_").update(
-        at=Subquery(PointEvidence.objects.filter(pk=OuterRef("point_evidence_id")).values("reviewed_at")))
+    demo_events = CycleEvent.objects.filter(evidence__isnull=False)
+    demo_events.filter(kind=EventKind.EVIDENCE_SUBMITTED).update(
+        at=Subquery(PointEvidence.objects.filter(pk=OuterRef("evidence_id")).values("submitted_at")))
+    demo_events.filter(kind=EventKind.EVIDENCE_REVIEWED).update(
+        at=Subquery(PointEvidence.objects.filter(pk=OuterRef("evidence_id")).values("reviewed_at")))
     log.info("demo self-diagnosis evidence: %s submissions", len(rows))
     return len(rows)

@@ -1,6 +1,6 @@
 """Self-diagnosis evidence pages (自诊材料): an owner's own points with an upload form (HTMX), one
 submission with its history and review, file downloads, and the quality office's overview per
-standard and window with its .xlsx export. Rules live in ``zhengai.chains.selfdiag``; scope in
+standard and window with its .xlsx export. Rules live in ``zhengai.cycles.selfdiag``; scope in
 ``zhengai.org.access``."""
 
 from django.contrib import messages
@@ -13,15 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from zhengai.chains.models import StandardNode
 from zhengai.core import clock
 from zhengai.core.output import xlsx_response
 from zhengai.datacenter.models import Department, Subject
 from zhengai.org import access
 from zhengai.org.access import VIEW, access_object, restrict
 
-from .. import selfdiag
-from ..choices import EVIDENCE_REVIEW_RESULTS, EvidenceStatus
-from ..models import PointEvidence, PointEvidenceFile, StandardNode
+from . import selfdiag
+from .choices import EVIDENCE_REVIEW_RESULTS, EvidenceStatus
+from .models import PointEvidence, PointEvidenceFile
 
 
 def _errors(exc) -> str:
@@ -48,7 +49,7 @@ def my_self_diagnosis(request):
     groups = selfdiag.my_items(request.user, window)
     owed = sum(len(g.items) for g in groups)
     done = sum(1 for g in groups for i in g.items if i.evidence is not None)
-    return render(request, "chains/self_diagnosis.html", {
+    return render(request, "cycles/self_diagnosis.html", {
         "groups": groups, "window": window, "window_error": error, "owed": owed, "done": done,
         "max_mb": selfdiag._megabytes(selfdiag.max_bytes()), "extensions": "、".join(selfdiag.allowed_extensions()),
         "breadcrumbs": [(_("我的自诊"), None)],
@@ -76,8 +77,8 @@ def evidence_submit(request):
     if request.htmx:
         if evidence is not None:
             evidence = PointEvidence.objects.select_related("submitted_by", "reviewed_by").prefetch_related("files").get(pk=evidence.pk)
-        response = render(request, "chains/_evidence_row.html", {
-            "item": selfdiag.Item(point, evidence), "subject": subject, "window": request.POST.get("window", ""), "error": error,
+        response = render(request, "cycles/_evidence_row.html", {
+            "item": selfdiag.Item(point, evidence, bool(evidence and selfdiag.frozen_cycle_ids([evidence.cycle_id]))), "subject": subject, "window": request.POST.get("window", ""), "error": error,
             "saved": error is None})  # 200 with the message in the row: htmx swaps no 4xx answer
         if error is None:
             response["HX-Trigger"] = "evidence-saved"  # the page's counter reloads itself
@@ -86,27 +87,30 @@ def evidence_submit(request):
         messages.error(request, error)
     else:
         messages.success(request, _("材料已提交，等待审核。"))
-    return redirect(f"{reverse('chains:self_diagnosis')}?window={request.POST.get('window', '')}")
+    return redirect(f"{reverse('cycles:self_diagnosis')}?window={request.POST.get('window', '')}")
 
 
 def _detail_context(request, evidence):
+    frozen = bool(selfdiag.frozen_cycle_ids([evidence.cycle_id]))
     return {
         "e": evidence, "files": list(evidence.files.all()),
-        "events": list(evidence.events.select_related("user").order_by("at", "pk")),
-        "may_review": evidence.status == EvidenceStatus.SUBMITTED and selfdiag.may_review(request.user, evidence),
-        "may_submit": evidence.status != EvidenceStatus.PASSED and selfdiag.may_submit(request.user, evidence.subject),
+        "events": list(evidence.events.select_related("actor").order_by("at", "pk")),
+        "frozen": frozen,
+        "may_review": not frozen and evidence.status == EvidenceStatus.SUBMITTED and selfdiag.may_review(request.user, evidence),
+        "may_submit": not frozen and evidence.status != EvidenceStatus.PASSED and selfdiag.may_submit(request.user, evidence.subject),
         "results": [(r.value, r.label) for r in EVIDENCE_REVIEW_RESULTS],
-        "breadcrumbs": [(_("自诊材料"), reverse("chains:self_diagnosis_overview") if selfdiag.may_see_overview(request.user)
-                         else reverse("chains:self_diagnosis")), (f"{evidence.subject.name} {evidence.point.code}", None)],
+        "breadcrumbs": [(_("自诊材料"), reverse("cycles:self_diagnosis_overview") if selfdiag.may_see_overview(request.user)
+                         else reverse("cycles:self_diagnosis")), (f"{evidence.subject.name} {evidence.point.code}", None)],
     }
 
 
 @login_required
 @require_safe
 def evidence_detail(request, pk):
-    evidence = access_object(PointEvidence.objects.select_related("subject", "point__version__standard", "submitted_by", "reviewed_by"),
+    evidence = access_object(PointEvidence.objects.select_related("subject", "point__version__standard", "submitted_by", "reviewed_by",
+                                                                  "cycle"),
                              request.user, VIEW, pk=pk)
-    return render(request, "chains/evidence_detail.html", _detail_context(request, evidence))
+    return render(request, "cycles/evidence_detail.html", _detail_context(request, evidence))
 
 
 @require_POST
@@ -119,7 +123,7 @@ def evidence_review(request, pk):
         messages.success(request, _("审核完成。"))
     except ValidationError as exc:
         messages.error(request, _errors(exc))
-    return redirect("chains:evidence_detail", pk=evidence.pk)
+    return redirect("cycles:evidence_detail", pk=evidence.pk)
 
 
 @login_required
@@ -143,7 +147,7 @@ def evidence_file_remove(request, pk):
         messages.success(request, _("已删除文件“%(name)s”。") % {"name": item.name})
     except ValidationError as exc:
         messages.error(request, _errors(exc))
-    return redirect("chains:evidence_detail", pk=item.evidence_id)
+    return redirect("cycles:evidence_detail", pk=item.evidence_id)
 
 
 @login_required
@@ -163,7 +167,7 @@ def overview(request):
     context = {"window": window, "window_error": error, "standards": standards, "standard": standard,
                "departments": departments, "department": department, "breadcrumbs": [(_("自诊材料总览"), None)]}
     if standard is None:
-        return render(request, "chains/self_diagnosis_overview.html", context)
+        return render(request, "cycles/self_diagnosis_overview.html", context)
     points = selfdiag.evidence_points(window, standard=standard)
     version = points[0].version if points else standard.version_in_force(window.end)
     subjects = selfdiag.overview_subjects(request.user, version, department or None)
@@ -183,4 +187,4 @@ def overview(request):
     query.pop("page", None)
     context.update(points=points, counts=selfdiag.overview_counts(subjects, points, window, owed=page.paginator.count), page=page, rows=rows,
                    query=query.urlencode())
-    return render(request, "chains/self_diagnosis_overview.html", context)
+    return render(request, "cycles/self_diagnosis_overview.html", context)
