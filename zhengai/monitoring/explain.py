@@ -147,9 +147,15 @@ def _line_text(key: str, value: float, unit: str, lower_better: bool) -> str:
     return (_("不高于 %(v)s 为%(name)s") if lower_better else _("达到 %(v)s 为%(name)s")) % {"v": v, "name": name}
 
 
-def point_info(node, unit: str) -> PointInfo:
+def point_info(node, unit: str, indicator=None) -> PointInfo:
     """The point's lines in the unit of its indicator, best first (``node`` a ``StandardNode`` with
-    its version and standard selected)."""
+    its version and standard selected). On an English page a point bound to an indicator is named by
+    the indicator's English name (the standard's own name is Chinese data)."""
+    from django.utils.translation import get_language
+
+    name = getattr(node, "name", "") or getattr(node, "point_name", "")
+    if indicator is not None and getattr(indicator, "name_en", "") and (get_language() or "").startswith("en"):
+        name = indicator.name_en
     lower = node.direction == "lower"
     lines = [Line(key, str(LINE_LABELS[key]), float(getattr(node, key)), _line_text(key, float(getattr(node, key)), unit, lower))
              for key in LINE_ORDER if getattr(node, key, None) is not None]
@@ -158,7 +164,7 @@ def point_info(node, unit: str) -> PointInfo:
     return PointInfo(
         node=node, standard=version.standard.name if version else "", version=version.label if version else "",
         code=getattr(node, "code", "") or getattr(node, "point_code", ""),
-        name=getattr(node, "name", "") or getattr(node, "point_name", ""), direction=node.direction,
+        name=name, direction=node.direction,
         period=str(node.get_period_display()) if period and hasattr(node, "get_period_display") else str(period or ""),
         lines=lines, evidence=getattr(node, "evidence", ""),
     )
@@ -588,7 +594,7 @@ def explain_warning(warning, user, *, own: bool = False) -> Explanation:
     out.threshold_text = figure(warning.threshold, out.unit) if warning.threshold is not None else ""
     node = _point(warning)
     if node is not None:
-        out.point = point_info(node, out.unit)
+        out.point = point_info(node, out.unit, indicator)
     last = windows.resolve([warning.last_window or warning.opened_window]).get(warning.last_window or warning.opened_window)
     out.window_kind = last.kind if last else ""
     if warning.indicator_code:
@@ -672,7 +678,7 @@ def explain_point(subject, node, window: windows.Window, user, *, today: date, i
     last window, the monitored windows and the fact rows behind the value."""
     unit = getattr(indicator, "unit", "") or ""
     out = GradeExplanation(indicator_name=indicator.name, unit=unit, definition=indicator.definition,
-                           value_text=figure(value, unit), point=point_info(node, unit))
+                           value_text=figure(value, unit), point=point_info(node, unit, indicator))
     out.window_label = windows.label(window)
     share = elapsed_share(window, today)
     out.in_progress = share < 1.0

@@ -148,3 +148,16 @@ def test_a_long_history_of_windows_folds_away_but_the_latest_three_stay_in_view(
     folded, shown = page.split('data-testid="earlier-windows"')[1].split("</details>", 1)
     assert "更早的 5 个窗口" in folded and "2026-03 月" in folded and "2026-10 月" not in folded
     assert "2026-08 月" in shown and "2026-09 月" in shown and "2026-10 月" in shown
+
+
+def test_the_english_warning_page_names_the_point_and_its_definition_in_english(client, declining, cast):
+    from django.utils.html import escape
+
+    from zhengai.indicators import registry
+
+    client.force_login(cast.carol)
+    page = client.get(reverse("monitoring:warning", args=[declining.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    why = page.split('data-testid="why"')[1]
+    assert "1.1 Attendance rate" in why and "按时上课" not in why
+    assert escape(registry.get("student.attendance_rate").definition_en) in why and "出勤" not in why.split("</section>")[0]
+    assert "How it is computed: </b>" in why
