@@ -8,6 +8,7 @@ their mark (【系统起草】).
 """
 
 import csv
+import functools
 import io
 import json
 import math
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_noop
 
 from zhengai.core import windows
 from zhengai.core.output import neutralise
-from zhengai.core.wordfile import add_table, set_east_asian_font
+from zhengai.core.wordfile import add_table, heading, paragraph, set_east_asian_font
 
 from . import charts
 from .models import PointEvidenceFile, Report
@@ -59,12 +60,27 @@ def context(report: Report) -> dict:
 
 # ------------------------------------------------------------------------------------ charts
 
-def radar_png(radar: list[dict], size: int = 520) -> bytes:
-    """The radar as a PNG for Word (Pillow; labels in Noto Sans CJK)."""
-    from PIL import Image, ImageDraw, ImageFont
+@functools.lru_cache(maxsize=1)
+def _chart_font():
+    from PIL import ImageFont
 
     font_path = next((p for p in FONT_FILES if Path(p).exists()), None)
-    font = ImageFont.truetype(font_path, 15) if font_path else ImageFont.load_default()
+    return ImageFont.truetype(font_path, 15) if font_path else ImageFont.load_default()
+
+
+def radar_png(radar: list[dict], size: int = 520) -> bytes:
+    """The radar as a PNG for Word (Pillow; labels in Noto Sans CJK), drawn once per distinct
+    radar and language: a batch of reports shares the pictures of equal scores."""
+    legend = tuple(_(name) for _key, _colour, name in charts.SERIES)
+    return _radar_png(json.dumps(radar, sort_keys=True, ensure_ascii=False), legend, size)
+
+
+@functools.lru_cache(maxsize=256)
+def _radar_png(radar_json: str, legend: tuple, size: int) -> bytes:
+    from PIL import Image, ImageDraw
+
+    radar = json.loads(radar_json)
+    font = _chart_font()
     image = Image.new("RGB", (size, size + 40), "white")
     draw = ImageDraw.Draw(image)
     n = len(radar)
@@ -97,10 +113,10 @@ def radar_png(radar: list[dict], size: int = 520) -> bytes:
                 if v is not None:
                     draw.rectangle([20, y + 24 + j * 18, 20 + 4 * v, y + 38 + j * 18], fill=colour)
                     draw.text((26 + 4 * v, y + 22 + j * 18), f"{v:g}", fill="black", font=font)
-    for i, (key, colour, name) in enumerate(charts.SERIES):
+    for i, ((key, colour, _name), label) in enumerate(zip(charts.SERIES, legend)):
         x = 20 + i * 160
         draw.rectangle([x, size + 10, x + 14, size + 24], fill=colour)
-        draw.text((x + 20, size + 8), _(name), fill="black", font=font)
+        draw.text((x + 20, size + 8), label, fill="black", font=font)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
@@ -148,7 +164,7 @@ def report_docx(report: Report) -> bytes:
         doc.add_paragraph()
     p = doc.add_paragraph(ctx["school"])
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title = doc.add_paragraph(style="Title")
+    title = paragraph(doc, style="Title")
     title.add_run(f"{ctx['subject'].name}{_('诊改报告')}")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in (f"{_('诊改周期')}：{ctx['period_label']}", f"{_('层面')}：{ctx['cycle'].get_level_display()}",
@@ -158,7 +174,7 @@ def report_docx(report: Report) -> bytes:
             para = doc.add_paragraph(line)
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    doc.add_heading(_("目录"), level=1)
+    heading(doc, _("目录"), 1)
     _toc(doc)
     for s in ctx["sections"]:
         doc.add_paragraph(s)
@@ -166,14 +182,14 @@ def report_docx(report: Report) -> bytes:
     sec = iter(ctx["sections"])
     marker = _("【系统起草】")
 
-    doc.add_heading(next(sec), level=1)
+    heading(doc, next(sec), 1)
     for sentence in data.get("sentences", []):
         doc.add_paragraph(f"{sentence}{marker}")
     counts = data.get("counts", {})
     _dash_table(doc, [_("合格"), _("预警"), _("不合格"), _("待评定")],
            [[counts.get("合格", 0), counts.get("预警", 0), counts.get("不合格", 0), counts.get("未评", 0)]])
 
-    doc.add_heading(next(sec), level=1)
+    heading(doc, next(sec), 1)
     rows = []
     for g in data.get("goals", []):
         for kr in g.get("key_results") or [{}]:
@@ -181,7 +197,7 @@ def report_docx(report: Report) -> bytes:
                          kr.get("percent", g.get("percent"))])
     _dash_table(doc, [_("目标"), _("关键结果"), _("基线值"), _("目标值"), _("当前值"), _("进度") + "（%）"], rows or [[_("本周期没有目标。")] + [""] * 5])
 
-    doc.add_heading(next(sec), level=1)
+    heading(doc, next(sec), 1)
     _dash_table(doc, [_("诊断项目"), _("诊断点"), _("值"), _("等级"), _("合格线"), _("差距"), _("本部门"), _("全校"), _("上一周期"), _("评定")],
            [[r.project, f"{r.point.code} {r.point.name}", r.value, r.grade, r.line, r.gap, r.peers.get("department"),
              r.peers.get("school"), r.last_value, (r.get_status_display() or _("待评定")) + (marker if r.drafted else "")]
@@ -190,7 +206,7 @@ def report_docx(report: Report) -> bytes:
     for r in judged:
         doc.add_paragraph(f"{r.point.code} {r.point.name}：{_('佐证')} {r.evidence}；{_('判断')} {r.judgement}")
 
-    doc.add_heading(next(sec), level=1)
+    heading(doc, next(sec), 1)
     radar = data.get("radar", [])
     if radar:
         doc.add_picture(io.BytesIO(radar_png(radar)), width=Cm(12))
@@ -199,22 +215,22 @@ def report_docx(report: Report) -> bytes:
     else:
         doc.add_paragraph(_("无可评分的诊断项目。"))
 
-    doc.add_heading(next(sec), level=1)
+    heading(doc, next(sec), 1)
     _dash_table(doc, [_("指标"), _("等级"), _("触发窗口"), _("状态"), _("纠偏是否见效")],
            [[w["indicator"], w["grade"], w["opened_window"], w["status"], _("已见效") if w["worked"] else _("未见效")]
             for w in data.get("warnings", [])] or [[_("本周期没有预警。"), "", "", "", ""]])
 
-    doc.add_heading(next(sec), level=1)
+    heading(doc, next(sec), 1)
     _dash_table(doc, [_("措施"), _("完成期限"), _("状态"), _("结果")],
            [[a["text"], a["due"], a["status"], a["outcome"]] for a in data.get("last_actions", [])] or [[_("无"), "", "", ""]])
 
-    doc.add_heading(next(sec), level=1)
+    heading(doc, next(sec), 1)
     for label, text in ((_("主要成效"), report.achievements), (_("存在问题"), report.problems),
                         (_("原因分析"), report.causes), (_("改进措施"), report.measures)):
-        doc.add_heading(label, level=2)
+        heading(doc, label, 2)
         doc.add_paragraph(text or "—")
 
-    doc.add_heading(next(sec), level=1)
+    heading(doc, next(sec), 1)
     _dash_table(doc, [_("措施"), _("诊断点"), _("责任人"), _("完成期限"), _("状态")],
            [[a.text, str(a.point) if a.point else "—", (a.owner.display_name or a.owner.username) if a.owner else "—",
              a.due.isoformat(), a.get_status_display()] for a in ctx["actions"]] or [[_("无"), "", "", "", ""]])
@@ -232,10 +248,11 @@ def report_html(report: Report) -> str:
     return render_to_string("cycles/export/report_print.html", ctx)
 
 
-def report_pdf(report: Report) -> bytes:
+def report_pdf(report: Report, *, font_config=None, cache=None) -> bytes:
+    """The PDF; ``font_config`` and ``cache`` (WeasyPrint's) may be shared by a batch."""
     from weasyprint import HTML
 
-    return HTML(string=report_html(report)).write_pdf()
+    return HTML(string=report_html(report)).write_pdf(font_config=font_config, cache=cache)
 
 
 def render(report: Report, fmt: str) -> bytes:
@@ -246,17 +263,43 @@ def render(report: Report, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def render_many(reports, fmt: str):
+    """``(report, file bytes)`` for each report, one at a time, so that a batch holds one rendered
+    report in memory, not all. A PDF batch shares one WeasyPrint font configuration (the Noto CJK
+    faces found and loaded once, not per report) and one image cache."""
+    if fmt not in ("docx", "pdf"):
+        raise ValueError(f"unknown format {fmt!r}")
+    options = {}
+    if fmt == "pdf":
+        from weasyprint.text.fonts import FontConfiguration
+
+        options = {"font_config": FontConfiguration(), "cache": {}}
+    for report in reports:
+        yield report, (report_pdf(report, **options) if fmt == "pdf" else report_docx(report))
+
+
 def filename(report: Report, fmt: str) -> str:
     cycle = report.cycle
     safe = cycle.period.replace("..", "_").replace("/", "_")
     return f"{cycle.subject.key}-{cycle.level}-{safe}-v{report.version}.{fmt}"
 
 
+def write_zip(reports, fmt: str, out, progress=None) -> int:
+    """Every report as one .zip written into the file object ``out``, report by report; calls
+    ``progress(n)`` after each. Returns the number of reports."""
+    n = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for report, content in render_many(reports, fmt):
+            archive.writestr(filename(report, fmt), content)
+            n += 1
+            if progress:
+                progress(n)
+    return n
+
+
 def reports_zip(reports, fmt: str) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for report in reports:
-            archive.writestr(filename(report, fmt), render(report, fmt))
+    write_zip(reports, fmt, out)
     return out.getvalue()
 
 
