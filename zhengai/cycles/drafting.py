@@ -295,7 +295,7 @@ def draft_reports(cycles, *, acting_user=None, groups=None) -> list[Report]:
         insert_rows(Report, REPORT_COLUMNS, [(r.cycle_id, r.version, r.status, r.data, "", "", "", "", "", r.drafted_at)
                                              for r in new])
         # Read the new rows back (one query): COPY returns no ids. A cycle's new draft is its version 1.
-        made = dict(Report.objects.filter(cycle_id__in=[r.cycle_id for r in new], version=1)
+        made = dict(Report.objects.filter(cycle_id__in=[r.cycle_id for r in new], version=1).order_by()
                     .values_list("cycle_id", "pk"))
         for r in new:
             r.pk = made[r.cycle_id]

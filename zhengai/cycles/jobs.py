@@ -11,11 +11,10 @@ time left and may be left and come back to.
   one job twice) and runs them; a failure is kept on the job with its message.
 """
 
-import io
-import zipfile
+import tempfile
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -110,14 +109,13 @@ def _run_export(job):
     _progress(job, 0, len(reports))
     if not reports:
         raise ValidationError(_("该层面该周期没有诊改报告可导出。"))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for i, report in enumerate(reports, start=1):
-            archive.writestr(export.filename(report, job.fmt), export.render(report, job.fmt))
-            if i % 5 == 0 or i == len(reports):
-                _progress(job, i)
-    job.result.save(f"cycles-{job.level}-{job.period.replace('..', '_')}-{job.fmt}-{job.pk}.zip", ContentFile(out.getvalue()),
-                    save=False)
+    # The archive grows on disk, not in memory: a level's PDFs run to tens of megabytes.
+    with tempfile.TemporaryFile() as out:
+        export.write_zip(reports, job.fmt, out,
+                         progress=lambda i: _progress(job, i) if i % 5 == 0 or i == len(reports) else None)
+        out.seek(0)
+        job.result.save(f"cycles-{job.level}-{job.period.replace('..', '_')}-{job.fmt}-{job.pk}.zip", File(out),
+                        save=False)
     BulkJob.objects.filter(pk=job.pk).update(result=job.result.name)
     return _("已导出 %(n)s 份诊改报告。") % {"n": len(reports)}
 
