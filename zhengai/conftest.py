@@ -57,6 +57,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _steady_idle_clock(monkeypatch):
+    """The idle clock is written to the session at most every ``SEEN_RESOLUTION`` seconds; on a
+    loaded machine a query-count test could straddle that moment and count the session's write as
+    the page's. Tests of the idle clock itself put the real resolution back."""
+    from zhengai.core import signin
+
+    monkeypatch.setattr(signin, "SEEN_RESOLUTION", 24 * 3600)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Accounts are made in most tests; the real hasher (PBKDF2) costs ~0.1 s a password on this
     machine and proves nothing here. Production keeps Django's default."""

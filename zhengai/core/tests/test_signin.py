@@ -1,6 +1,7 @@
 """Signing in with a local account: password rules, expiry, timeouts, sign-out everywhere, one session
 per account, the per-client limit across accounts and the trusted-proxy rule for the client address."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -89,11 +90,13 @@ def _age(client, key, seconds):
     session.save()
 
 
-def test_an_idle_session_ends_after_the_idle_timeout(client, cast, settings):
+def test_an_idle_session_ends_after_the_idle_timeout(client, cast, settings, monkeypatch):
+    monkeypatch.setattr(signin, "SEEN_RESOLUTION", 15)
     settings.ZHENGAI_SESSION_IDLE_MINUTES = 30
     assert sign_in(client, "erin", "pw-erin-Kz8")["Location"] == reverse("home")
     _age(client, signin.SEEN_AT, 29 * 60)
     assert client.get(reverse("account")).status_code == 200  # still alive, and the idle clock restarts
+    assert time.time() - client.session[signin.SEEN_AT] < 60
     _age(client, signin.SEEN_AT, 31 * 60)
     response = client.get(reverse("account"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login") + "?next=")
