@@ -491,8 +491,9 @@ def report(record, saturation, users_line, meter_people, meter_saturation, clien
     print()
     print(f"people: {users_line}")
     print(f"  {meter_people.line()}")
-    print(f"saturation: {clients} clients without pauses, {seconds:g} s per page")
-    print(f"  {meter_saturation.line()}")
+    if meter_saturation is not None:
+        print(f"saturation: {clients} clients without pauses, {seconds:g} s per page")
+        print(f"  {meter_saturation.line()}")
     print()
     header = (f"{'page':<34} {'role':<10} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'p95/base':>8} {'<300':>4} "
               f"{'django':>7} {'sql':>6} {'sql%':>5} {'queries':>7} {'pages/s':>7} {'/base':>6}")
@@ -523,7 +524,8 @@ def report(record, saturation, users_line, meter_people, meter_saturation, clien
     print(f"\nmedians per page: django = ms Django spent on the request (Server-Timing), sql = ms of it in "
           f"SQL (sql% over all its requests); p95/base and /base: against the sign-in page in the same run "
           f"(p95 {base_p95:.0f} ms, {base_rate:.1f} pages/s at saturation)")
-    print(f"p95 < {TARGET_MS:.0f} ms for every page: {'met' if not missed else 'missed for ' + ', '.join(missed)}")
+    print(f"p95 < {TARGET_MS:.0f} ms for every page: {'met' if not missed else 'missed for ' + ', '.join(missed)}",
+          flush=True)
 
 
 def main():
@@ -602,6 +604,8 @@ def main():
         with CpuMeter(server.pid) as meter_people:
             record = people(port, sessions, args.duration, args.seed)
         saturation, clients = {}, args.clients or 2 * args.workers
+        if args.saturation > 0:  # the people's figures first, in case the saturation phase is cut short
+            report(record, saturation, users_line, meter_people, None, clients, args.saturation)
         with CpuMeter(server.pid) as meter_saturation:
             if args.saturation > 0:
                 keys = sorted({(label, s["role"]) for s in sessions for label in s["pages"]}) + \
@@ -609,6 +613,7 @@ def main():
                 print(f"saturation phase: {len(keys)} pages × {args.saturation:g} s", flush=True)
                 for key in keys:
                     saturation[key] = saturate(port, sessions, key, clients, args.saturation, args.seed)
+                    print(f"  {key[0]} ({ROLE_NAMES.get(key[1], key[1])}): {saturation[key]:.1f} pages/s", flush=True)
         report(record, saturation, users_line, meter_people, meter_saturation, clients, args.saturation)
         print(f"\nwhole bench {time.perf_counter() - started:.0f} s")
     finally:

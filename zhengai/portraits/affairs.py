@@ -75,24 +75,42 @@ class Item:
 
 # ------------------------------------------------------------------------------------ the kinds
 
-def _warnings(user, today: date) -> list[Item]:
-    """Active warnings the user owns and may act on: staff move them on, the person a warning is
-    about gives their account (1 query; indicator names are the library's, read once per code)."""
-    from zhengai.monitoring.choices import GRADE_RANK, WarningStatus
+def _warning_rows(user, today: date):
+    """The warnings of ``_warnings`` in the list's order (worst grade first, then the oldest window),
+    or None when the user's acts reach none."""
+    from django.db.models import Case, IntegerField, Value, When
+    from django.db.models.functions import Coalesce
+
+    from zhengai.monitoring.choices import GRADE_RANK
     from zhengai.monitoring.models import Warning
     from zhengai.monitoring.owners import owned_q
     from zhengai.monitoring.queries import filtered
-    from zhengai.monitoring.views import label_warnings
 
     staff = access.may(user, access.ACKNOWLEDGE_WARNING)
     own = access.may(user, access.SELF_REPORT_WARNING)
     if not (staff or own):
-        return []
+        return None
     qs = filtered(user, status="active").filter(owned_q(user))
     acting = access.scope_q(Warning, user, access.ACKNOWLEDGE_WARNING) if staff else access.NOTHING
     if acting is not None:  # None: a school-wide grant acts on every warning it owns
         qs = qs.filter(acting | access.own_subjects_q(Warning, user) if own else acting)
-    warnings = list(qs)
+    rank = Case(*[When(grade=grade, then=Value(n)) for grade, n in GRADE_RANK.items()], default=Value(0),
+                output_field=IntegerField())
+    return qs.order_by(rank.desc(), Coalesce("opened_window_end", Value(today)), "-pk")
+
+
+def _warnings(user, today: date, rows=None) -> list[Item]:
+    """Active warnings the user owns and may act on: staff move them on, the person a warning is
+    about gives their account (1 query; indicator names are the library's, read once per code).
+    ``rows``: a slice of ``_warning_rows`` instead of all of them."""
+    from zhengai.monitoring.choices import GRADE_RANK, WarningStatus
+    from zhengai.monitoring.views import label_warnings
+
+    if rows is None:
+        rows = _warning_rows(user, today)
+        if rows is None:
+            return []
+    warnings = list(rows)
     label_warnings(warnings)
     grants = access.grants_for(user)
     actions = {
@@ -178,19 +196,29 @@ def _own_goals(user, today: date) -> list[Item]:
     return out
 
 
-def _approvals(user, today: date) -> list[Item]:
-    """Personal goals submitted for review that the user may approve (1 query; the day each was
-    submitted comes from its latest ``submit_goal`` event in the same query)."""
+def _approval_rows(user, today: date):
+    """Personal goals submitted for review that the user may approve, the longest waiting first
+    (the day each was submitted is its latest ``submit_goal`` event), or None."""
+    from django.db.models.functions import Coalesce
+
     from zhengai.chains.choices import PERSONAL_KINDS, GoalStatus
     from zhengai.chains.models import Goal
 
     if not access.may(user, access.APPROVE_GOAL):
-        return []
-    goals = (restrict(Goal.objects.filter(kind__in=PERSONAL_KINDS, status=GoalStatus.SUBMITTED), user, access.APPROVE_GOAL)
-             .annotate(submitted_at=Max("events__at", filter=Q(events__action="submit_goal")))
-             .select_related("owner").order_by("pk"))
+        return None
+    return (restrict(Goal.objects.filter(kind__in=PERSONAL_KINDS, status=GoalStatus.SUBMITTED), user, access.APPROVE_GOAL)
+            .annotate(submitted_at=Max("events__at", filter=Q(events__action="submit_goal")))
+            .select_related("owner").order_by(Coalesce("submitted_at", "created_at"), "pk"))
+
+
+def _approvals(user, today: date, rows=None) -> list[Item]:
+    """Personal goals submitted for review that the user may approve (1 query)."""
+    if rows is None:
+        rows = _approval_rows(user, today)
+        if rows is None:
+            return []
     out = []
-    for goal in goals:
+    for goal in rows:
         since = timezone.localdate(goal.submitted_at or goal.created_at)
         out.append(Item(
             kind="approval", title=goal.title, subject=goal.owner.name, url=reverse("chains:goal", args=[goal.pk]),
@@ -200,16 +228,25 @@ def _approvals(user, today: date) -> list[Item]:
     return out
 
 
-def _reviews(user, today: date) -> list[Item]:
-    """Self-diagnosis evidence submitted and awaiting the user's review (1 query); not what is frozen
-    with its cycle's published report."""
+def _review_rows(user, today: date):
+    """Self-diagnosis evidence submitted and awaiting the user's review, the longest waiting first, or
+    None; not what is frozen with its cycle's published report."""
     from zhengai.cycles.choices import EvidenceStatus, ReportStatus
     from zhengai.cycles.models import PointEvidence
 
     if not access.may(user, access.REVIEW_EVIDENCE):
-        return []
-    rows = (restrict(PointEvidence.objects.filter(status=EvidenceStatus.SUBMITTED), user, access.REVIEW_EVIDENCE)
-            .exclude(cycle__reports__status=ReportStatus.PUBLISHED).select_related("subject", "point").order_by("submitted_at", "pk"))
+        return None
+    return (restrict(PointEvidence.objects.filter(status=EvidenceStatus.SUBMITTED), user, access.REVIEW_EVIDENCE)
+            .exclude(cycle__reports__status=ReportStatus.PUBLISHED).select_related("subject", "point")
+            .order_by("submitted_at", "pk"))
+
+
+def _reviews(user, today: date, rows=None) -> list[Item]:
+    """Self-diagnosis evidence submitted and awaiting the user's review (1 query)."""
+    if rows is None:
+        rows = _review_rows(user, today)
+        if rows is None:
+            return []
     out = []
     for e in rows:
         since = timezone.localdate(e.submitted_at)
@@ -249,6 +286,17 @@ READERS = {
     "warning": _warnings, "report": _reports, "goal": _own_goals, "approval": _approvals, "review": _reviews,
     "evidence": _evidence,
 }
+# The kinds that may run to thousands of rows (a quality office's warnings and reviews): each a
+# query of its rows in the list's order, so a summary counts them in the database and reads only its
+# first few. Their items have no due day, so none of them is ever late.
+BOUNDED = {"warning": _warning_rows, "approval": _approval_rows, "review": _review_rows}
+
+
+def _order(today: date):
+    def key(item: Item):
+        return (not item.late, item.due or today, _KIND_ORDER[item.kind], item.sort)
+
+    return key
 
 
 def items(user, kind: str = "") -> list[Item]:
@@ -259,11 +307,41 @@ def items(user, kind: str = "") -> list[Item]:
     out = []
     for k in kinds:
         out.extend(READERS[k](user, today))
+    return sorted(out, key=_order(today))
 
-    def key(item: Item):
-        return (not item.late, item.due or today, _KIND_ORDER[item.kind], item.sort)
 
-    return sorted(out, key=key)
+@dataclass
+class Summary:
+    """The head of the list for a home page: its first items, the number of each kind, how many in
+    all and how many late — the same as ``items`` would give, without reading every row."""
+
+    items: list[Item]
+    counts: list[tuple[str, str, int]]
+    total: int
+    late: int
+
+
+def summary(user, first: int = 5) -> Summary:
+    """The first ``first`` items of ``items(user)`` and its counts, in a fixed number of queries
+    whatever the length of the list: the bounded kinds are counted in the database and only their
+    first ``first`` rows read (the first items of the whole list are among the first of each kind)."""
+    today = clock.today()
+    found, n = [], {}
+    for kind, reader in READERS.items():
+        if kind in BOUNDED:
+            rows = BOUNDED[kind](user, today)
+            if rows is None:
+                continue
+            n[kind] = rows.count()
+            if n[kind] and first:
+                found.extend(reader(user, today, rows=rows[:first]))
+        else:
+            everything = reader(user, today)
+            n[kind] = len(everything)
+            found.extend(everything)
+    found.sort(key=_order(today))
+    return Summary(items=found[:first], counts=[(kind, str(label), n[kind]) for kind, label in KINDS.items() if n.get(kind)],
+                   total=sum(n.values()), late=sum(1 for item in found if item.late))
 
 
 def counts(all_items: list[Item]) -> list[tuple[str, str, int]]:

@@ -20,16 +20,17 @@ ITEMS = [
 
 
 def todo_panel(request):
-    """Home panel: what to do now — the affairs hall's items counted by kind, the first few listed."""
+    """Home panel: what to do now — the affairs hall's items counted by kind, the first few listed
+    (``affairs.summary``: counted in the database, never every row read)."""
     if not request.user.is_authenticated:
         return None
-    from .affairs import counts, items
+    from .affairs import summary
 
-    everything = items(request.user)
-    if not everything:
+    head = summary(request.user, first=5)
+    if not head.total:
         return None
-    return {"template": "portraits/workspaces/_todo_panel.html", "items": everything[:5], "counts": counts(everything),
-            "total": len(everything), "late": sum(1 for i in everything if i.late), "order": 10}
+    return {"template": "portraits/workspaces/_todo_panel.html", "items": head.items, "counts": head.counts,
+            "total": head.total, "late": head.late, "order": 10}
 
 
 def unit_panel(request):

@@ -80,6 +80,6 @@ def teacher(request):
         staff = type(data["subject"].staff).objects.select_related("department").get(pk=data["subject"].staff_id)
     return render(request, "portraits/workspaces/teacher.html", {
         "data": data, "staff": staff, "cycle": platforms.current_cycle(data["subject"]) if data else None,
-        "todo": len(affairs.items(request.user)) if data else 0,
+        "todo": affairs.summary(request.user, first=0).total if data else 0,
         "breadcrumbs": [(_("教师发展服务平台"), None)],
     })

@@ -150,3 +150,45 @@ def test_the_list_costs_the_same_queries_however_long_it_is(cast, college):
     after = {name: queries(getattr(cast, name)) for name in before}
     assert after == before, "a reader of the affairs hall ran a query per row: keep each kind set-based"
     assert len(affairs.items(cast.bob)) > 6
+
+
+def test_the_home_summary_is_the_head_of_the_list_and_reads_a_fixed_number_of_rows(cast, college):
+    """The home page's panel (``affairs.summary``): the first items, counts, total and late of the
+    whole list, in the same queries whether the quality office has three things to do or thirty."""
+    install_default_standards()
+    dept = subject("department", "D01")
+    point = StandardNode.objects.get(version__standard__code="SP-BRAND-2023", code="1.2.1", kind="point")
+    students = list(Subject.objects.filter(level="student").order_by("key"))
+    codes = ["student.attendance_rate", "student.absent_periods", "student.late_count", "student.leave_periods",
+             "student.gpa", "student.average_score", "student.failed_courses"]
+    pairs = iter([(s, c) for c in codes for s in students])  # one warning per subject and indicator
+
+    def grow(n):
+        for i in range(n):
+            task(dept, f"任务{Goal.objects.count()}", start=date(2026, 9, 1) + timedelta(days=i % 60))
+            about, code = next(pairs)
+            warning(about, level="student", code=code, grade=[Grade.YELLOW, Grade.RED, Grade.ORANGE][i % 3])
+            PointEvidence.objects.create(subject=subject("specialty", "460103"), point=point,
+                                         window=f"2026-2027-1-{Goal.objects.count()}", text="材料",
+                                         submitted_by=cast.heidi, submitted_at=timezone.now() - timedelta(days=i))
+            Goal.objects.create(kind=GoalKind.STUDENT_ANNUAL, title=f"目标{i}", owner=students[i % len(students)],
+                                start=date(2026, 9, 1), status=GoalStatus.SUBMITTED)
+
+    def check(user):
+        everything = affairs.items(user)
+        with CaptureQueriesContext(connection) as ctx:
+            head = affairs.summary(user, first=5)
+        assert [(i.kind, i.title, i.subject, i.url) for i in head.items] == [
+            (i.kind, i.title, i.subject, i.url) for i in everything[:5]]
+        assert head.counts == affairs.counts(everything) and head.total == len(everything)
+        assert head.late == sum(1 for i in everything if i.late)
+        return len(ctx.captured_queries), len(everything)
+
+    grow(1)
+    for name in ("alice", "bob", "carol", "erin"):
+        check(getattr(cast, name))  # the first call also reads what is cached
+    small = {name: check(getattr(cast, name)) for name in ("alice", "bob", "carol", "erin")}
+    grow(9)
+    large = {name: check(getattr(cast, name)) for name in small}
+    assert {n: q for n, (q, _len) in large.items()} == {n: q for n, (q, _len) in small.items()}
+    assert large["bob"][1] > small["bob"][1] + 20  # the list did grow: warnings, reviews, tasks
