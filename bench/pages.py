@@ -471,17 +471,17 @@ def serve(env, port, workers, log):
         [sys.executable, "-m", "zhengai", "serve", "--no-scheduler", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 120
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"zhengai serve exited with {process.returncode}; see {log.name}")
-        try:
+    try:
+        while time.time() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"zhengai serve exited with {process.returncode}; see {log.name}")
             if Browser(port).request("GET", "/healthz")[0] == 200:
                 return process
-        except OSError:
-            pass
-        time.sleep(0.5)
-    process.terminate()
-    raise SystemExit("zhengai serve did not answer /healthz within 120 s")
+            time.sleep(0.5)
+        raise SystemExit("zhengai serve did not answer /healthz within 120 s")
+    except BaseException:  # Ctrl-C while it starts, too: never leave the server behind
+        process.terminate()
+        raise
 
 
 def report(record, saturation, users_line, meter_people, meter_saturation, clients, seconds):
