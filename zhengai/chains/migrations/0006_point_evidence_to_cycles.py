@@ -1,5 +1,5 @@
-"""Self-diagnosis evidence (自诊材料) now belongs to the cycles app (``cycles.0007`` took the models
-and moved their history to ``cycles.CycleEvent``): the chains app lets go of the models — state
+"""Self-diagnosis evidence (自诊材料) now belongs to the cycles app (``cycles.0007`` took the models,
+``cycles.0008`` moved their history to ``cycles.CycleEvent``): the chains app lets go of the models — state
 only, the tables and their rows stay — and of ``ChainEvent.point_evidence``."""
 
 from django.db import migrations
@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("chains", "0005_point_evidence"),
-        ("cycles", "0007_point_evidence_from_chains"),
+        ("cycles", "0008_point_evidence_history"),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 """The move of self-diagnosis evidence (自诊材料) from the chains app to the cycles app keeps every
 row, its file path and its history: migrated forward from the chains' tables (cycles 0006, chains
-0005) to the cycles' (cycles 0008), each submission gets the cycle whose period holds its window,
+0005) to the cycles' (cycles 0009), each submission gets the cycle whose period holds its window,
 and its ChainEvent history becomes CycleEvents with who and when; back again restores the chains'."""
 
 from datetime import date, datetime, timezone
@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("cycles", "0006_bulk_jobs"), ("chains", "0005_point_evidence")]
-AFTER = [("cycles", "0008_point_evidence_tables"), ("chains", "0006_point_evidence_to_cycles")]
+AFTER = [("cycles", "0009_point_evidence_tables"), ("chains", "0006_point_evidence_to_cycles")]
 AT = datetime(2026, 10, 9, 2, 30, tzinfo=timezone.utc)
 
 

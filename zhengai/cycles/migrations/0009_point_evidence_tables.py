@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cycles", "0007_point_evidence_from_chains"),
+        ("cycles", "0008_point_evidence_history"),
         ("chains", "0006_point_evidence_to_cycles"),
     ]
 
