@@ -292,7 +292,7 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
     if manifest_path:
         with open(manifest_path, "w", encoding="utf-8") as f:
             json.dump(plan.manifest, f, ensure_ascii=False, indent=1)
-    signals.demo_seeded.send(sender=seed_demo, size=size, seed=seed, demo_date=plan.demo_date)
+    signals.demo_seeded.send(sender=seed_demo, size=size, seed=seed, demo_date=plan.demo_date, out=out)
     return {
         "plan": plan, "counts": counts, "tables": progress.tables, "seconds": elapsed, "index_seconds": index_seconds,
         "subject_seconds": subject_seconds, "sign_ins": signins, "big": BIG_TABLES, "vendor": connection.vendor,
