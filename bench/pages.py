@@ -16,9 +16,10 @@ SQLite demo) and removes its sign-ins afterwards.
 
 It starts ``zhengai serve --no-scheduler`` with DEBUG=false, a SECRET_KEY, ALLOWED_HOSTS, HTTPS as
 behind a TLS-terminating proxy (USE_X_FORWARDED_PROTO, SECURE_SSL_REDIRECT, secure cookies, HSTS; the
-bench sends ``X-Forwarded-Proto: https`` as the proxy would) and one bench instrument,
-``ZHENGAI_BENCH_QUERY_TIMING=true``: each response's ``Server-Timing`` header says how long Django
-took and how much of it was SQL (``zhengai.core.middleware.QueryTiming``; off in production).
+bench sends ``X-Forwarded-Proto: https`` as the proxy would), the production cache (``--cache-url``:
+Redis by default, the run's keys under a prefix of their own, deleted at the end) and one bench
+instrument, ``ZHENGAI_BENCH_QUERY_TIMING=true``: each response's ``Server-Timing`` header says how long
+Django took and how much of it was SQL (``zhengai.core.middleware.QueryTiming``; off in production).
 
 Then, after one warm-up pass over every page of every user:
 
@@ -452,7 +453,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def production_env(database_url: str | None) -> dict:
+def production_env(database_url: str | None, cache_url: str, cache_prefix: str) -> dict:
     env = dict(os.environ)
     env.update({
         "PYTHONPATH": str(ROOT), "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
@@ -463,7 +464,21 @@ def production_env(database_url: str | None) -> dict:
     })
     if database_url:
         env["DATABASE_URL"] = database_url
+    if cache_url != "file":
+        env.update({"ZHENGAI_CACHE_URL": cache_url, "ZHENGAI_CACHE_PREFIX": cache_prefix})
     return env
+
+
+def forget_cache(cache_url: str, prefix: str) -> None:
+    """Delete the run's keys: the Redis database may be shared, and the next run starts cold."""
+    if cache_url == "file":
+        return
+    import redis
+
+    client = redis.Redis.from_url(cache_url)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start:start + 1000])
 
 
 def serve(env, port, workers, log):
@@ -544,6 +559,10 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (README Production: 4)")
     parser.add_argument("--port", type=int, default=0, help="port to serve on (default: a free one)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/1",
+                        help="ZHENGAI_CACHE_URL of the server (README Production; default redis://127.0.0.1:6379/1, "
+                             "the run's keys under their own prefix, deleted at the end); 'file' for the embedded "
+                             "file cache")
     args = parser.parse_args()
 
     database_url = None
@@ -572,7 +591,8 @@ def main():
         counts[user["role"]] += 1
     port = args.port or free_port()
     log = tempfile.NamedTemporaryFile("w", prefix="bench-pages-", suffix=".log", delete=False)
-    server = serve(production_env(database_url), port, args.workers, log)
+    cache_prefix = f"zg-bench-pages-{secrets.token_hex(4)}"
+    server = serve(production_env(database_url, args.cache_url, cache_prefix), port, args.workers, log)
     try:
         sessions = []
 
@@ -599,6 +619,7 @@ def main():
         users_line = (f"{len(sessions)} users (" + ", ".join(f"{counts[r]} {ROLE_NAMES[r]}" for r in ROLES)
                       + f"), pauses 1–3 s, {args.duration:g} s, {args.workers} gunicorn workers, "
                       f"DATABASE_CONN_MAX_AGE={os.environ.get('DATABASE_CONN_MAX_AGE', '0')}, "
+                      f"cache {args.cache_url}, "
                       f"{'PostgreSQL ' + args.database if database_url else 'database of the environment'}")
         print(f"people phase: {users_line}", flush=True)
         with CpuMeter(server.pid) as meter_people:
@@ -623,6 +644,7 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        forget_cache(args.cache_url, cache_prefix)
 
 
 if __name__ == "__main__":

@@ -27,10 +27,13 @@ def _require_postgres_when_asked(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="session", autouse=True)
 def _on_the_demo_calendar():
     """Every test sees the demo college's calendar (ZHENGAI_TODAY=2026-11-20), whatever the real
-    date; the tests of the clock itself take the setting away."""
+    date; the tests of the clock itself take the setting away. Indicator values are not kept
+    between evaluations (a test's data changes without import batches; the cache's own tests turn
+    it on) and Django's cache is the process's memory, not the data directory."""
     from django.test import override_settings
 
-    with override_settings(ZHENGAI_TODAY="2026-11-20"):
+    with override_settings(ZHENGAI_TODAY="2026-11-20", ZHENGAI_INDICATOR_CACHE_SECONDS=0,
+                           CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
         yield
 
 

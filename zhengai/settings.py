@@ -339,6 +339,20 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zhengai@localhost")
 
+# Django's cache holds the indicator values of whole levels that pages read (zhengai.indicators.cache),
+# shared by every worker: Redis in production (ZHENGAI_CACHE_URL=redis://127.0.0.1:6379/1), a file
+# cache under the data directory in the embedded deployment (its workers share the directory).
+ZHENGAI_CACHE_URL = env("ZHENGAI_CACHE_URL", "")
+if ZHENGAI_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ZHENGAI_CACHE_URL,
+                          "KEY_PREFIX": env("ZHENGAI_CACHE_PREFIX", "zhengai")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# How long a level's indicator values are kept at most (seconds; 0 keeps none). They are computed
+# again as soon as an import, an undo or an edit changes the data under them, whatever this says.
+ZHENGAI_INDICATOR_CACHE_SECONDS = envint("ZHENGAI_INDICATOR_CACHE_SECONDS", "3600")
+
 # Celery runs the monitoring schedules in production; the embedded default runs them in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "")

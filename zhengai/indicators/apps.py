@@ -8,10 +8,13 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("指标库")
 
     def ready(self):
-        # Definitions of custom indicators change what every later measurement means: keep their history.
         from auditlog.registry import auditlog
 
+        from . import cache
         from .models import CustomIndicator
 
+        # Definitions of custom indicators change what every later measurement means: keep their history.
         if not auditlog.contains(CustomIndicator):
             auditlog.register(CustomIndicator)
+        # Values kept for pages are renewed when data-center rows are edited one at a time.
+        cache.connect()

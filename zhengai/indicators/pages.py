@@ -17,7 +17,7 @@ from zhengai.datacenter.dictionary import TABLE_CODES, model_for_table
 from zhengai.datacenter.models import ImportBatch, Subject
 from zhengai.org.access import grants_for, restrict
 
-from . import measurements, registry
+from . import cache, measurements, registry
 from .registry import HIGHER, Indicator
 
 SERIES_LENGTH = 8
@@ -111,7 +111,7 @@ def summary(values: list[float]) -> dict | None:
 
 def distribution(indicator: Indicator, window, subjects: dict[int, tuple[str, str]]) -> dict:
     """Values of the visible subjects in ``window``: summary, histogram and the ranked rows (worst first)."""
-    result = {sid: v for sid, v in indicator.evaluate(window).items() if sid in subjects}
+    result = {sid: v for sid, v in cache.values(indicator, window).items() if sid in subjects}
     values = [float(v) for v in result.values()]
     worst_first = sorted(result.items(), key=lambda kv: kv[1], reverse=indicator.direction != HIGHER)
     ranked = [{"key": subjects[sid][0], "name": subjects[sid][1], "value": v} for sid, v in worst_first]
@@ -147,7 +147,7 @@ def series(indicator: Indicator, window, subjects: dict[int, tuple[str, str]], u
         if w.code in stored:
             means.append(stored[w.code])
             continue
-        values = [float(v) for sid, v in indicator.evaluate(w).items() if sid in subjects]
+        values = [float(v) for sid, v in cache.values(indicator, w).items() if sid in subjects]
         means.append(round(fmean(values), 2) if values else None)
     return {"labels": labels, "dates": [windows.label(w) for w in steps],
             "series": [{"name": indicator.name_zh, "values": means}],

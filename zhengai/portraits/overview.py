@@ -96,16 +96,17 @@ def scores(level: str, user, today: date) -> dict:
     except LookupError:
         found, points = {}, []
     per_subject = defaultdict(dict)
+    weighted = defaultdict(lambda: [0.0, 0.0])  # subject → [sum of weights, sum of weighted scores]
     for p in points:
+        of, point, weight = portrait.scorer(p), p.pk, float(p.weight or 1)
         for sid, value in found.get(p.indicator_code, {}).items():
-            s = portrait.score(value, p)
+            s = of(value)
             if s is not None:
-                per_subject[sid][p.pk] = s
-    overall = {}
-    weights = {p.pk: float(p.weight or 1) for p in points}
-    for sid, by_point in per_subject.items():
-        total = sum(weights[k] for k in by_point)
-        overall[sid] = round(sum(weights[k] * v for k, v in by_point.items()) / total, 1) if total else None
+                per_subject[sid][point] = s
+                sums = weighted[sid]
+                sums[0] += weight
+                sums[1] += weight * s
+    overall = {sid: round(total / weights, 1) if weights else None for sid, (weights, total) in weighted.items()}
     return {"points": points, "info": info, "per_subject": per_subject, "overall": overall, "window": window}
 
 

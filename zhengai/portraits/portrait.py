@@ -206,8 +206,16 @@ class Point:
 def score(value: float | None, node: StandardNode) -> float | None:
     """``value`` of a 诊断点 on the common scale (合格 60, 良好 80, 优秀 100), or None without a
     合格 line or a value."""
-    if value is None or node.qualified is None:
+    if value is None:
         return None
+    return scorer(node)(value)
+
+
+def scorer(node: StandardNode):
+    """``score`` for one 诊断点 as a function of the value, its lines read once (a level overview
+    scores every subject of the level)."""
+    if node.qualified is None:
+        return lambda value: None
     steps = [(float(node.qualified), QUALIFIED)]
     if node.good is not None:
         steps.append((float(node.good), GOOD))
@@ -215,14 +223,20 @@ def score(value: float | None, node: StandardNode) -> float | None:
         steps.append((float(node.excellent), EXCELLENT))
     higher = node.direction != registry.LOWER
     q = steps[0][0]
-    if (value < q) if higher else (value > q):
-        if higher:
-            return round(max(0.0, QUALIFIED * value / q), 1) if q > 0 else 0.0
-        return round(max(0.0, QUALIFIED * q / value), 1) if value > 0 else EXCELLENT
-    for (lo, slo), (hi, shi) in zip(steps, steps[1:]):
-        if (value <= hi) if higher else (value >= hi):
-            return round(slo + (shi - slo) * (value - lo) / (hi - lo), 1) if hi != lo else shi
-    return steps[-1][1] if len(steps) > 1 else QUALIFIED
+    spans = list(zip(steps, steps[1:]))
+    top = steps[-1][1] if len(steps) > 1 else QUALIFIED
+
+    def of(value: float) -> float:
+        if (value < q) if higher else (value > q):
+            if higher:
+                return round(max(0.0, QUALIFIED * value / q), 1) if q > 0 else 0.0
+            return round(max(0.0, QUALIFIED * q / value), 1) if value > 0 else EXCELLENT
+        for (lo, slo), (hi, shi) in spans:
+            if (value <= hi) if higher else (value >= hi):
+                return round(slo + (shi - slo) * (value - lo) / (hi - lo), 1) if hi != lo else shi
+        return top
+
+    return of
 
 
 def _versions_for(subject: Subject, today: date) -> list[StandardVersion]:
