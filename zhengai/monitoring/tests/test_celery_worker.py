@@ -2,6 +2,7 @@
 on a queue of its own so concurrent test runs never take each other's tasks."""
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connections
@@ -28,10 +29,12 @@ def test_a_run_goes_through_a_real_celery_worker(college, injected_sources):
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10,
                           loglevel="WARNING"):
-            result = run_window_task.apply_async(("student", "2026-10"), queue=queue)
-            answer = result.get(timeout=60)
-            # The same window again: idempotent, nothing duplicated.
-            again = run_window_task.apply_async(("student", "2026-10"), queue=queue).get(timeout=60)
+            # Celery keeps app.backend per thread, and any eager task run earlier in this thread by
+            # another test has fixed it to the disabled backend; a fresh thread reads the Redis one.
+            with ThreadPoolExecutor(max_workers=1) as client:
+                answer = client.submit(send_and_wait, run_window_task, queue).result()
+                # The same window again: idempotent, nothing duplicated.
+                again = client.submit(send_and_wait, run_window_task, queue).result()
     finally:
         app.conf.update(saved)
         connections.close_all()
@@ -40,3 +43,7 @@ def test_a_run_goes_through_a_real_celery_worker(college, injected_sources):
     assert again["status"] == "succeeded" and again["opened"] == 0
     assert Run.objects.filter(status=RunStatus.SUCCEEDED, trigger="celery").count() == 2
     assert list(Warning.objects.values_list("subject__key", flat=True)) == ["2024001"]
+
+
+def send_and_wait(task, queue):
+    return task.apply_async(("student", "2026-10"), queue=queue).get(timeout=60)
