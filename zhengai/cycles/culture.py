@@ -16,13 +16,13 @@ the cases that fell due in the window, and a department with no case has no valu
 - ``actions_on_time`` (质量建构) — improvement actions due in the window, by today: the share
   completed by their due date.
 
-Each is two or three queries whatever the number of subjects.
+Each is two queries whatever the number of subjects or cases: the database counts per department.
 """
 
 from datetime import timedelta
 
-from django.db.models import Min
-from django.utils import timezone
+from django.db.models import Count, DateField, DateTimeField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 
 from zhengai.core import clock
 from zhengai.datacenter.choices import Level
@@ -45,18 +45,24 @@ def _units():
     return departments, school
 
 
-def _shares(cases) -> dict[int, float]:
-    """cases: (department id or None, counted) → {subject id: percentage} for departments and school."""
+def _shares(groups) -> dict[int, float]:
+    """groups: (department id or None, cases, counted) → {subject id: percentage} for the departments
+    and the school. The database counts (one row per department), so a large college's tens of
+    thousands of cases never reach Python."""
     departments, school = _units()
     tally = {}
-    for department_id, ok in cases:
-        targets = [departments.get(department_id), school]
-        for sid in targets:
+    for department_id, n, good in groups:
+        for sid in (departments.get(department_id), school):
             if sid is None:
                 continue
-            n, good = tally.get(sid, (0, 0))
-            tally[sid] = (n + 1, good + (1 if ok else 0))
+            total, counted = tally.get(sid, (0, 0))
+            tally[sid] = (total + n, counted + good)
     return {sid: round(good * 100.0 / n, 2) for sid, (n, good) in tally.items() if n}
+
+
+def _by_department(queryset, department: str, counted: Q):
+    return (queryset.order_by().values(department)
+            .annotate(n=Count("pk"), good=Count("pk", filter=counted)).values_list(department, "n", "good"))
 
 
 def selfdiag_on_time(window) -> dict[int, float]:
@@ -65,21 +71,22 @@ def selfdiag_on_time(window) -> dict[int, float]:
     from .models import Cycle, CycleEvent
 
     today = clock.today()
-    pols = periods.policies()
-    longest = max(p.diagnosis_days for p in pols.values())
-    rows = list(Cycle.objects.filter(end__gte=window.start - timedelta(days=longest), end__lte=window.end)
-                .values_list("pk", "level", "end", "subject__department_id"))
-    due = []
-    for pk, level, end, department_id in rows:
-        deadline = end + timedelta(days=pols[level].diagnosis_days)
-        if window.start <= deadline <= window.end and deadline <= today:
-            due.append((pk, deadline, department_id))
-    if not due:
-        return {}
-    first = dict(CycleEvent.objects.filter(cycle_id__in=[d[0] for d in due], kind=EventKind.SUBMITTED)
-                 .values("cycle_id").annotate(at=Min("at")).values_list("cycle_id", "at"))
-    return _shares((department_id, pk in first and timezone.localdate(first[pk]) <= deadline)
-                   for pk, deadline, department_id in due)
+    # The deadline is the end plus the level's diagnosis days: per level, a range of ends.
+    due = Q(pk__in=[])
+    deadlines = []
+    for level, policy in periods.policies().items():
+        days = timedelta(days=policy.diagnosis_days)
+        last = min(window.end, today) - days
+        due |= Q(level=level, end__gte=window.start - days, end__lte=last)
+        deadlines.append((level, days))
+    first_submitted = (CycleEvent.objects.filter(cycle=OuterRef("pk"), kind=EventKind.SUBMITTED)
+                       .order_by().values("cycle").annotate(at=Min("at")).values("at"))
+    cycles = Cycle.objects.filter(due).annotate(
+        submitted_on=TruncDate(Subquery(first_submitted, output_field=DateTimeField())))  # local day
+    on_time = Q(pk__in=[])
+    for level, days in deadlines:
+        on_time |= Q(level=level, submitted_on__lte=ExpressionWrapper(F("end") + days, output_field=DateField()))
+    return _shares(_by_department(cycles, "subject__department_id", on_time))
 
 
 def warnings_acknowledged(window) -> dict[int, float]:
@@ -87,40 +94,35 @@ def warnings_acknowledged(window) -> dict[int, float]:
     from zhengai.monitoring.models import Warning, WarningEvent
 
     now = clock.now()
-    rows = list(Warning.objects.filter(opened_at__date__gte=window.start, opened_at__date__lte=window.end)
-                .values_list("pk", "opened_at", "subject__department_id"))
-    if not rows:
-        return {}
-    acted = dict(WarningEvent.objects.filter(
-        warning_id__in=[r[0] for r in rows], actor__isnull=False,
+    first_acted = (WarningEvent.objects.filter(
+        warning=OuterRef("pk"), actor__isnull=False,
         kind__in=[EventKind.ACKNOWLEDGED, EventKind.CORRECTING, EventKind.RESOLVED, EventKind.CLOSED])
-        .values("warning_id").annotate(at=Min("created_at")).values_list("warning_id", "at"))
-    cases = []
-    for pk, opened_at, department_id in rows:
-        answered = pk in acted and acted[pk] - opened_at <= WEEK
-        if answered or now - opened_at >= WEEK:
-            cases.append((department_id, answered))
-    return _shares(cases)
+        .order_by().values("warning").annotate(at=Min("created_at")).values("at"))
+    warnings = (Warning.objects.filter(opened_at__date__gte=window.start, opened_at__date__lte=window.end)
+                .annotate(acted=Subquery(first_acted),
+                          deadline=ExpressionWrapper(F("opened_at") + WEEK, output_field=DateTimeField())))
+    answered = Q(acted__isnull=False, acted__lte=F("deadline"))
+    # A warning counts once it was answered or its week is over.
+    warnings = warnings.filter(answered | Q(opened_at__lte=now - WEEK))
+    return _shares(_by_department(warnings, "subject__department_id", answered))
 
 
 def corrections_worked(window) -> dict[int, float]:
     from zhengai.monitoring.choices import WarningStatus
     from zhengai.monitoring.models import Warning
 
-    rows = Warning.objects.filter(correction_started_at__date__gte=window.start,
-                                  correction_started_at__date__lte=window.end).values_list("status", "subject__department_id")
-    return _shares((department_id, status == WarningStatus.RESOLVED) for status, department_id in rows)
+    warnings = Warning.objects.filter(correction_started_at__date__gte=window.start,
+                                      correction_started_at__date__lte=window.end)
+    return _shares(_by_department(warnings, "subject__department_id", Q(status=WarningStatus.RESOLVED)))
 
 
 def actions_on_time(window) -> dict[int, float]:
     from .choices import ActionStatus
     from .models import ImprovementAction
 
-    today = clock.today()
-    rows = ImprovementAction.objects.filter(due__gte=window.start, due__lte=min(window.end, today)).values_list(
-        "status", "due", "closed_on", "cycle__subject__department_id")
-    return _shares((department_id, status == ActionStatus.DONE and closed_on is not None and closed_on <= due)
-                   for status, due, closed_on, department_id in rows)
+    actions = ImprovementAction.objects.filter(due__gte=window.start, due__lte=min(window.end, clock.today()))
+    done = Q(status=ActionStatus.DONE, closed_on__isnull=False, closed_on__lte=F("due"))
+    return _shares(_by_department(actions, "cycle__subject__department_id", done))
 
 
 PROVIDERS = {"selfdiag_on_time": selfdiag_on_time, "warnings_acknowledged": warnings_acknowledged,

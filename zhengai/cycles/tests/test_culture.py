@@ -75,3 +75,31 @@ def test_it_measures_each_share_per_department_and_for_the_school(units, cast):
     # Through the registry's compute, as monitoring and the cockpit read indicators.
     computed = registry.compute("department", year, [f"department.{c}" for c in CODES])
     assert computed["department.corrections_worked"] == {units["mech"].pk: 50.0}
+
+
+def test_deadlines_are_counted_in_the_colleges_day_and_week(units, cast):
+    """A report submitted at 07:00 the day after its deadline is late although it is still the deadline's
+    date in UTC; a warning answered an hour after its week is not counted as answered."""
+    from zhengai.monitoring.models import Warning, WarningEvent
+
+    offering = units["offering"]
+    cycles = [Cycle.objects.create(subject=offering, level="offering", period=p, start=date(2026, 3, 2),
+                                   end=date(2026, 9, 30), phase=Phase.INCENTIVE, phase_since=date(2026, 10, 1))
+              for p in ("2026-03-02..2026-09-30", "2026-03-03..2026-09-30")]
+    # The deadline is 30 October (the end plus 30 days).
+    for cycle, at in zip(cycles, (datetime(2026, 10, 30, 23, 30, tzinfo=TZ), datetime(2026, 10, 31, 7, tzinfo=TZ))):
+        event = CycleEvent.objects.create(cycle=cycle, kind=EventKind.SUBMITTED)
+        CycleEvent.objects.filter(pk=event.pk).update(at=at)
+    for answered_after in (timedelta(days=6, hours=23), timedelta(days=7, hours=1)):
+        opened = _at(date(2026, 11, 1))
+        warning = Warning.objects.create(subject=offering, level="offering", indicator_code="offering.sessions_held",
+                                         source="manual", opened_at=opened)
+        WarningEvent.objects.create(warning=warning, kind="correcting", actor=cast.dave, created_at=opened + answered_after)
+    # An event without a person (the engine's own) is no answer.
+    silent = Warning.objects.create(subject=offering, level="offering", indicator_code="offering.sessions_held",
+                                    source="manual", opened_at=_at(date(2026, 11, 2)))
+    WarningEvent.objects.create(warning=silent, kind="acknowledged", created_at=_at(date(2026, 11, 3)))
+
+    year = windows.parse("2026")
+    assert registry.get("school.selfdiag_on_time").evaluate(year) == {units["school"].pk: 50.0}
+    assert registry.get("department.warnings_acknowledged").evaluate(year) == {units["mech"].pk: round(100 / 3, 2)}

@@ -17,7 +17,7 @@ from zhengai.core import clock
 
 from . import accounts, facts, organisation, patterns, people, teaching
 from .calendar import DEMO_DATE, build_terms
-from .loaders import BIG_TABLES, Progress, analyze, make_loader, reset
+from .loaders import BIG_TABLES, Progress, analyze, analyze_all, make_loader, reset
 
 
 @dataclass(frozen=True)
@@ -293,6 +293,9 @@ def seed_demo(size: str, seed: int = 1, *, out=None, reset_first: bool = False, 
         with open(manifest_path, "w", encoding="utf-8") as f:
             json.dump(plan.manifest, f, ensure_ascii=False, indent=1)
     signals.demo_seeded.send(sender=seed_demo, size=size, seed=seed, demo_date=plan.demo_date, out=out)
+    # The receivers bulk-write other stages' tables (a large college's cycles: 300,000 ratings), and
+    # the planner must not wait for autovacuum — which may be off — to learn their sizes.
+    analyze_all()
     return {
         "plan": plan, "counts": counts, "tables": progress.tables, "seconds": elapsed, "index_seconds": index_seconds,
         "subject_seconds": subject_seconds, "sign_ins": signins, "big": BIG_TABLES, "vendor": connection.vendor,
