@@ -49,6 +49,9 @@ def _shares(groups) -> dict[int, float]:
     """groups: (department id or None, cases, counted) → {subject id: percentage} for the departments
     and the school. The database counts (one row per department), so a large college's tens of
     thousands of cases never reach Python."""
+    groups = list(groups)
+    if not groups:
+        return {}
     departments, school = _units()
     tally = {}
     for department_id, n, good in groups:
