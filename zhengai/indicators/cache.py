@@ -120,6 +120,26 @@ def kept(indicators: list[Indicator], window: Window) -> dict[str, dict[int, int
     return {keys[key]: found for key, found in cache.get_many(list(keys)).items()}
 
 
+def derived(name: str, indicators: list[Indicator], window: Window, signature: str, compute):
+    """``compute()`` — a figure derived from the indicators' values of whole levels over ``window``
+    (a level overview's scores of every subject) — kept under a key made of the indicators' keys and
+    ``signature`` (what else it depends on, such as the standard's lines), so it is computed again
+    exactly when one of those values would be. Computed each time if one of them is not kept."""
+    if not indicators or not all(cacheable(i) for i in indicators):
+        return compute()
+    prints = _fingerprints()
+    parts = [_key(indicator, window, prints) for indicator in indicators]
+    if None in parts:
+        return compute()
+    digest = hashlib.blake2b("|".join([name, signature, *parts]).encode(), digest_size=16).hexdigest()
+    key = f"{PREFIX}:derived:{name}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, _seconds())
+    return found
+
+
 def _key(indicator: Indicator, window: Window, prints: dict[str, str], only: list[int] | None = None) -> str | None:
     tables = _tables_of(indicator)
     if tables is None:

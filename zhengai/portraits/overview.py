@@ -33,7 +33,7 @@ from zhengai.datacenter.models import Department, Subject
 from zhengai.datacenter.models.subjects import LEVEL_COLUMN
 from zhengai.monitoring.choices import ACTIVE_STATUSES, Grade, WarningStatus
 from zhengai.monitoring.queries import visible as visible_warnings
-from zhengai.indicators import registry
+from zhengai.indicators import cache, registry
 from zhengai.org.access import restrict
 
 from . import portrait, values
@@ -87,14 +87,33 @@ def scores(level: str, user, today: date) -> dict:
     column = LEVEL_COLUMN[level]
     fields = ["pk", "key", "name", "department_id"] + ([Subject._meta.get_field(column).attname] if column else [])
     rows = list(restrict(Subject.objects.filter(level=level, active=True), user).values_list(*fields))
-    subjects = {r[0]: (r[4] if column else None) for r in rows}
     info = {r[0]: {"key": r[1], "name": r[2], "department_id": r[3]} for r in rows}
     points = level_points(level, today)
     window = _window(today)
+    # The whole level is scored once and kept with its values (a large college: 20,000 students ×
+    # their points, half a second in Python); each user then sees the subjects of their scope.
+    signature = "|".join(f"{p.pk}:{p.indicator_code}:{p.direction}:{p.qualified}:{p.good}:{p.excellent}:{p.weight}"
+                         for p in points)
     try:
-        found = values.evaluate(level, [p.indicator_code for p in points], window, subjects) if points else {}
-    except LookupError:
-        found, points = {}, []
+        indicators = [registry.get(p.indicator_code) for p in points]
+        whole = cache.derived(f"level-scores:{level}", indicators, window, signature,
+                              lambda: _score_level(level, points, window))
+    except LookupError:  # a point names an indicator that no longer exists
+        points, whole = [], {"per_subject": {}, "overall": {}}
+    visible = info.keys()
+    per_subject = {sid: by_point for sid, by_point in whole["per_subject"].items() if sid in visible}
+    overall = {sid: score for sid, score in whole["overall"].items() if sid in visible}
+    return {"points": points, "info": info, "per_subject": per_subject, "overall": overall, "window": window}
+
+
+def _score_level(level: str, points: list[StandardNode], window: windows.Window) -> dict:
+    """{"per_subject": {subject id: {point id: score}}, "overall": {subject id: weighted mean}} of
+    every active subject of the level."""
+    column = LEVEL_COLUMN[level]
+    fields = ["pk"] + ([Subject._meta.get_field(column).attname] if column else [])
+    subjects = {r[0]: (r[1] if column else None)
+                for r in Subject.objects.filter(level=level, active=True).values_list(*fields)}
+    found = values.evaluate(level, [p.indicator_code for p in points], window, subjects)
     per_subject = defaultdict(dict)
     weighted = defaultdict(lambda: [0.0, 0.0])  # subject → [sum of weights, sum of weighted scores]
     for p in points:
@@ -107,7 +126,7 @@ def scores(level: str, user, today: date) -> dict:
                 sums[0] += weight
                 sums[1] += weight * s
     overall = {sid: round(total / weights, 1) if weights else None for sid, (weights, total) in weighted.items()}
-    return {"points": points, "info": info, "per_subject": per_subject, "overall": overall, "window": window}
+    return {"per_subject": dict(per_subject), "overall": overall}
 
 
 def distribution(data: dict) -> dict:

@@ -130,3 +130,30 @@ def test_kept_reads_every_indicator_in_one_go(kept, django_assert_max_num_querie
     with django_assert_max_num_queries(1):  # the batches' fingerprints
         found = cache.kept(indicators, OCTOBER)
     assert set(found) == {RATE, "student.absent_periods"}
+
+
+def test_a_figure_derived_from_kept_values_follows_them(kept):
+    """A level overview's scores are kept beside the values they come from: served while those are,
+    computed again when an import changes them or when the signature (the standard's lines) changes."""
+    calls = []
+
+    def derive(signature="lines-1"):
+        def compute():
+            calls.append(signature)
+            return {"chen": rates()[C]}
+        return cache.derived("test-scores", [registry.get(RATE)], OCTOBER, signature, compute)
+
+    assert derive() == {"chen": 0.0}
+    chen_attends_everything(kept)
+    assert derive() == {"chen": 0.0} and calls == ["lines-1"]
+    assert derive("lines-2") == {"chen": 0.0} and calls == ["lines-1", "lines-2"], "new lines, computed again"
+    batch(kept, "attendance")
+    assert derive() == {"chen": 100.0} and calls == ["lines-1", "lines-2", "lines-1"]
+
+
+def test_a_figure_derived_from_an_indicator_not_kept_is_computed_each_time(kept):
+    calls = []
+    task_share = registry.get("department.actions_on_time")  # provided by the cycles app, not kept
+    for _ in range(2):
+        cache.derived("test-culture", [task_share], OCTOBER, "", lambda: calls.append(1))
+    assert calls == [1, 1]

@@ -23,6 +23,29 @@ def test_it_grades_the_students_in_ones_scope_and_lists_top_and_bottom(client, c
     assert reverse("portraits:subject", args=[Level.STUDENT, "2024001"]) in response.content.decode()
 
 
+def test_a_level_scored_once_for_the_school_shows_each_user_only_their_scope(client, cast, college, settings):
+    """The whole level's scores are kept (indicators.cache.derived) and shared by everyone; a
+    department head still sees only the students of their department."""
+    from django.core.cache import cache as django_cache
+
+    settings.ZHENGAI_INDICATOR_CACHE_SECONDS = 3600
+    django_cache.clear()
+    student_standard(cast)
+    attend(college, college.s_zhang, ["present", "present", "absent", "late"])
+    attend(college, college.s_chen, ["present", "present", "present", "present"])
+    attend(college, college.s_liu, ["present", "absent", "absent", "absent"])
+    url = reverse("portraits:level", args=[Level.STUDENT])
+    client.force_login(cast.alice)  # the quality office: the whole school
+    school = client.get(url).context["data"]
+    client.force_login(cast.bob)
+    department = client.get(url).context["data"]
+    django_cache.clear()
+    assert school["subjects"] == 3 and department["subjects"] == 2
+    assert {r["key"] for r in school["ranked"]["top"]} == {"2024001", "2024002", "2024101"}
+    assert [r["key"] for r in department["ranked"]["top"]] == ["2024002", "2024001"]
+    assert sum(department["distribution"]["values"]) == 2
+
+
 def test_it_counts_warnings_by_month_and_grade(client, cast, college):
     from datetime import date
 
