@@ -16,9 +16,12 @@ the cases that fell due in the window, and a department with no case has no valu
 - ``actions_on_time`` (质量建构) — improvement actions due in the window, by today: the share
   completed by their due date.
 
-Each is two queries whatever the number of subjects or cases: the database counts per department.
+Each is one grouped query (per department and level, kept for the request) and one for the units,
+whatever the number of subjects or cases; ``by_level`` gives the college's shares per level from the
+same rows.
 """
 
+import threading
 from datetime import timedelta
 
 from django.db.models import Count, DateField, DateTimeField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery
@@ -46,15 +49,15 @@ def _units():
 
 
 def _shares(groups) -> dict[int, float]:
-    """groups: (department id or None, cases, counted) → {subject id: percentage} for the departments
-    and the school. The database counts (one row per department), so a large college's tens of
-    thousands of cases never reach Python."""
+    """groups: (department id or None, level, cases, counted) → {subject id: percentage} for the
+    departments and the school. The database counts (one row per department and level), so a large
+    college's tens of thousands of cases never reach Python."""
     groups = list(groups)
     if not groups:
         return {}
     departments, school = _units()
     tally = {}
-    for department_id, n, good in groups:
+    for department_id, _level, n, good in groups:
         for sid in (departments.get(department_id), school):
             if sid is None:
                 continue
@@ -63,12 +66,49 @@ def _shares(groups) -> dict[int, float]:
     return {sid: round(good * 100.0 / n, 2) for sid, (n, good) in tally.items() if n}
 
 
-def _by_department(queryset, department: str, counted: Q):
-    return (queryset.order_by().values(department)
-            .annotate(n=Count("pk"), good=Count("pk", filter=counted)).values_list(department, "n", "good"))
+def by_level(window) -> dict[str, dict[str, float]]:
+    """{name: {level: percentage}} of the whole college, each level's cases apart (the quality
+    office sees where the culture is weak: students' self-diagnoses, offerings' warnings …)."""
+    out = {}
+    for name in NAMES:
+        tally = {}
+        for _department_id, level, n, good in _groups(name, window):
+            total, counted = tally.get(level, (0, 0))
+            tally[level] = (total + n, counted + good)
+        out[name] = {level: round(good * 100.0 / n, 2) for level, (n, good) in tally.items() if n}
+    return out
 
 
-def selfdiag_on_time(window) -> dict[int, float]:
+_request = threading.local()
+
+
+def _groups(name: str, window) -> list[tuple]:
+    """(department id, level, cases, counted) of one share over ``window``: one grouped query, kept
+    for the request (the school's and the departments' indicators and ``by_level`` read the same)."""
+    memo = getattr(_request, "groups", None)
+    key = (name, window.kind, window.start, window.end)
+    if memo is not None and key in memo:
+        return memo[key]
+    queryset, department, level, counted = CASES[name](window)
+    found = list(queryset.order_by().values(department, level)
+                 .annotate(n=Count("pk"), good=Count("pk", filter=counted))
+                 .values_list(department, level, "n", "good"))
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def start_request(**kwargs) -> None:
+    """Connected to ``request_started``: a request's readings are kept until it ends (and outside a
+    request — a monitoring run, a command — never)."""
+    _request.groups = {}
+
+
+def end_request(**kwargs) -> None:
+    _request.__dict__.clear()
+
+
+def _selfdiag_cases(window):
     from . import periods
     from .choices import EventKind
     from .models import Cycle, CycleEvent
@@ -89,10 +129,10 @@ def selfdiag_on_time(window) -> dict[int, float]:
     on_time = Q(pk__in=[])
     for level, days in deadlines:
         on_time |= Q(level=level, submitted_on__lte=ExpressionWrapper(F("end") + days, output_field=DateField()))
-    return _shares(_by_department(cycles, "subject__department_id", on_time))
+    return cycles, "subject__department_id", "level", on_time
 
 
-def warnings_acknowledged(window) -> dict[int, float]:
+def _acknowledged_cases(window):
     from zhengai.monitoring.choices import EventKind
     from zhengai.monitoring.models import Warning, WarningEvent
 
@@ -107,26 +147,37 @@ def warnings_acknowledged(window) -> dict[int, float]:
     answered = Q(acted__isnull=False, acted__lte=F("deadline"))
     # A warning counts once it was answered or its week is over.
     warnings = warnings.filter(answered | Q(opened_at__lte=now - WEEK))
-    return _shares(_by_department(warnings, "subject__department_id", answered))
+    return warnings, "subject__department_id", "level", answered
 
 
-def corrections_worked(window) -> dict[int, float]:
+def _correction_cases(window):
     from zhengai.monitoring.choices import WarningStatus
     from zhengai.monitoring.models import Warning
 
     warnings = Warning.objects.filter(correction_started_at__date__gte=window.start,
                                       correction_started_at__date__lte=window.end)
-    return _shares(_by_department(warnings, "subject__department_id", Q(status=WarningStatus.RESOLVED)))
+    return warnings, "subject__department_id", "level", Q(status=WarningStatus.RESOLVED)
 
 
-def actions_on_time(window) -> dict[int, float]:
+def _action_cases(window):
     from .choices import ActionStatus
     from .models import ImprovementAction
 
     actions = ImprovementAction.objects.filter(due__gte=window.start, due__lte=min(window.end, clock.today()))
     done = Q(status=ActionStatus.DONE, closed_on__isnull=False, closed_on__lte=F("due"))
-    return _shares(_by_department(actions, "cycle__subject__department_id", done))
+    return actions, "cycle__subject__department_id", "cycle__level", done
 
 
-PROVIDERS = {"selfdiag_on_time": selfdiag_on_time, "warnings_acknowledged": warnings_acknowledged,
-             "corrections_worked": corrections_worked, "actions_on_time": actions_on_time}
+CASES = {"selfdiag_on_time": _selfdiag_cases, "warnings_acknowledged": _acknowledged_cases,
+         "corrections_worked": _correction_cases, "actions_on_time": _action_cases}
+
+
+def _provider(name):
+    def share(window) -> dict[int, float]:
+        return _shares(_groups(name, window))
+
+    share.__name__ = name
+    return share
+
+
+PROVIDERS = {name: _provider(name) for name in NAMES}

@@ -20,6 +20,9 @@ ITEMS = [
 ]
 
 
+PANEL_HEAD = 5  # reports to review named on the home page; the rest counted
+
+
 def cycles_panel(request):
     """Home panel: the user's cycle to-dos (reports to write or review, improvement actions due) and,
     for those who lead a scope, its cycles' progress by level and phase with the late ones named."""
@@ -32,13 +35,16 @@ def cycles_panel(request):
 
     today = clock.today()
     to_write = queries.reports_to_write(user, limit=20)
-    to_review = list(queries.reports_to_review(user, limit=20))
+    reviewing = queries.reports_to_review(user, limit=None)
+    to_review = list(reviewing[:PANEL_HEAD])
+    # The whole count (a quality office reviews thousands at the end of a term), one query.
+    to_review_total = reviewing.count() if len(to_review) == PANEL_HEAD else len(to_review)
     actions_total, actions = progress.actions_due(user, today)
     scope = progress.progress(user, today) if access.grants_for(user).leads() else None
     if not (to_write or to_review or actions or (scope and scope.levels)):
         return None
     return {"template": "cycles/_home_panel.html", "to_write": to_write[:5], "to_write_total": len(to_write),
-            "to_review": to_review[:5], "to_review_total": len(to_review), "actions": actions,
+            "to_review": to_review, "to_review_total": to_review_total, "actions": actions,
             "actions_total": actions_total, "progress": scope, "today": today, "order": 40}
 
 

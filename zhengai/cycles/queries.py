@@ -194,13 +194,15 @@ def reports_to_write(user, limit: int = 50) -> list[CycleInfo]:
     return [i for i in infos if i.report_status in (ReportStatus.NONE, ReportStatus.DRAFT, ReportStatus.RETURNED)]
 
 
-def reports_to_review(user, limit: int = 50):
-    """Submitted reports the user may approve or return (a queryset, oldest first)."""
+def reports_to_review(user, limit: int | None = 50):
+    """Submitted reports the user may approve or return (a queryset, oldest first; all with
+    ``limit=None``). The drafted data and the texts are left unread: a list shows whose and when."""
     from django.db.models import Q as _Q
 
     from .models import Report
 
-    submitted = Report.objects.filter(status=ReportStatus.SUBMITTED).select_related("cycle__subject")
+    submitted = (Report.objects.filter(status=ReportStatus.SUBMITTED).select_related("cycle__subject")
+                 .defer("data", "achievements", "problems", "causes", "measures", "review_comment"))
     school = access.scope_q(Report, user, access.APPROVE_SCHOOL_REPORT)
     others = access.scope_q(Report, user, access.REVIEW_REPORT)
     q = _Q(pk__in=[])
@@ -208,7 +210,8 @@ def reports_to_review(user, limit: int = 50):
         q |= _Q(cycle__level="school") & (school if school is not None else _Q())
     if access.may(user, access.REVIEW_REPORT):
         q |= ~_Q(cycle__level="school") & (others if others is not None else _Q())
-    return submitted.filter(q).order_by("submitted_at", "pk")[:limit]
+    found = submitted.filter(q).order_by("submitted_at", "pk")
+    return found if limit is None else found[:limit]
 
 
 def published_highlights(level: str, period: str) -> list[dict]:

@@ -261,6 +261,7 @@ def cockpit(user, today: date) -> dict:
             "resolved_30d": resolved,
             "since": since.isoformat(),
             "figures": culture_figures(school, today),
+            "by_level": culture_by_level(today),
         },
         "cycles": cycles_progress(user, today),
     }
@@ -292,6 +293,23 @@ def culture_figures(school: Subject | None, today: date) -> list[dict]:
             "url": reverse("indicators:detail", args=[code]),
         })
     return out
+
+
+def culture_by_level(today: date) -> dict:
+    """The four quality-culture shares of the whole college this term, each level's cases apart:
+    where the self-diagnoses come late, which level's warnings wait a week (the same grouped rows as
+    the school's indicators, read once for the request)."""
+    from zhengai.cycles import culture
+
+    found = culture.by_level(portrait.current_window(today))
+    names = [registry.get(f"school.{name}").name for name in culture.NAMES]
+    rows = []
+    for level in Level.values:
+        shares = [found[name].get(level) for name in culture.NAMES]
+        if any(v is not None for v in shares):
+            rows.append({"level": level, "label": str(Level(level).label),
+                         "values": [{"value": v, "text": figure(v, "%")} for v in shares]})
+    return {"names": names, "rows": rows}
 
 
 def cycles_progress(user, today: date) -> dict:

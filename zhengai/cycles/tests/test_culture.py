@@ -103,3 +103,22 @@ def test_deadlines_are_counted_in_the_colleges_day_and_week(units, cast):
     year = windows.parse("2026")
     assert registry.get("school.selfdiag_on_time").evaluate(year) == {units["school"].pk: 50.0}
     assert registry.get("department.warnings_acknowledged").evaluate(year) == {units["mech"].pk: round(100 / 3, 2)}
+
+
+def test_the_college_sees_each_levels_share_apart(units, college):
+    """The cockpit's table per level: an offering's action done in time, a student's left open —
+    the school's 50 % is 100 % for offerings and 0 % for students."""
+    from zhengai.cycles import culture
+    from zhengai.datacenter.models import Subject
+
+    student = Subject.objects.get(level="student", key="2024001")  # 张三, 机械工程学院
+    for subject, level, fields in ((units["offering"], "offering", {"status": "done", "closed_on": date(2026, 10, 30)}),
+                                   (student, "student", {})):
+        cycle = Cycle.objects.create(subject=subject, level=level, period="2026-03-02..2026-09-30", start=date(2026, 3, 2),
+                                     end=date(2026, 9, 30), phase=Phase.IMPROVE, phase_since=date(2026, 10, 1))
+        ImprovementAction.objects.create(cycle=cycle, text="按期", due=date(2026, 11, 1), **fields)
+
+    year = windows.parse("2026")
+    assert culture.by_level(year)["actions_on_time"] == {"offering": 100.0, "student": 0.0}
+    assert registry.get("school.actions_on_time").evaluate(year) == {units["school"].pk: 50.0}
+    assert culture.by_level(year)["selfdiag_on_time"] == {"offering": 0.0, "student": 0.0}, "neither submitted"

@@ -257,3 +257,24 @@ def test_the_report_page_shows_drafted_facts_with_links_and_the_owner_and_review
     assert client.post(reverse("cycles:report_analysis", args=[report.pk]), {"achievements": "x"}).status_code == 403
     client.force_login(cast.frank)
     assert client.get(reverse("cycles:report", args=[cycle.pk])).status_code == 404
+
+
+def test_the_home_panel_names_the_first_reports_to_review_and_counts_them_all(cycles, cast, college, rf, monkeypatch):
+    from zhengai.cycles import nav
+    from zhengai.org.models import RoleAssignment, User
+
+    li = User.objects.create_user(username="li", password="pw-li-Kz8", display_name="李老师")
+    college.t_li.user = li
+    college.t_li.save(update_fields=["user"])
+    RoleAssignment.objects.create(user=li, role="teacher")
+    _submitted(cycles, cast)
+    report = reports.do_draft_report(cycles["2026-2027-1-C002-01"], acting_user=li)
+    for r in report.ratings.filter(drafted=False):
+        r.status, r.evidence, r.judgement = "合格", "材料", "达标"
+        r.save()
+    reports.do_submit_report(report, acting_user=li)
+    monkeypatch.setattr(nav, "PANEL_HEAD", 1)
+    request = rf.get("/")
+    request.user = cast.alice  # the quality office reviews every level below the school
+    panel = nav.cycles_panel(request)
+    assert len(panel["to_review"]) == 1 and panel["to_review_total"] == 2

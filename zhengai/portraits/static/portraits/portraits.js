@@ -75,7 +75,9 @@ window.ZhenGai = window.ZhenGai || {};
     function get(d, path) { return path.split(".").reduce(function (o, k) { return o == null ? o : o[k]; }, d); }
     function draw(d) {
       document.querySelectorAll("[data-field]").forEach(function (el) {
-        var v = get(d, el.dataset.field); el.textContent = v == null ? "—" : v;
+        // Counts grouped by thousands as the server renders them (25,339); texts as they come.
+        var v = get(d, el.dataset.field);
+        el.textContent = v == null ? "—" : typeof v === "number" ? v.toLocaleString(document.documentElement.lang || undefined) : v;
       });
       Z.drawStacked("cockpit-levels", { labels: d.warnings.levels, series: d.warnings.series });
       Z.drawStacked("cockpit-time", d.over_time);
