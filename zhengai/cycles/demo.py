@@ -89,6 +89,16 @@ def demo_cycles(today, out=None, seed=1) -> dict:
     Cycle.objects.filter(pk__in=running).update(phase=Phase.IMPLEMENT, phase_since=current.start + timedelta(days=14))
     CycleEvent.objects.bulk_create([CycleEvent(cycle_id=pk, kind=EventKind.ADVANCED, from_phase=Phase.ORGANIZE,
                                                to_phase=Phase.IMPLEMENT, note="演示数据") for pk in running], batch_size=2000)
+    # The specialties' three-year cycles, planned in their first term, are in 实施 as well (one
+    # period for all, so one start).
+    building = Cycle.objects.filter(level="specialty")
+    first = building.order_by("start").values_list("start", flat=True).first()
+    if first is not None:
+        since = min(first + timedelta(days=60), today)
+        pks = list(building.values_list("pk", flat=True))
+        building.update(phase=Phase.IMPLEMENT, phase_since=since)
+        CycleEvent.objects.bulk_create([CycleEvent(cycle_id=pk, kind=EventKind.ADVANCED, from_phase=Phase.ORGANIZE,
+                                                   to_phase=Phase.IMPLEMENT, note="演示数据") for pk in pks])
     # One specialty in 诊断 with its draft: the first 标杆 or 品牌 specialty, else the first.
     specialties = Cycle.objects.filter(level="specialty").select_related("subject__specialty").order_by("subject__key")
     chosen = next((c for c in specialties if c.subject.specialty and c.subject.specialty.tier in ("benchmark", "brand")),

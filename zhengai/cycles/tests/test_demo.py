@@ -21,6 +21,9 @@ def test_the_demo_leaves_the_college_mid_spiral_and_only_once(college, cast):
     diagnosing = Cycle.objects.get(level="specialty", phase=Phase.DIAGNOSE)
     assert diagnosing.period == "2024-2025..2026-2027" and diagnosing.subject.key == "460103"  # 品牌
     assert diagnosing.reports.get().status == ReportStatus.DRAFT
+    others = Cycle.objects.filter(level="specialty").exclude(pk=diagnosing.pk)
+    assert others.exists() and set(others.values_list("phase", flat=True)) == {Phase.IMPLEMENT}, \
+        "two years into their three, the other specialties implement their plans (not still setting goals)"
     count = Cycle.objects.count()
 
     demo_seeded.send(sender=None, size="small", seed=1, demo_date=date(2026, 11, 20))
