@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Subject
+from zhengai.indicators import registry
 from zhengai.org import access
 from zhengai.org.access import VIEW
 
@@ -45,11 +46,31 @@ def warning_list(request):
         "subject", "subject__department")))
     if table.exporting:
         return table.export()
+    if _only_oneself(request.user):
+        # A student reads their own warnings on a phone: one card each with what to do next, no
+        # staff filters (the table's rows, status filter and pages still).
+        rows = list(table.rows)
+        for w in rows:  # the value with its unit (85%, not 85)
+            try:
+                w.unit = registry.get(w.indicator_code).unit if w.indicator_code else ""
+            except LookupError:
+                w.unit = ""
+        return render(request, "monitoring/my_warnings.html", {
+            "table": table, "page": table.page, "status": request.GET.get("status", "active"),
+            "cards": [(w, next_step(w.indicator_code, w.source) if w.level == Level.STUDENT else "") for w in rows],
+            "breadcrumbs": [(_("我的预警"), None)],
+        })
     return render(request, "monitoring/warning_list.html", {
         "table": table, "page": table.page,
         "may_flag": access.may(request.user, access.RAISE_FLAG),
         "breadcrumbs": [(_("预警"), None)],
     })
+
+
+def _only_oneself(user) -> bool:
+    """A student and nothing else (a teacher sees the warnings of their offerings' students)."""
+    grants = access.grants_for(user)
+    return bool(grants.self_student) and not (grants.leads() or grants.admin_class or grants.self_staff)
 
 
 def _detail_context(request, warning):

@@ -38,6 +38,21 @@ def warned(cast, college, injected_sources):
     return {w.subject.key: w for w in Warning.objects.select_related("subject")}
 
 
+def test_a_student_reads_their_own_warnings_as_cards_with_the_next_step(client, cast, warned):
+    """On a phone, without the staff's filters: the indicator, the value with its unit, what to do
+    next and the way to the why; the staff keep the table."""
+    client.force_login(cast.erin)
+    response = client.get(reverse("monitoring:warnings"))
+    page = response.content.decode()
+    assert response.templates[0].name == "monitoring/my_warnings.html"
+    assert 'data-testid="my-warnings"' in page and "学生出勤率" in page and "当前 0.33" in page
+    assert reverse("monitoring:warning", args=[warned["2024001"].pk]) in page
+    assert "只看我负责的" not in page and "持续天数不少于" not in page
+    assert "没有符合条件的预警" in client.get(reverse("monitoring:warnings"), {"status": "resolved"}).content.decode()
+    client.force_login(cast.carol)  # a counsellor: the table of their class
+    assert 'data-testid="warnings"' in client.get(reverse("monitoring:warnings")).content.decode()
+
+
 def test_the_list_shows_each_person_only_the_warnings_in_their_scope(client, cast, warned):
     def keys(user, **params):
         client.force_login(user)
