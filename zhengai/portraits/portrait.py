@@ -392,6 +392,11 @@ def point_of(subject: Subject, node_id: int, today: date) -> Point:
     return point
 
 
+def _axis_label(name: str) -> str:
+    """Short enough for a radar's axis: 16 characters of Chinese, 28 of English."""
+    return name[:16] if any(ord(c) >= 0x2E80 for c in name) else name[:28]
+
+
 def _radar(points: list[Point], with_peers: bool) -> dict | None:
     """Axes are the 诊断项目 (the points themselves when a standard has fewer than three projects)."""
     groups = defaultdict(list)
@@ -406,7 +411,9 @@ def _radar(points: list[Point], with_peers: bool) -> dict | None:
     names, series = [], {"subject": [], "previous": [], "peers": []}
     for members in groups.values():
         head = members[0]
-        names.append((head.project.name if by_project and head.project else head.node.name)[:16])
+        # A project is named by the standard alone (data); a point as in the table (English when the
+        # indicator has an English name and the page is English).
+        names.append(_axis_label(head.project.name if by_project and head.project else head.display_name))
         for key, attr in (("subject", "paced"), ("previous", "previous"), ("peers", "peers_paced")):
             scored = [(float(m.node.weight or 1), score(getattr(m, attr), m.node)) for m in members]
             scored = [(w, s) for w, s in scored if s is not None]
