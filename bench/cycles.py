@@ -14,6 +14,7 @@ run bare in the same process — and the ratio; then .docx and PDF exports: repo
 
 import argparse
 import io
+import os
 import resource
 import sys
 import time
