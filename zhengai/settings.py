@@ -352,6 +352,9 @@ else:
 # How long a level's indicator values are kept at most (seconds; 0 keeps none). They are computed
 # again as soon as an import, an undo or an edit changes the data under them, whatever this says.
 ZHENGAI_INDICATOR_CACHE_SECONDS = envint("ZHENGAI_INDICATOR_CACHE_SECONDS", "3600")
+# The cockpit's quality-culture figures (read from the platform's own actions, so not keyed by
+# imports) are shown this many seconds old at most (0: computed on every view).
+ZHENGAI_CULTURE_CACHE_SECONDS = envint("ZHENGAI_CULTURE_CACHE_SECONDS", "300")
 
 # Celery runs the monitoring schedules in production; the embedded default runs them in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")

@@ -260,8 +260,7 @@ def cockpit(user, today: date) -> dict:
             "corrected_share_text": figure(corrected_share, "%"),
             "resolved_30d": resolved,
             "since": since.isoformat(),
-            "figures": culture_figures(school, today),
-            "by_level": culture_by_level(today),
+            **kept_culture(school, today),
         },
         "cycles": cycles_progress(user, today),
     }
@@ -269,6 +268,34 @@ def cockpit(user, today: date) -> dict:
 
 CULTURE_CODES = ["school.selfdiag_on_time", "school.warnings_acknowledged", "school.corrections_worked",
                  "school.actions_on_time"]
+
+
+def kept_culture(school: Subject | None, today: date) -> dict:
+    """The cockpit's culture figures and their table by level, with the time they were computed:
+    kept ``ZHENGAI_CULTURE_CACHE_SECONDS`` (a display refreshed every minute by every leader and the
+    quality office would otherwise count the term's actions and warnings again each time; a share
+    of the term moves slowly), and only where the indicator values are kept too."""
+    from django.conf import settings
+    from django.core.cache import cache as django_cache
+    from django.utils import timezone
+
+    from zhengai.core import clock
+
+    def compute():
+        return {"figures": culture_figures(school, today), "by_level": culture_by_level(today),
+                "computed_at": timezone.localtime(clock.now()).strftime("%H:%M")}
+
+    seconds = settings.ZHENGAI_CULTURE_CACHE_SECONDS if cache.enabled() else 0
+    if not seconds:
+        return compute()
+    from django.utils.translation import get_language
+
+    key = f"zhengai:cockpit-culture:v1:{today.isoformat()}:{school.pk if school else '-'}:{get_language()}"
+    found = django_cache.get(key)
+    if found is None:
+        found = compute()
+        django_cache.set(key, found, seconds)
+    return found
 
 
 def culture_figures(school: Subject | None, today: date) -> list[dict]:

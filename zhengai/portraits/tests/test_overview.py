@@ -92,3 +92,33 @@ def test_it_keeps_overview_and_cockpit_queries_the_same_as_the_college_grows(cli
     large = queries(client, cast.alice, reverse(name, args=args))
     assert large == small, f"{name}: {small} queries, then {large}"
     assert small <= 40
+
+
+def test_the_cockpits_culture_figures_are_kept_a_few_minutes_and_say_when_they_were_counted(client, cast, college,
+                                                                                              settings):
+    from datetime import date
+
+    from django.core.cache import cache as django_cache
+
+    from zhengai.cycles.models import Cycle, ImprovementAction
+
+    def actions_row(data):
+        by_level = data["culture"]["by_level"]
+        column = by_level["names"].index("改进措施按期完成率")
+        return {row["level"]: row["values"][column]["text"] for row in by_level["rows"]}
+
+    settings.ZHENGAI_INDICATOR_CACHE_SECONDS = 3600
+    django_cache.clear()
+    offering = Subject.objects.get(level=Level.OFFERING, key="2026-2027-1-C001-01")
+    cycle = Cycle.objects.create(subject=offering, level="offering", period="2026-2027-1", start=date(2026, 9, 7),
+                                 end=date(2027, 1, 22), phase="implement", phase_since=date(2026, 9, 21))
+    ImprovementAction.objects.create(cycle=cycle, text="补课", due=date(2026, 10, 15), status="done",
+                                     closed_on=date(2026, 10, 10))
+    client.force_login(cast.grace)
+    first = client.get(reverse("portraits:cockpit_json")).json()
+    assert actions_row(first) == {"offering": "100.0%"} and first["culture"]["computed_at"]
+    ImprovementAction.objects.create(cycle=cycle, text="家访", due=date(2026, 10, 20))  # overdue, open
+    assert actions_row(client.get(reverse("portraits:cockpit_json")).json()) == {"offering": "100.0%"}, "kept"
+    settings.ZHENGAI_CULTURE_CACHE_SECONDS = 0
+    assert actions_row(client.get(reverse("portraits:cockpit_json")).json()) == {"offering": "50.0%"}
+    django_cache.clear()
