@@ -13,7 +13,7 @@ Nothing shows as ``66.230`` or ``57.143``: the same kind of figure has the same 
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, npgettext, pgettext_lazy
 
 # The units of the indicator library, in the active language (context "计量单位").
 UNIT_NAMES = {
@@ -30,6 +30,19 @@ UNIT_NAMES = {
     "节": pgettext_lazy("计量单位", "节"),
     "元": pgettext_lazy("计量单位", "元"),
     "次/人": pgettext_lazy("计量单位", "次/人"),
+}
+# Units said after a number, singular or plural as the number asks (context "计量单位数"; Chinese
+# has one form): "1 course", "2 courses", "1.5 days". The names above head columns.
+COUNTED = {
+    "分": lambda n: npgettext("计量单位数", "分", "分", n),
+    "学时": lambda n: npgettext("计量单位数", "学时", "学时", n),
+    "天": lambda n: npgettext("计量单位数", "天", "天", n),
+    "人": lambda n: npgettext("计量单位数", "人", "人", n),
+    "个": lambda n: npgettext("计量单位数", "个", "个", n),
+    "项": lambda n: npgettext("计量单位数", "项", "项", n),
+    "次": lambda n: npgettext("计量单位数", "次", "次", n),
+    "门": lambda n: npgettext("计量单位数", "门", "门", n),
+    "节": lambda n: npgettext("计量单位数", "节", "节", n),
 }
 DECIMALS = {"%": 1, "分": 1, "比": 1, "小时": 1, "学时": 1, "分钟": 1, "天": 1}
 WHOLE = {"人", "个", "项", "次", "门", "节", "元"}
@@ -84,5 +97,10 @@ def figure(value, unit: str = "") -> str:
         return f"{text}%"
     if unit == "比":
         return f"{text} : 1"
-    name = unit_name(unit)
+    name = counted_unit(unit, value) if unit in COUNTED else unit_name(unit)
     return f"{text} {name}" if name else text
+
+
+def counted_unit(unit: str, value) -> str:
+    """The unit after ``value`` in the active language, singular only for exactly one."""
+    return COUNTED[unit](1 if _number(value) == 1 else 2)

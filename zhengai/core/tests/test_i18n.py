@@ -25,7 +25,7 @@ class Context(NamedTuple):
 
 
 def read_po(path: Path) -> dict:
-    """msgid (or (msgid, plural)) → msgstr (or tuple of plural forms) of a .po file; fuzzy entries
+    """msgid (or (msgid, plural[, context])) → msgstr (or tuple of plural forms) of a .po file; fuzzy entries
     are reported as untranslated, as msgfmt would drop them."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
@@ -45,7 +45,8 @@ def read_po(path: Path) -> dict:
             continue
         if "msgid_plural" in fields:
             forms = tuple(v for k, v in sorted(fields.items()) if k.startswith("msgstr["))
-            entries[(fields["msgid"], fields["msgid_plural"])] = () if fuzzy else forms
+            key = (fields["msgid"], fields["msgid_plural"]) + ((fields["msgctxt"],) if "msgctxt" in fields else ())
+            entries[key] = () if fuzzy else forms
         elif "msgctxt" in fields:
             entries[Context(fields["msgctxt"], fields["msgid"])] = "" if fuzzy else fields.get("msgstr", "")
         else:
@@ -70,7 +71,9 @@ def test_it_ships_a_compiled_catalogue_that_matches_the_po_file():
             if catalogue.pgettext(key.context, key.msgid) != value:
                 stale.append(key)
         elif isinstance(key, tuple):
-            if catalogue.ngettext(key[0], key[1], 1) != value[0] or catalogue.ngettext(key[0], key[1], 2) != value[1]:
+            forms = [catalogue.npgettext(key[2], key[0], key[1], n) if len(key) == 3 else catalogue.ngettext(key[0], key[1], n)
+                     for n in (1, 2)]
+            if forms != list(value[:2]):
                 stale.append(key[0])
         elif catalogue.gettext(key) != value:
             stale.append(key)
