@@ -6,6 +6,7 @@ term with offerings, enrolments and class sessions).
 expectations from those facts, never from the code under test.
 """
 
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -77,3 +78,43 @@ def build_college() -> SimpleNamespace:
     ]
     sync_subjects()
     return c
+
+
+# Apps whose rows the demo adds beside the data center (custom indicators, the measured windows,
+# the state-data templates); rows that were there before the demo — installed by migrations — stay.
+DEMO_EXTRA_APPS = ("indicators", "statedata")
+DEMO_APPS = ("datacenter", "chains", "monitoring", "notifications", "cycles")
+
+
+@contextmanager
+def seeded_demo(size: str = "tiny", seed: int = 1, manifest=None):
+    """The demo college seeded by ``seed_demo`` (outside any test transaction: call it inside
+    ``django_db_blocker.unblock()``), and everything it made removed on leaving — so a module-scoped
+    fixture leaves the database as it found it for the modules after it on the same worker."""
+    import io
+
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.db.models import Max
+    from django.test import override_settings
+
+    from zhengai.core import clock
+
+    from .demo.accounts import delete_demo_accounts
+    from .demo.loaders import reset
+
+    extra = [m for app in DEMO_EXTRA_APPS for m in apps.get_app_config(app).get_models()]
+    before = {m: m.objects.aggregate(top=Max("pk"))["top"] or 0 for m in extra}
+    options = ["--manifest", str(manifest)] if manifest else []
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        call_command("seed_demo", "--size", size, "--seed", str(seed), *options, stdout=io.StringIO())
+    try:
+        yield
+    finally:
+        with transaction.atomic():
+            delete_demo_accounts()
+            reset([m for app in DEMO_APPS for m in apps.get_app_config(app).get_models()])
+            for model in extra:
+                model.objects.filter(pk__gt=before[model]).delete()
+            clock.forget_demo_date()

@@ -8,12 +8,8 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
-from django.db import transaction
 from django.http import Http404
-from django.test import override_settings
 
-from zhengai.core import clock
 from zhengai.cycles import actions, export, reports
 from zhengai.cycles.choices import CycleStatus, Phase, ReportStatus
 from zhengai.cycles.models import Cycle
@@ -27,23 +23,13 @@ LEVELS = ["school", "department", "specialty", "course", "offering", "teacher", 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """One tiny demo college for the module, seeded outside the tests' transactions, removed at the end."""
-    from django.apps import apps
-
-    from zhengai.datacenter.demo.accounts import delete_demo_accounts
-    from zhengai.datacenter.demo.loaders import reset
+    from zhengai.datacenter.testing import seeded_demo
     from zhengai.org.models import User
 
-    with django_db_blocker.unblock():
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            call_command("seed_demo", "--size", "tiny", "--seed", "1", stdout=io.StringIO())
+    with django_db_blocker.unblock(), seeded_demo("tiny"):
         for level, period in PERIODS.items():
             actions.do_open_cycles(level, period)
         yield list(User.objects.filter(roles__isnull=False).distinct().order_by("username"))
-        with transaction.atomic():
-            delete_demo_accounts()
-            reset([m for app in ("datacenter", "chains", "monitoring", "notifications", "cycles")
-                   for m in apps.get_app_config(app).get_models()])
-            clock.forget_demo_date()
 
 
 def _first(users, act, obj, *, besides=()):

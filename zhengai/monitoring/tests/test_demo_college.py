@@ -3,16 +3,12 @@ and the real indicator library, the planted patterns are found — each declinin
 warned in the month their attendance first crosses the line, never before their ``from`` month — and
 warnings resolve when the data recovers; re-running a window duplicates nothing."""
 
-import io
 import json
 from collections import Counter, defaultdict
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import override_settings
 
-from zhengai.core import clock, windows
+from zhengai.core import windows
 from zhengai.datacenter.models import Attendance, Subject
 from zhengai.monitoring.choices import RunStatus, WarningStatus
 from zhengai.monitoring.engine import run_window
@@ -26,22 +22,11 @@ RATE = "student.attendance_rate"
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """One tiny demo college (seed 1) for the module, seeded and monitored outside the tests'
     transactions, removed at the end."""
-    from django.apps import apps
-
-    from zhengai.datacenter.demo.accounts import delete_demo_accounts
-    from zhengai.datacenter.demo.loaders import reset
+    from zhengai.datacenter.testing import seeded_demo
 
     manifest = tmp_path_factory.mktemp("demo") / "manifest.json"
-    with django_db_blocker.unblock():
-        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            call_command("seed_demo", "--size", "tiny", "--seed", "1", "--manifest", str(manifest), stdout=io.StringIO())
+    with django_db_blocker.unblock(), seeded_demo("tiny", manifest=manifest):
         yield json.loads(manifest.read_text(encoding="utf-8"))
-        with transaction.atomic():
-            delete_demo_accounts()
-            # What demo_seeded set up hangs off the data center or lives in chains and monitoring.
-            reset([m for app in ("datacenter", "chains", "monitoring", "notifications")
-                   for m in apps.get_app_config(app).get_models()])
-            clock.forget_demo_date()
 
 
 def monthly_rates_by_hand(student_ids):
