@@ -418,7 +418,8 @@ def _radar(points: list[Point], with_peers: bool) -> dict | None:
             scored = [(float(m.node.weight or 1), score(getattr(m, attr), m.node)) for m in members]
             scored = [(w, s) for w, s in scored if s is not None]
             total = sum(w for w, _s in scored)
-            series[key].append(round(sum(w * s for w, s in scored) / total, 1) if total else 0)
+            # No value is no point on the chart ("-", ECharts' missing value), never a score of 0.
+            series[key].append(round(sum(w * s for w, s in scored) / total, 1) if total else "-")
     data = [
         {"name": _("本周期"), "value": series["subject"]},
         {"name": _("标准合格线"), "value": [QUALIFIED] * len(names)},
