@@ -140,6 +140,25 @@ def derived(name: str, indicators: list[Indicator], window: Window, signature: s
     return found
 
 
+def by_tables(name: str, models: Iterable[str], signature: str, compute):
+    """``compute()`` — a figure read from data-center tables alone (counts of a scope's students,
+    teachers, offerings) — kept under a key of the tables' import fingerprints, the clock and the
+    edits token, so it is read again exactly when those tables change. ``models``: model labels
+    (``datacenter.student``). Computed each time when nothing is kept (the setting is 0)."""
+    if not enabled():
+        return compute()
+    prints = _fingerprints()
+    parts = [name, signature, clock.today().isoformat(), _edits_token()] + [
+        f"{m}={prints.get(m, '-')}" for m in sorted(set(models))]
+    digest = hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+    key = f"{PREFIX}:tables:{name}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, _seconds())
+    return found
+
+
 def _key(indicator: Indicator, window: Window, prints: dict[str, str], only: list[int] | None = None) -> str | None:
     tables = _tables_of(indicator)
     if tables is None:

@@ -157,3 +157,20 @@ def test_a_figure_derived_from_an_indicator_not_kept_is_computed_each_time(kept)
     for _ in range(2):
         cache.derived("test-culture", [task_share], OCTOBER, "", lambda: calls.append(1))
     assert calls == [1, 1]
+
+
+def test_a_figure_read_from_tables_follows_their_imports(kept):
+    """The school's counts on the home page: kept until an import into one of their tables."""
+    calls = []
+
+    def count():
+        calls.append(1)
+        return Attendance.objects.filter(status=AttendanceStatus.PRESENT).count()
+
+    first = cache.by_tables("test-count", ["datacenter.attendance"], "", count)
+    chen_attends_everything(kept)
+    assert cache.by_tables("test-count", ["datacenter.attendance"], "", count) == first and calls == [1]
+    batch(kept, "students")  # another table: still kept
+    assert cache.by_tables("test-count", ["datacenter.attendance"], "", count) == first and calls == [1]
+    batch(kept, "attendance")
+    assert cache.by_tables("test-count", ["datacenter.attendance"], "", count) > first and calls == [1, 1]
