@@ -56,27 +56,24 @@ def _shares(groups) -> dict[int, float]:
     if not groups:
         return {}
     departments, school = _units()
-    tally = {}
-    for department_id, _level, n, good in groups:
-        for sid in (departments.get(department_id), school):
-            if sid is None:
-                continue
-            total, counted = tally.get(sid, (0, 0))
-            tally[sid] = (total + n, counted + good)
-    return {sid: round(good * 100.0 / n, 2) for sid, (n, good) in tally.items() if n}
+    return _percentages((sid, n, good) for department_id, _level, n, good in groups
+                        for sid in (departments.get(department_id), school) if sid is not None)
 
 
 def by_level(window) -> dict[str, dict[str, float]]:
     """{name: {level: percentage}} of the whole college, each level's cases apart (the quality
     office sees where the culture is weak: students' self-diagnoses, offerings' warnings …)."""
-    out = {}
-    for name in NAMES:
-        tally = {}
-        for _department_id, level, n, good in _groups(name, window):
-            total, counted = tally.get(level, (0, 0))
-            tally[level] = (total + n, counted + good)
-        out[name] = {level: round(good * 100.0 / n, 2) for level, (n, good) in tally.items() if n}
-    return out
+    return {name: _percentages((level, n, good) for _department_id, level, n, good in _groups(name, window))
+            for name in NAMES}
+
+
+def _percentages(counts) -> dict:
+    """(target, cases, counted) rows → {target: percentage of its cases counted}, rows of a target summed."""
+    tally = {}
+    for target, n, good in counts:
+        total, counted = tally.get(target, (0, 0))
+        tally[target] = (total + n, counted + good)
+    return {target: round(good * 100.0 / n, 2) for target, (n, good) in tally.items() if n}
 
 
 _request = threading.local()

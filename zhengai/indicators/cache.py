@@ -132,12 +132,7 @@ def derived(name: str, indicators: list[Indicator], window: Window, signature: s
     if None in parts:
         return compute()
     digest = hashlib.blake2b("|".join([name, signature, *parts]).encode(), digest_size=16).hexdigest()
-    key = f"{PREFIX}:derived:{name}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, _seconds())
-    return found
+    return cache.get_or_set(f"{PREFIX}:derived:{name}:{digest}", compute, _seconds())
 
 
 def by_tables(name: str, models: Iterable[str], signature: str, compute):
@@ -151,12 +146,7 @@ def by_tables(name: str, models: Iterable[str], signature: str, compute):
     parts = [name, signature, clock.today().isoformat(), _edits_token()] + [
         f"{m}={prints.get(m, '-')}" for m in sorted(set(models))]
     digest = hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
-    key = f"{PREFIX}:tables:{name}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, _seconds())
-    return found
+    return cache.get_or_set(f"{PREFIX}:tables:{name}:{digest}", compute, _seconds())
 
 
 def _key(indicator: Indicator, window: Window, prints: dict[str, str], only: list[int] | None = None) -> str | None:

@@ -17,7 +17,7 @@ def my_warnings_panel(request):
     if not request.user.is_authenticated or grants_for(request.user).is_empty():
         return None  # an account without roles is told so by the home page itself
     from .queries import filtered
-    from .views import label_warnings
+    from .sources import label_warnings
 
     qs = filtered(request.user, status="active", mine=True)
     items = list(qs[:8])

@@ -117,5 +117,21 @@ def use(sources: Sources | None) -> None:
 
 
 def indicator_name(code: str, sources: Sources | None = None) -> str:
-    indicator = (sources or default()).describe(code) if code else None
+    return _name_of((sources or default()).describe(code) if code else None, code)
+
+
+def _name_of(indicator, code: str) -> str:
     return (getattr(indicator, "name", "") or getattr(indicator, "name_zh", "")) or code
+
+
+def label_warnings(warnings, memo: dict | None = None) -> None:
+    """Give each warning ``indicator_label`` (the indicator's name, or the warning's source) and
+    ``unit`` (to show its value as 85%, not 85), the indicator described once per code — across
+    calls when they share ``memo``."""
+    memo = {} if memo is None else memo
+    for w in warnings:
+        code = w.indicator_code
+        if code and code not in memo:
+            indicator = default().describe(code)
+            memo[code] = (_name_of(indicator, code), getattr(indicator, "unit", "") or "")
+        w.indicator_label, w.unit = memo.get(code) or (w.get_source_display(), "")

@@ -80,14 +80,10 @@ class WarningTable(tables.Table):
         return [*super().param_names(), "mine"]
 
     def prepare(self, rows):
-        from .sources import indicator_name
+        from .sources import label_warnings
 
-        # Indicator names once per code for the whole export, not once per chunk.
-        names = self.__dict__.setdefault("_names", {})
-        for w in rows:
-            if w.indicator_code and w.indicator_code not in names:
-                names[w.indicator_code] = indicator_name(w.indicator_code)
-            w.indicator_label = names.get(w.indicator_code) or w.get_source_display()
+        # Indicators described once per code for the whole export, not once per chunk.
+        label_warnings(rows, self.__dict__.setdefault("_indicators", {}))
         codes = {code for w in rows for code in (w.opened_window, w.last_window) if code}
         cache = getattr(self, "_windows", None)
         if cache is None:

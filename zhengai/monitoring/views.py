@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from zhengai.datacenter.choices import Level
 from zhengai.datacenter.models import Subject
-from zhengai.indicators import registry
 from zhengai.org import access
 from zhengai.org.access import VIEW
 
@@ -23,18 +22,8 @@ from .tables import WarningTable
 from .choices import ACTIVE_STATUSES, Cadence, MeasureKind
 from .models import MonitoringPolicy, Run, Warning
 from .policies import do_save_policies, ensure_policies
-from .sources import indicator_name
 
 FILTERS = WarningTable.param_names()  # read by core.tests.test_junk_params
-
-
-def label_warnings(warnings) -> None:
-    """Give each warning ``indicator_label``: the indicator's name (once per code), or its source."""
-    names = {}
-    for w in warnings:
-        if w.indicator_code and w.indicator_code not in names:
-            names[w.indicator_code] = indicator_name(w.indicator_code)
-        w.indicator_label = names.get(w.indicator_code) or w.get_source_display()
 
 
 @login_required
@@ -49,12 +38,7 @@ def warning_list(request):
     if _only_oneself(request.user):
         # A student reads their own warnings on a phone: one card each with what to do next, no
         # staff filters (the table's rows, status filter and pages still).
-        rows = list(table.rows)
-        for w in rows:  # the value with its unit (85%, not 85)
-            try:
-                w.unit = registry.get(w.indicator_code).unit if w.indicator_code else ""
-            except LookupError:
-                w.unit = ""
+        rows = list(table.rows)  # labelled, with their units, by the table
         return render(request, "monitoring/my_warnings.html", {
             "table": table, "page": table.page, "status": request.GET.get("status", "active"),
             "cards": [(w, next_step(w.indicator_code, w.source) if w.level == Level.STUDENT else "") for w in rows],

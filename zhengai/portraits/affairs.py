@@ -104,7 +104,7 @@ def _warnings(user, today: date, rows=None) -> list[Item]:
     about gives their account (1 query; indicator names are the library's, read once per code).
     ``rows``: a slice of ``_warning_rows`` instead of all of them."""
     from zhengai.monitoring.choices import GRADE_RANK, WarningStatus
-    from zhengai.monitoring.views import label_warnings
+    from zhengai.monitoring.sources import label_warnings
 
     if rows is None:
         rows = _warning_rows(user, today)

@@ -162,7 +162,7 @@ def offerings_for(user, term=None) -> list[OfferingMonitor]:
     warnings_by_subject: dict[int, list] = {}
     for w in restrict(Warning.objects.filter(subject_id__in=list(subjects.values()), status__in=ACTIVE_STATUSES), user).order_by("-opened_window_end", "pk"):
         warnings_by_subject.setdefault(w.subject_id, []).append(w)
-    from zhengai.monitoring.views import label_warnings
+    from zhengai.monitoring.sources import label_warnings
 
     label_warnings([w for ws in warnings_by_subject.values() for w in ws])
     offering_rules = warning_rules("offering", today)

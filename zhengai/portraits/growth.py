@@ -105,17 +105,11 @@ def own_warnings(subject, user):
     """The person's own active warnings, worst first (one query; indicator names from the library)."""
     from zhengai.monitoring.choices import ACTIVE_STATUSES, GRADE_RANK
     from zhengai.monitoring.queries import visible
-    from zhengai.indicators import registry
-    from zhengai.monitoring.views import label_warnings
+    from zhengai.monitoring.sources import label_warnings
 
     warnings = list(visible(user).filter(subject=subject, status__in=ACTIVE_STATUSES).order_by("-opened_window_end", "-pk"))
     warnings.sort(key=lambda w: -GRADE_RANK.get(w.grade, 0))
-    label_warnings(warnings)
-    for w in warnings:  # the value is shown with its unit (60%, not 60)
-        try:
-            w.unit = registry.get(w.indicator_code).unit if w.indicator_code else ""
-        except LookupError:
-            w.unit = ""
+    label_warnings(warnings)  # the value shown with its unit (60%, not 60)
     return warnings
 
 

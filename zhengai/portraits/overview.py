@@ -278,6 +278,7 @@ def kept_culture(school: Subject | None, today: date) -> dict:
     from django.conf import settings
     from django.core.cache import cache as django_cache
     from django.utils import timezone
+    from django.utils.translation import get_language
 
     from zhengai.core import clock
 
@@ -288,14 +289,8 @@ def kept_culture(school: Subject | None, today: date) -> dict:
     seconds = settings.ZHENGAI_CULTURE_CACHE_SECONDS if cache.enabled() else 0
     if not seconds:
         return compute()
-    from django.utils.translation import get_language
-
     key = f"zhengai:cockpit-culture:v1:{today.isoformat()}:{school.pk if school else '-'}:{get_language()}"
-    found = django_cache.get(key)
-    if found is None:
-        found = compute()
-        django_cache.set(key, found, seconds)
-    return found
+    return django_cache.get_or_set(key, compute, seconds)
 
 
 def culture_figures(school: Subject | None, today: date) -> list[dict]:
